@@ -1,0 +1,4 @@
+//! claimwire: attributed claims from a news wire, with speaker identity and claim history.
+
+pub mod claim;
+pub mod extract;
