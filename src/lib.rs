@@ -1,4 +1,22 @@
 //! claimwire: attributed claims from a news wire, with speaker identity and claim history.
+//!
+//! The stages, in the order an article meets them:
+//! - [`article`]: parsing input records into articles, or rejecting them with a reason;
+//! - [`extract`]: finding attributed claims in an article's text (pure);
+//! - [`speaker`]: one stable id per speaker across articles (pure);
+//! - [`track`]: judging a claim against its speaker's earlier claims (pure, in memory);
+//! - [`store`]: the durable copy of every claim;
+//! - [`pipeline`]: all of the above for a batch of articles;
+//! - [`record`]: the v1 claim record that leaves claimwire.
 
+pub mod article;
 pub mod claim;
+pub mod error;
 pub mod extract;
+pub mod pipeline;
+pub mod record;
+pub mod sinks;
+pub mod sources;
+pub mod speaker;
+pub mod store;
+pub mod track;

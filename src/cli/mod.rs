@@ -1,0 +1,81 @@
+//! Command-line interface: parses arguments and hands each command to its driver.
+
+mod process;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use claimwire::speaker::{Aliases, Identities};
+
+#[derive(Parser)]
+#[command(name = "claimwire", version, about = "Attributed claims from a news wire, with speaker histories.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log as JSON lines instead of text.
+    #[arg(long, global = true, env = "CLAIMWIRE_LOG_JSON")]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract and judge claims from files or stdin; one record per line on stdout.
+    Process(process::Args),
+}
+
+/// Options shared by every command that keeps claim histories.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StateArgs {
+    /// Directory of the durable claim store; a new directory starts clean histories.
+    #[arg(long, env = "CLAIMWIRE_STATE", default_value = ".claimwire/state")]
+    pub state: PathBuf,
+    /// Operators' alias file pinning or splitting speaker identities (used when present).
+    #[arg(long, env = "CLAIMWIRE_ALIASES", default_value = "config/aliases.toml")]
+    pub aliases: PathBuf,
+}
+
+impl StateArgs {
+    /// Loads the alias file; a missing file means no aliases, a broken one is an error.
+    pub fn identities(&self) -> anyhow::Result<Identities> {
+        use anyhow::Context;
+        match std::fs::read_to_string(&self.aliases) {
+            Ok(text) => {
+                let aliases = Aliases::parse(&text)
+                    .with_context(|| format!("alias file {}", self.aliases.display()))?;
+                Ok(Identities::new(aliases))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
+            Err(e) => Err(e).with_context(|| format!("alias file {}", self.aliases.display())),
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_json);
+    let result = match cli.command {
+        Command::Process(args) => process::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "Command failed.");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Turning one extracted claim into its record: speaker id, history, the record fields.
+
+use crate::article::Article;
+use crate::claim::Claim;
+use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
+use crate::speaker::Identities;
+use crate::store::StoredClaim;
+use crate::track::{normalize, Entry, Memory};
+
+/// Builds the stored claim (record and memory entry) for a claim not seen before.
+/// `seq` orders the claim in its speaker's history.
+pub fn enrich(
+    article: &Article,
+    claim: &Claim,
+    claim_id: String,
+    seq: u64,
+    identities: &Identities,
+    memory: &Memory,
+) -> StoredClaim {
+    let speaker_id = identities.resolve(claim.speaker.kind, claim.speaker.name.as_deref());
+    let date = claim
+        .stated_on
+        .or(article.published_on)
+        .map(|d| d.to_string());
+    let normalized = normalize(&claim.text);
+    let (history, entry) = match &speaker_id {
+        Some(speaker_id) => {
+            let history = memory.judge(speaker_id, &normalized, date);
+            let entry = Entry {
+                seq,
+                claim_id: claim_id.clone(),
+                article_id: article.id.clone(),
+                speaker_id: speaker_id.clone(),
+                normalized,
+                first_seen: history.first_seen.clone(),
+                times_seen: history.times_seen,
+            };
+            (history, Some(entry))
+        }
+        None => (History::first(date), None),
+    };
+    let record = ClaimRecord {
+        schema: SCHEMA_VERSION.to_owned(),
+        claim_id,
+        article_id: article.id.clone(),
+        published_at: article.published_at.clone(),
+        source: article.source.clone(),
+        text: claim.text.clone(),
+        kind: claim.kind,
+        span: claim.span,
+        cue: claim.cue.clone(),
+        speaker: SpeakerRecord {
+            id: speaker_id,
+            name: claim.speaker.name.clone(),
+            title: claim.speaker.title.clone(),
+            kind: claim.speaker.kind,
+            mention: claim.speaker.mention.clone(),
+        },
+        medium: claim.medium.clone(),
+        stated_on: claim.stated_on.map(|d| d.to_string()),
+        history,
+    };
+    StoredClaim { record, entry }
+}

@@ -1,0 +1,3 @@
+//! Where records go: JSON Lines files or stdout (offline), Kafka (the service).
+
+pub mod file;

@@ -1,0 +1,3 @@
+//! Where articles come from: files and stdin (offline), Kafka (the service).
+
+pub mod file;

@@ -1,0 +1,142 @@
+//! `Store`: the durable, crash-safe copy of every claim and its record (redb: ACID, fsync on
+//! commit). The in-memory `track::Memory` is rebuilt from it at start-up.
+
+mod stored_claim;
+
+pub use stored_claim::StoredClaim;
+
+use std::path::{Path, PathBuf};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+
+/// claim id → JSON of [`StoredClaim`].
+const CLAIMS: TableDefinition<&str, &[u8]> = TableDefinition::new("claims");
+
+/// The store file inside the state directory.
+const FILE_NAME: &str = "claims.redb";
+
+/// Why the store failed. Always an external fault (disk, file system) or a corrupt file:
+/// never the input's, so never dead-lettered; callers retry or stop.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot create state directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open claim store {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: redb::DatabaseError,
+    },
+    #[error("claim store I/O failed: {0}")]
+    Io(#[from] redb::Error),
+    #[error("claim store holds an unreadable entry for {claim_id}: {source}")]
+    Corrupt {
+        claim_id: String,
+        source: serde_json::Error,
+    },
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Io(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// The claim store of one state directory.
+pub struct Store {
+    /// The open database; redb serialises writers itself.
+    db: Database,
+    /// The file, for size reports.
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = dir.join(FILE_NAME);
+        let db = Database::create(&path).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        let txn = db.begin_write()?;
+        txn.open_table(CLAIMS)?;
+        txn.commit()?;
+        Ok(Store { db, path })
+    }
+
+    /// The stored claim with this id, if any.
+    pub fn get(&self, claim_id: &str) -> Result<Option<StoredClaim>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CLAIMS)?;
+        let Some(value) = table.get(claim_id)? else {
+            return Ok(None);
+        };
+        decode(claim_id, value.value()).map(Some)
+    }
+
+    /// Calls `f` with every stored claim, in claim-id order.
+    pub fn for_each(&self, mut f: impl FnMut(StoredClaim)) -> Result<(), StoreError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CLAIMS)?;
+        for row in table.iter()? {
+            let (key, value) = row?;
+            f(decode(key.value(), value.value())?);
+        }
+        Ok(())
+    }
+
+    /// Writes claims in one transaction, durable when this returns.
+    pub fn put_all(&self, claims: &[StoredClaim]) -> Result<(), StoreError> {
+        if claims.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(CLAIMS)?;
+            for claim in claims {
+                let bytes = serde_json::to_vec(claim).expect("a stored claim always serialises");
+                table.insert(claim.record.claim_id.as_str(), bytes.as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Number of stored claims.
+    pub fn len(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(CLAIMS)?.len()?)
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Size of the store file in bytes.
+    pub fn file_bytes(&self) -> u64 {
+        std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
+    }
+}
+
+fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredClaim, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+        claim_id: claim_id.to_owned(),
+        source,
+    })
+}
