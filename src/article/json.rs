@@ -16,7 +16,9 @@ pub fn parse_json(raw: &[u8], max_bytes: usize) -> Result<Article, RejectionReas
     let value: Value =
         serde_json::from_str(text).map_err(|e| RejectionReason::NotJson(e.to_string()))?;
     let Value::Object(fields) = value else {
-        return Err(RejectionReason::NotJson("the value is not an object".into()));
+        return Err(RejectionReason::NotJson(
+            "the value is not an object".into(),
+        ));
     };
     let id = match fields.get("id") {
         Some(Value::String(s)) => s.clone(),
@@ -95,7 +97,10 @@ mod tests {
             (br#"{"id":"x"}"#, "missing_field"),
             (br#"{"id":"  ","body":"b"}"#, "empty_id"),
             (br#"{"id":"x","body":7}"#, "wrong_type"),
-            (br#"{"id":"x","body":"b","published_at":"yesterday"}"#, "bad_date"),
+            (
+                br#"{"id":"x","body":"b","published_at":"yesterday"}"#,
+                "bad_date",
+            ),
             (b"{\"id\":\"x\",\"body\":\"\xff\"}", "not_utf8"),
         ];
         for (raw, code) in cases {
@@ -108,6 +113,12 @@ mod tests {
     fn oversize_records_are_rejected_before_parsing() {
         let raw = format!(r#"{{"id":"x","body":"{}"}}"#, "a".repeat(100));
         let err = parse_json(raw.as_bytes(), 50).unwrap_err();
-        assert_eq!(err, RejectionReason::TooLarge { size: raw.len(), limit: 50 });
+        assert_eq!(
+            err,
+            RejectionReason::TooLarge {
+                size: raw.len(),
+                limit: 50
+            }
+        );
     }
 }

@@ -47,7 +47,8 @@ mod tests {
 
     #[test]
     fn the_dateline_gives_the_date_and_the_body_is_kept_whole() {
-        let raw = " date 2024-02-09 Lisbon: Minister Rui Costa said on Thursday that ports will reopen.";
+        let raw =
+            " date 2024-02-09 Lisbon: Minister Rui Costa said on Thursday that ports will reopen.";
         let article = parse_wire_text("lisbon-1", raw.as_bytes(), 1 << 20).unwrap();
         assert_eq!(article.published_on.unwrap().to_string(), "2024-02-09");
         assert_eq!(article.body, raw);

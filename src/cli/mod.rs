@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use claimwire::speaker::{Aliases, Identities};
 
 #[derive(Parser)]
-#[command(name = "claimwire", version, about = "Attributed claims from a news wire, with speaker histories.")]
+#[command(
+    name = "claimwire",
+    version,
+    about = "Attributed claims from a news wire, with speaker histories."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -134,8 +134,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let progress = if std::io::stderr().is_terminal() && total > 1 << 20 {
         let bar = ProgressBar::new(total);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-                .expect("the template is valid"),
+            ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .expect("the template is valid"),
         );
         bar
     } else {

@@ -107,7 +107,14 @@ impl Pipeline {
                     continue;
                 }
                 let seq = self.memory.next_seq();
-                let stored = enrich(article, &claim, id.clone(), seq, &self.identities, &self.memory);
+                let stored = enrich(
+                    article,
+                    &claim,
+                    id.clone(),
+                    seq,
+                    &self.identities,
+                    &self.memory,
+                );
                 if let Some(entry) = &stored.entry {
                     self.memory.insert(entry.clone());
                 }

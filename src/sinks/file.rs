@@ -42,5 +42,9 @@ impl JsonLines {
 
 /// Creates an empty file, so "no rejects" is visible as an empty rejects file.
 pub fn touch(path: &Path) -> std::io::Result<()> {
-    File::options().create(true).append(true).open(path).map(drop)
+    File::options()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
 }

@@ -162,7 +162,8 @@ mod tests {
 
     #[test]
     fn json_lines_are_numbered_and_blank_lines_skipped() {
-        let data = b"{\"id\":\"a\",\"body\":\"x\"}\n\n  \nnot json\r\n{\"id\":\"b\",\"body\":\"y\"}";
+        let data =
+            b"{\"id\":\"a\",\"body\":\"x\"}\n\n  \nnot json\r\n{\"id\":\"b\",\"body\":\"y\"}";
         let items = collect("in", data, 1000);
         let origins: Vec<_> = items.iter().map(|i| i.origin.as_str()).collect();
         assert_eq!(origins, ["in:1", "in:4", "in:5"]);

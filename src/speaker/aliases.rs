@@ -87,8 +87,14 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(aliases.lookup(&name_key("ANA RUIZ")), Some("person:ana-ruiz-mayor"));
-        assert_eq!(aliases.lookup(&name_key("Ana Maria Ruiz")), Some("person:ana-ruiz-mayor"));
+        assert_eq!(
+            aliases.lookup(&name_key("ANA RUIZ")),
+            Some("person:ana-ruiz-mayor")
+        );
+        assert_eq!(
+            aliases.lookup(&name_key("Ana Maria Ruiz")),
+            Some("person:ana-ruiz-mayor")
+        );
         assert_eq!(aliases.lookup(&name_key("Ana Ruis")), None);
     }
 

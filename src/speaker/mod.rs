@@ -6,7 +6,7 @@
 mod aliases;
 mod name;
 
-pub use aliases::{Aliases, AliasError};
+pub use aliases::{AliasError, Aliases};
 pub use name::name_key;
 
 use crate::claim::SpeakerKind;
@@ -52,8 +52,17 @@ mod tests {
         let ids = Identities::default();
         let a = ids.resolve(SpeakerKind::Person, Some("Dmitry Peskov"));
         assert_eq!(a.as_deref(), Some("person:dmitry-peskov"));
-        for variant in ["Dmitri Peskov", "Dmitry S. Peskov", "DMITRY PESKOV", "Dmitriy Peskov"] {
-            assert_eq!(ids.resolve(SpeakerKind::Person, Some(variant)), a, "{variant}");
+        for variant in [
+            "Dmitri Peskov",
+            "Dmitry S. Peskov",
+            "DMITRY PESKOV",
+            "Dmitriy Peskov",
+        ] {
+            assert_eq!(
+                ids.resolve(SpeakerKind::Person, Some(variant)),
+                a,
+                "{variant}"
+            );
         }
     }
 

@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn folds_case_marks_and_spacing() {
-        assert_eq!(normalize("“It is  UNACCEPTABLE,” he..."), "it is unacceptable he");
+        assert_eq!(
+            normalize("“It is  UNACCEPTABLE,” he..."),
+            "it is unacceptable he"
+        );
         assert_eq!(normalize("Russia’s"), "russia's");
     }
 
