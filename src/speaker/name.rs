@@ -14,8 +14,8 @@ pub fn name_key(name: &str) -> String {
         .enumerate()
         .filter(|(i, w)| {
             // A single letter between first and last name is a middle initial.
-            let middle = *i > 0 && *i + 1 < words.len();
-            !(middle && w.chars().count() == 1) && !HONORIFICS.contains(&w.as_str())
+            let middle_initial = *i > 0 && *i + 1 < words.len() && w.chars().count() == 1;
+            !middle_initial && !HONORIFICS.contains(&w.as_str())
         })
         .map(|(_, w)| w)
         .collect();
