@@ -1,0 +1,462 @@
+//! Attribution rules: per sentence, finds cues, their speakers and the reported content
+//! ("X said (that) …", "…, X said.", "said X", "according to X, …", colon lead-ins, quotes with
+//! the cue in the middle), then attaches unattributed quote paragraphs to the previous speaker.
+
+use super::cue::{is_thinking, lookup, needs_particle, particle_len};
+use super::doc::Doc;
+use super::lex::{MEDIA, WEEKDAYS};
+use super::mention::{analyze, plausible, speaker_left, speaker_right, MentionInfo, Np};
+
+/// A claim before speaker resolution, in token indices.
+#[derive(Debug, Clone)]
+pub struct RawClaim {
+    /// Content tokens `[start, end)`.
+    pub content: (usize, usize),
+    /// Cue tokens `[start, end)`, if any.
+    pub cue: Option<(usize, usize)>,
+    pub np: Np,
+    pub info: MentionInfo,
+    pub sent: usize,
+    /// Index of an earlier claim whose speaker this one inherits.
+    pub inherits: Option<usize>,
+    /// The attribution frame (cue side of the sentence) as tokens, for date/medium.
+    pub frame: (usize, usize),
+}
+
+const OBJECT_CUES: &[&str] = &["told", "tell", "tells", "telling", "assured", "assures", "reminded", "informed", "warned", "warns", "urged", "asked", "asks", "wrote", "emailed", "texted"];
+
+fn is_time_word(w: &str) -> bool {
+    WEEKDAYS.contains(&w) || matches!(w, "yesterday" | "today" | "tonight" | "earlier" | "later" | "recently" | "afterward" | "afterwards" | "repeatedly" | "again" | "last" | "this" | "morning" | "afternoon" | "evening" | "night" | "week" | "month" | "year" | "monday’s" | "publicly" | "privately")
+}
+
+/// First content token after a cue ending at `ce` (skips objects, time and place phrases, "that").
+fn skip_complements(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
+    skip_complements2(doc, ce, s1, cue).0
+}
+
+/// Like `skip_complements`, also telling whether an explicit marker ("that", ":", a quotation)
+/// introduced the content.
+fn skip_complements2(doc: &Doc, ce: usize, s1: usize, cue: &str) -> (usize, bool) {
+    let r = skip_inner(doc, ce, s1, cue);
+    let explicit = r > ce && (matches!(doc.lw(r - 1), "that" | ":") || (r < s1 && doc.is_quote_mark(r)));
+    (r, explicit || (r == ce && r < s1 && doc.is_quote_mark(r)))
+}
+
+fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
+    let mut j = ce;
+    let find_marker = |from: usize, lim: usize| -> Option<usize> {
+        (from..lim.min(s1)).find(|&p| {
+            let w = doc.lw(p);
+            (w == "that" && !doc.in_quote(p)) || ((w == "," || w == ":") && !doc.in_quote(p)) || (doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p)
+        })
+    };
+    let marker_to_start = |p: usize| -> usize {
+        if doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p {
+            p
+        } else {
+            p + 1
+        }
+    };
+    if OBJECT_CUES.contains(&cue) {
+        if let Some(p) = find_marker(j, j + 9) {
+            return marker_to_start(p);
+        }
+        // object pronoun or capitalised run or "reporters"
+        let w = doc.lw(j);
+        if matches!(w, "him" | "her" | "them" | "us" | "me" | "reporters" | "journalists" | "supporters" | "voters" | "lawmakers" | "colleagues") {
+            j += 1;
+        } else {
+            while j < s1 && doc.is_cap(j) {
+                j += 1;
+            }
+        }
+    }
+    for _ in 0..4 {
+        if j >= s1 {
+            return j;
+        }
+        let w = doc.lw(j);
+        match w {
+            "that" => return j + 1,
+            "," | ":" | "—" | "–" => return j + 1,
+            _ => {}
+        }
+        if is_time_word(w) {
+            j += 1;
+            continue;
+        }
+        if matches!(w, "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "late" | "early") {
+            if let Some(p) = find_marker(j + 1, j + 14) {
+                return marker_to_start(p);
+            }
+            if j + 1 < s1 && (is_time_word(doc.lw(j + 1)) || doc.lw(j + 1).starts_with(|c: char| c.is_ascii_digit())) {
+                j += 2;
+                continue;
+            }
+        }
+        break;
+    }
+    j
+}
+
+/// Trims punctuation from both ends of a content range.
+fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
+    while a < b && !doc.is_word(a) && !doc.is_quote_mark(a) && !matches!(doc.tx(a), "‘" | "(" | "$" | "[") {
+        a += 1;
+    }
+    while a < b && (doc.lw(a) == "that" || doc.lw(a) == "and") && !doc.in_quote(a) && a + 1 < b && false {
+        a += 1;
+    }
+    while b > a && !doc.is_word(b - 1) && !doc.in_quote(b - 1) && !matches!(doc.tx(b - 1), "’" | ")" | "%" | "]") {
+        b -= 1;
+    }
+    (a, b)
+}
+
+/// Extends a content end to close any quotation opened inside it.
+fn close_quotes(doc: &Doc, a: usize, b: usize) -> usize {
+    let mut b = b;
+    if b > a {
+        let q = doc.qmap[b - 1];
+        if q != u32::MAX {
+            let quote = doc.quotes[q as usize];
+            if quote.open >= a && quote.close >= b {
+                b = quote.close + 1;
+            }
+        }
+    }
+    b
+}
+
+fn words_in(doc: &Doc, a: usize, b: usize) -> usize {
+    (a..b).filter(|&i| doc.is_word(i)).count()
+}
+
+fn starts_clause(doc: &Doc, s0: usize, i: usize) -> bool {
+    i == s0 || matches!(doc.tx(i - 1), "," | "—" | "–" | ";" | ":" | "(") || (i == s0 + 1 && matches!(doc.lw(s0), "and" | "but" | "so" | "yet" | "also"))
+}
+
+/// Finds raw claims in the whole document.
+pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
+    let mut claims: Vec<RawClaim> = Vec::new();
+    for (si, s) in doc.sents.iter().enumerate() {
+        let (s0, s1) = (s.start, s.end);
+        let first_in_sentence = claims.len();
+        let mut i = s0;
+        while i < s1 {
+            if !doc.is_word(i) || doc.in_quote(i) {
+                i += 1;
+                continue;
+            }
+            let w = doc.lw(i);
+            // according to X
+            if w == "according" && doc.lw(i + 1) == "to" && i + 2 < s1 {
+                if let Some(np) = speaker_right(doc, i + 2, s1) {
+                    let info = analyze(doc, np);
+                    let after = trim(doc, np.end, s1);
+                    let (a, b) = if starts_clause(doc, s0, i) && words_in(doc, after.0, after.1) >= 2 && words_in(doc, s0, i) <= 3 {
+                        after
+                    } else {
+                        trim(doc, s0, i)
+                    };
+                    if words_in(doc, a, b) >= 2 {
+                        let b = close_quotes(doc, a, b);
+                        claims.push(RawClaim { content: (a, b), cue: Some((i, i + 2)), np, info, sent: si, inherits: None, frame: (i, np.end) });
+                    }
+                    i = np.end;
+                    continue;
+                }
+                i += 2;
+                continue;
+            }
+            let Some(ci) = lookup(w) else {
+                i += 1;
+                continue;
+            };
+            if is_thinking(w) {
+                i += 1;
+                continue;
+            }
+            let prev = if i > s0 { doc.lw(i - 1) } else { "" };
+            // noun uses ("the report", "a call") and infinitives ("refused to say")
+            if matches!(prev, "the" | "a" | "an" | "this" | "his" | "her" | "their" | "its" | "our" | "my" | "your" | "whose")
+                || prev.ends_with("’s") || prev.ends_with("'s") || prev.ends_with('’')
+                || (prev == "to" && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went"))
+            {
+                i += 1;
+                continue;
+            }
+            let next: Vec<&str> = (i + 1..(i + 5).min(s1)).map(|k| doc.lw(k)).collect();
+            let pl = particle_len(w, &next);
+            if needs_particle(w) && pl == 0 {
+                i += 1;
+                continue;
+            }
+            let mut ce = i + 1 + pl;
+            // "went on to say": the cue is the whole phrase
+            if w == "went" {
+                ce = (ce + 1).min(s1);
+            }
+            let cue_lw = if w == "went" { doc.lw(ce - 1) } else { w };
+            // participles: ", saying …" takes the clause subject
+            if ci.participle {
+                if prev == "," {
+                    let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
+                    let subj = prior.or_else(|| {
+                        let np = sentence_subject(doc, s0, i)?;
+                        Some((np, analyze(doc, np)))
+                    });
+                    if let Some((np, info)) = subj {
+                        let cs = skip_complements(doc, ce, s1, cue_lw);
+                        let (a, b) = trim(doc, cs, s1);
+                        if words_in(doc, a, b) >= 2 {
+                            let b = close_quotes(doc, a, b);
+                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });
+                        }
+                    }
+                }
+                i = ce;
+                continue;
+            }
+            let mut done = false;
+            // speaker on the left
+            if let Some(np) = speaker_left(doc, s0, i) {
+                let info = analyze(doc, np);
+                if plausible(doc, np, &info, ci.strength) {
+                    let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
+                    let (a, b) = trim(doc, cs, s1);
+                    let before_np = if np.start > s0 { Some(np.start - 1) } else { None };
+                    let after_content = before_np.is_some_and(|p| matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p));
+                    let quote_before = before_np.is_some_and(|p| doc.is_quote_mark(p) || (p > s0 && doc.is_quote_mark(p - 1)));
+                    let tail_is_aside = after_content && (!explicit || (quote_before && a < b && doc.is_quote_mark(a)));
+                    if words_in(doc, a, b) >= 1 && !tail_is_aside && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
+                        let b = close_quotes(doc, a, b);
+                        claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, cs) });
+                        done = true;
+                    } else if after_content && ci.strength == 2 {
+                        let (a, b) = trim(doc, s0, np.start);
+                        if words_in(doc, a, b) >= 1 {
+                            let mut b2 = close_quotes(doc, a, b);
+                            b2 = extend_split_quote(doc, ce, s1, b2);
+                            claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
+                            done = true;
+                        }
+                    } else if ci.strength == 2 && (doc.tx(ce) == ":" || (ce + 1 == s1 && doc.tx(ce) == ":")) {
+                        // colon lead-in: the content is the next sentence
+                        if let Some(nx) = doc.sents.get(si + 1) {
+                            let (a, b) = trim(doc, nx.start, nx.end);
+                            if words_in(doc, a, b) >= 2 {
+                                let b = close_quotes(doc, a, b);
+                                claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
+                                done = true;
+                            }
+                        }
+                    }
+                }
+            }
+            // inverted: "…, said X"
+            if !done && ci.strength == 2 && i > s0 && (matches!(prev, "," | "—" | "–") || doc.is_quote_mark(i - 1)) {
+                if let Some(np) = speaker_right(doc, ce, s1) {
+                    let info = analyze(doc, np);
+                    if plausible(doc, np, &info, 2) && (info.name.is_some() || info.pronoun.is_some() || np.end - np.start <= 6) {
+                        let (a, b) = trim(doc, s0, i);
+                        if words_in(doc, a, b) >= 1 {
+                            let mut b2 = close_quotes(doc, a, b);
+                            b2 = extend_split_quote(doc, np.end, s1, b2);
+                            claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, s1) });
+                        }
+                    }
+                }
+            }
+            i = ce;
+        }
+        // nested attributions in one sentence: "X warned that …, Y reported."
+        fix_nesting(doc, &mut claims, first_in_sentence);
+    }
+    claims.sort_by_key(|c| (c.content.0, c.content.1));
+    claims.dedup_by(|b, a| a.content == b.content);
+    attach_quote_paragraphs(doc, &mut claims);
+    claims.sort_by_key(|c| (c.content.0, c.content.1));
+    claims
+}
+
+/// The first capitalised name or pronoun of the sentence, as the subject of a participle.
+fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
+    let mut a = s0;
+    // skip an intro phrase up to its comma
+    if let Some(p) = (s0..lim.min(s0 + 10)).find(|&p| doc.tx(p) == ",") {
+        if !doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0)) {
+            a = p + 1;
+        }
+    }
+    while a < lim && super::lex::CAP_STOP.contains(doc.lw(a)) && !super::lex::PRONOUNS.contains(doc.lw(a)) {
+        a += 1;
+    }
+    if a >= lim {
+        return None;
+    }
+    if super::lex::PRONOUNS.contains(doc.lw(a)) {
+        return Some(Np { start: a, end: a + 1, aside: None });
+    }
+    let mut e = a;
+    while e < lim && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3)) {
+        e += 1;
+    }
+    if e > a {
+        Some(Np { start: a, end: e, aside: None })
+    } else {
+        None
+    }
+}
+
+/// "“A,” X said, “B.”": extends the content over a quotation after the attribution.
+fn extend_split_quote(doc: &Doc, from: usize, s1: usize, b: usize) -> usize {
+    let mut j = from;
+    while j < s1 && !doc.is_quote_mark(j) {
+        if doc.is_word(j) && !matches!(doc.lw(j), "on" | "in" | "at" | "a" | "an" | "the" | "interview" | "statement") && !is_time_word(doc.lw(j)) && !doc.is_cap(j) {
+            return b;
+        }
+        j += 1;
+    }
+    if j < s1 && doc.is_quote_mark(j) {
+        let q = doc.quotes[doc.qmap[j] as usize];
+        if q.open == j {
+            return q.close + 1;
+        }
+    }
+    b
+}
+
+fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
+    if claims.len() - first < 2 {
+        return;
+    }
+    let mut drop = vec![false; claims.len()];
+    for o in first..claims.len() {
+        let (oa, ob) = claims[o].content;
+        let Some((oc, _)) = claims[o].cue else { continue };
+        // an outer sentence-final attribution whose content holds another cue
+        if oc < oa {
+            continue;
+        }
+        for k in first..claims.len() {
+            if k == o {
+                continue;
+            }
+            let Some((kc, _)) = claims[k].cue else { continue };
+            if kc >= oa && kc < ob {
+                // inner claim: trim its content to the outer content
+                let (ka, kb) = claims[k].content;
+                if kb > ob {
+                    let (na, nb) = trim(doc, ka, ob);
+                    claims[k].content = (na, nb.max(na));
+                }
+                let relay = MEDIA.contains(claims[o].info.head.as_str()) || claims[o].info.kind == crate::claim::SpeakerKind::Organization;
+                let reported = claims[o].cue.map(|(c, _)| doc.lw(c).starts_with("report")).unwrap_or(false);
+                if relay && reported {
+                    drop[o] = true;
+                }
+            }
+        }
+    }
+    let mut idx = 0;
+    claims.retain(|c| {
+        let keep = !drop[idx] && c.content.1 > c.content.0;
+        idx += 1;
+        keep
+    });
+}
+
+/// Quote-only sentences that no claim covers inherit the speaker of the previous claim when it
+/// is close (same or previous two paragraphs) — the usual way a long quotation continues.
+fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
+    let mut covered_until = 0usize;
+    let mut ci = 0usize;
+    let mut extra: Vec<RawClaim> = Vec::new();
+    let mut last: Option<usize> = None; // index into claims
+    let mut paras_since = 0usize;
+    for (si, s) in doc.sents.iter().enumerate() {
+        if doc.tokens[s.start].nl_before {
+            paras_since += 1;
+        }
+        while ci < claims.len() && claims[ci].content.0 < s.end {
+            covered_until = covered_until.max(claims[ci].content.1);
+            last = Some(ci);
+            paras_since = 0;
+            ci += 1;
+        }
+        if s.start < covered_until {
+            continue;
+        }
+        let (a, b) = trim(doc, s.start, s.end);
+        if b <= a || !doc.is_quote_mark(a) {
+            continue;
+        }
+        let q = doc.quotes[doc.qmap[a] as usize];
+        if q.open != a || q.words < 4 {
+            continue;
+        }
+        let all_quoted = (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i));
+        if !all_quoted {
+            continue;
+        }
+        let Some(l) = last else { continue };
+        if paras_since > 2 {
+            continue;
+        }
+        let b = close_quotes(doc, a, b).max(q.close + 1);
+        let prev = &claims[l];
+        let same_para = !(prev.content.1..=a).any(|i| doc.tokens[i].nl_before);
+        if same_para && prev.content.1 <= a {
+            // "“A,” said X. “B.”": one claim
+            claims[l].content.1 = b;
+        } else {
+            extra.push(RawClaim { content: (a, b), cue: None, np: prev.np, info: prev.info.clone(), sent: si, inherits: Some(l), frame: (a, a) });
+        }
+        covered_until = b;
+    }
+    claims.extend(extra);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> Vec<(String, String)> {
+        let d = Doc::new(s);
+        attribute(&d).iter().map(|c| (d.slice(c.content.0, c.content.1).to_string(), d.slice(c.np.start, c.np.end).to_string())).collect()
+    }
+
+    #[test]
+    fn reported_speech_forms() {
+        assert_eq!(run("Foreign Minister Lena Varga said on Tuesday that the border would stay closed."), vec![("the border would stay closed".into(), "Foreign Minister Lena Varga".into())]);
+        assert_eq!(run("The border would stay closed, Varga said on Tuesday."), vec![("The border would stay closed".into(), "Varga".into())]);
+        assert_eq!(run("According to the ministry, the talks failed."), vec![("the talks failed".into(), "the ministry".into())]);
+        assert_eq!(run("The talks failed, according to the ministry."), vec![("The talks failed".into(), "the ministry".into())]);
+        assert_eq!(run("Karl Obst warned in an interview with Radio Zeta that prices would rise."), vec![("prices would rise".into(), "Karl Obst".into())]);
+        assert_eq!(run("Obst told reporters the plan was dead."), vec![("the plan was dead".into(), "Obst".into())]);
+        assert_eq!(run("He pointed to the fact that the budget was short."), vec![("the budget was short".into(), "He".into())]);
+    }
+
+    #[test]
+    fn direct_quotes() {
+        assert_eq!(run("“We will not yield,” Varga said."), vec![("“We will not yield,”".into(), "Varga".into())]);
+        assert_eq!(run("“We will not yield,” said Varga, speaking in Rome."), vec![("“We will not yield,”".into(), "Varga".into())]);
+        assert_eq!(run("Varga said: “We will not yield.”"), vec![("“We will not yield.”".into(), "Varga".into())]);
+        assert_eq!(run("“We will not yield,” Varga said, “not now.”"), vec![("“We will not yield,” Varga said, “not now.”".into(), "Varga".into())]);
+        assert_eq!(run("“We will not yield,” Varga said. “Not now, not ever.”"), vec![("“We will not yield,” Varga said. “Not now, not ever.”".into(), "Varga".into())]);
+    }
+
+    #[test]
+    fn thinking_verbs_and_asides() {
+        assert!(run("Varga believes the plan will fail.").is_empty());
+        assert_eq!(run("Obst, who replaced Varga in July, said the plan failed."), vec![("the plan failed".into(), "Obst".into())]);
+    }
+
+    #[test]
+    fn quote_paragraph_inherits() {
+        let r = run("“It was a long night for all of us,” Varga said.\n\n“We did what we could do.”");
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].1, "Varga");
+    }
+}

@@ -1,0 +1,329 @@
+//! Speaker mention detection around a cue: the subject noun phrase to the left (skipping
+//! auxiliaries, asides and parentheses), or the inverted subject to the right ("said Varga").
+//! Also splits a mention into title, name and kind.
+
+use crate::claim::SpeakerKind;
+
+use super::doc::Doc;
+use super::lex::{AUX, CAP_STOP, MEDIA, ORG, PRONOUNS, SOURCE_NOUN, STOP, TITLE};
+
+/// A speaker noun phrase as a token range, with an optional appositive aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Np {
+    pub start: usize,
+    pub end: usize,
+    /// Appositive after the name ("…, Russia's Security Council Secretary, said").
+    pub aside: Option<(usize, usize)>,
+}
+
+/// What a mention says about its speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionInfo {
+    /// Token range of the name inside the mention (no title, no "the").
+    pub name: Option<(usize, usize)>,
+    pub title: Option<String>,
+    pub kind: SpeakerKind,
+    /// Lowercased pronoun when the mention is one.
+    pub pronoun: Option<String>,
+    /// Role noun of a definite description ("the spokesman").
+    pub role: Option<String>,
+    /// Lowercase head word.
+    pub head: String,
+}
+
+fn is_abbrev_dot(doc: &Doc, i: usize) -> bool {
+    doc.tx(i) == "." && i > 0 && doc.is_word(i - 1) && doc.tokens[i - 1].end == doc.tokens[i].start && {
+        let w = doc.tx(i - 1);
+        (w.chars().count() == 1 && w.starts_with(char::is_uppercase)) || matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Jr" | "Sr" | "St" | "Prof" | "Rev" | "Sgt" | "Capt" | "Adm" | "Maj")
+    }
+}
+
+/// Skips auxiliaries/adverbs left of token `c`; returns the new exclusive end.
+pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
+    let mut j = c;
+    let mut n = 0;
+    while j > s0 && n < 5 && AUX.contains(doc.lw(j - 1)) {
+        j -= 1;
+        n += 1;
+    }
+    // "went on to say"
+    if j >= s0 + 3 && doc.lw(j - 1) == "to" && doc.lw(j - 2) == "on" && doc.lw(j - 3) == "went" {
+        j -= 3;
+        while j > s0 && AUX.contains(doc.lw(j - 1)) {
+            j -= 1;
+        }
+    }
+    j
+}
+
+/// The subject noun phrase ending right before token `c` (after auxiliaries), within `[s0, c)`.
+pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
+    let mut e = skip_aux_left(doc, s0, c);
+    if e <= s0 {
+        return None;
+    }
+    let mut aside = None;
+    // parenthetical "(R-Tex.)"
+    if doc.tx(e - 1) == ")" {
+        let mut k = e - 1;
+        let lim = k.saturating_sub(12).max(s0);
+        while k > lim && doc.tx(k) != "(" {
+            k -= 1;
+        }
+        if doc.tx(k) == "(" && k > s0 {
+            e = k;
+        } else {
+            return None;
+        }
+    }
+    // appositive / relative clause aside: "X, who …, said" / "X, the minister, said"
+    if matches!(doc.tx(e - 1), "," | "—" | "–") && !doc.in_quote(e - 1) {
+        let close = e - 1;
+        let mut k = close;
+        let lim = close.saturating_sub(40).max(s0);
+        while k > lim {
+            k -= 1;
+            if matches!(doc.tx(k), "," | "—" | "–") || doc.is_quote_mark(k) {
+                break;
+            }
+        }
+        if k <= s0 || !matches!(doc.tx(k), "," | "—" | "–") || k + 1 >= close {
+            return None;
+        }
+        let first = doc.lw(k + 1);
+        let ok = matches!(first, "who" | "which" | "whose" | "a" | "an" | "the" | "his" | "her" | "its" | "their" | "now" | "then" | "also" | "once" | "currently" | "himself" | "herself")
+            || TITLE.contains(first)
+            || doc.is_cap(k + 1)
+            || first.starts_with(|c: char| c.is_ascii_digit());
+        // the NP before the aside must be a name or pronoun-like mention
+        if !ok || !doc.is_word(k - 1) {
+            return None;
+        }
+        aside = Some((k + 1, close));
+        e = k;
+    }
+    let mut a = e;
+    let lim = e.saturating_sub(12).max(s0);
+    // a single pronoun
+    if PRONOUNS.contains(doc.lw(e - 1)) {
+        let p = doc.lw(e - 1);
+        if p == "who" {
+            return None;
+        }
+        return Some(Np { start: e - 1, end: e, aside });
+    }
+    while a > lim {
+        let i = a - 1;
+        let t = doc.tokens[i];
+        if t.word {
+            let w = doc.lw(i);
+            if STOP.contains(w) && !(t.cap && i == s0 && false) {
+                break;
+            }
+            if PRONOUNS.contains(w) || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap) {
+                break;
+            }
+            a -= 1;
+            continue;
+        }
+        if is_abbrev_dot(doc, i) || matches!(doc.tx(i), "’" | "'" | "-" | "&") && i > s0 && doc.is_word(i - 1) && !doc.in_quote(i) {
+            a -= 1;
+            continue;
+        }
+        break;
+    }
+    if a >= e {
+        return None;
+    }
+    // drop leading capitalised function words ("But", "Earlier")
+    while a < e && CAP_STOP.contains(doc.lw(a)) && !matches!(doc.lw(a), "the" | "a" | "an" | "his" | "her" | "their" | "its") {
+        a += 1;
+    }
+    if a >= e {
+        return None;
+    }
+    Some(Np { start: a, end: e, aside })
+}
+
+/// The inverted subject right after a cue ("said Varga, …"), within `[c_end, s_end)`.
+pub fn speaker_right(doc: &Doc, c_end: usize, s_end: usize) -> Option<Np> {
+    let mut e = c_end;
+    let lim = (c_end + 12).min(s_end);
+    while e < lim {
+        let t = doc.tokens[e];
+        if t.word {
+            let w = doc.lw(e);
+            if e > c_end && (STOP.contains(w) && !matches!(w, "of" | "for" | "at" | "to" | "in")) {
+                break;
+            }
+            if e == c_end && STOP.contains(w) && !matches!(w, "a" | "an" | "the") {
+                return None;
+            }
+            e += 1;
+            continue;
+        }
+        if is_abbrev_dot(doc, e) || (matches!(doc.tx(e), "’" | "'" | "-" | "&") && e > c_end) {
+            e += 1;
+            continue;
+        }
+        break;
+    }
+    // trailing prepositions belong to what follows
+    while e > c_end && matches!(doc.lw(e - 1), "of" | "for" | "at" | "to" | "in" | "on") {
+        e -= 1;
+    }
+    if e <= c_end {
+        return None;
+    }
+    Some(Np { start: c_end, end: e, aside: None })
+}
+
+fn is_acronym(w: &str) -> bool {
+    let n = w.chars().filter(|c| c.is_alphabetic()).count();
+    n >= 2 && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '&')
+}
+
+/// Strips a possessive ending.
+pub fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(w)
+}
+
+/// Splits a mention into name, title and kind.
+pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
+    let (a, b) = (np.start, np.end);
+    let head = doc.lw(b - 1).to_string();
+    let aside_title = np.aside.and_then(|(x, y)| {
+        let f = doc.lw(x);
+        if matches!(f, "who" | "which" | "whose") {
+            None
+        } else {
+            Some(doc.slice(x, y).to_string())
+        }
+    });
+    if b - a == 1 && PRONOUNS.contains(head.as_str()) {
+        let kind = match head.as_str() {
+            "he" | "she" | "i" => SpeakerKind::Person,
+            "it" => SpeakerKind::Organization,
+            _ => SpeakerKind::Unnamed,
+        };
+        return MentionInfo { name: None, title: None, kind, pronoun: Some(head), role: None, head: String::new() };
+    }
+    // trailing capitalised run
+    let mut k = b;
+    while k > a {
+        let i = k - 1;
+        if doc.is_cap(i) || is_abbrev_dot(doc, i) || (matches!(doc.lw(i), "de" | "van" | "von" | "bin" | "al" | "la" | "le" | "du" | "da" | "der" | "del" | "-") && k < b && k - 1 > a && doc.is_cap(i - 1)) {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    if k < b && !(k > a && doc.lw(k - 1).ends_with("’s") || k > a && doc.lw(k - 1).ends_with("'s")) {
+        // strip leading stop words and everything up to the last title word
+        let mut n0 = k;
+        while n0 < b && (CAP_STOP.contains(doc.lw(n0)) || doc.tx(n0) == ".") {
+            n0 += 1;
+        }
+        if let Some(t) = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))) {
+            let mut m = t + 1;
+            while m < b && doc.tx(m) == "." {
+                m += 1;
+            }
+            if m < b {
+                n0 = m;
+            }
+        }
+        let org = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i))))
+            || (b - n0 == 1 && is_acronym(doc.tx(n0)))
+            || MEDIA.contains(doc.lw(b - 1));
+        // a sentence-initial common noun ("Officials said")
+        let common = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && (SOURCE_NOUN.contains(doc.lw(n0)) || SOURCE_NOUN.contains(doc.lw(n0).trim_end_matches('s')));
+        let n0 = if common { b } else { n0 };
+        if n0 < b {
+            let title_start = {
+                let mut s = a;
+                while s < n0 && matches!(doc.lw(s), "the" | "a" | "an") {
+                    s += 1;
+                }
+                s
+            };
+            let title = if title_start < n0 && !org { Some(doc.slice(title_start, n0).trim_end_matches([',', ' ']).to_string()) } else { None };
+            let title = title.filter(|t| !t.is_empty()).or(aside_title);
+            let kind = if org { SpeakerKind::Organization } else { SpeakerKind::Person };
+            return MentionInfo { name: Some((n0, b)), title, kind, pronoun: None, role: None, head };
+        }
+    }
+    // a description: "the spokesman", "officials", "a source close to …"
+    let definite = matches!(doc.lw(a), "the" | "this" | "that");
+    let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head.as_str()) { Some(head.clone()) } else { None };
+    MentionInfo { name: None, title: None, kind: SpeakerKind::Unnamed, pronoun: None, role, head }
+}
+
+/// Is this mention plausible as a speaker for a cue of the given strength?
+pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
+    if np.end - np.start > 12 {
+        return false;
+    }
+    if info.pronoun.is_some() {
+        return info.pronoun.as_deref() != Some("you") && (strength == 2 || info.pronoun.as_deref() != Some("it"));
+    }
+    if info.name.is_some() {
+        return true;
+    }
+    let head = info.head.as_str();
+    if SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) {
+        return true;
+    }
+    let det = matches!(doc.lw(np.start), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another" | "some" | "many" | "most" | "several" | "two" | "three" | "other" | "both");
+    strength == 2 && det && np.end - np.start <= 6 && doc.is_word(np.end - 1) && !AUX.contains(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn left(s: &str, cue: &str) -> (String, Option<String>, Option<String>, SpeakerKind) {
+        let d = Doc::new(s);
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == cue).unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        let info = analyze(&d, np);
+        (d.slice(np.start, np.end).to_string(), info.name.map(|(x, y)| d.slice(x, y).to_string()), info.title, info.kind)
+    }
+
+    #[test]
+    fn title_before_name() {
+        let (m, n, t, k) = left("Foreign Minister Lena Varga said on Tuesday that", "said");
+        assert_eq!(m, "Foreign Minister Lena Varga");
+        assert_eq!(n.as_deref(), Some("Lena Varga"));
+        assert_eq!(t.as_deref(), Some("Foreign Minister"));
+        assert_eq!(k, SpeakerKind::Person);
+    }
+
+    #[test]
+    fn aside_does_not_steal() {
+        let (_, n, _, _) = left("Tomas Brel, who replaced Anna Kovac in July, said the plan", "said");
+        assert_eq!(n.as_deref(), Some("Tomas Brel"));
+        let (_, n, t, _) = left("Ivo Marek, Freedonia's Security Council Secretary, has warned", "warned");
+        assert_eq!(n.as_deref(), Some("Ivo Marek"));
+        assert_eq!(t.as_deref(), Some("Freedonia's Security Council Secretary"));
+    }
+
+    #[test]
+    fn organisations_and_unnamed() {
+        let (_, n, _, k) = left("Earlier, the Interior Ministry said", "said");
+        assert_eq!(n.as_deref(), Some("Interior Ministry"));
+        assert_eq!(k, SpeakerKind::Organization);
+        let (m, n, _, k) = left("But officials told", "told");
+        assert_eq!((m.as_str(), n, k), ("officials", None, SpeakerKind::Unnamed));
+        let (m, _, _, k) = left("“No,” he said", "said");
+        assert_eq!((m.as_str(), k), ("he", SpeakerKind::Person));
+    }
+
+    #[test]
+    fn inverted_subject() {
+        let d = Doc::new("“Fine,” said Karl Obst, speaking later.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
+        let np = speaker_right(&d, c + 1, d.tokens.len()).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "Karl Obst");
+    }
+}
