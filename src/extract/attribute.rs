@@ -228,7 +228,13 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     let before_np = if np.start > s0 { Some(np.start - 1) } else { None };
                     let after_content = before_np.is_some_and(|p| matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p));
                     let quote_before = before_np.is_some_and(|p| doc.is_quote_mark(p) || (p > s0 && doc.is_quote_mark(p - 1)));
-                    let tail_is_aside = after_content && (!explicit || (quote_before && a < b && doc.is_quote_mark(a)));
+                    let right_words = words_in(doc, a, b);
+                    let right_is_adjunct = a < b
+                        && (matches!(doc.lw(a), "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "as" | "of" | "about" | "last" | "this" | "earlier" | "later" | "yesterday" | "today")
+                            || is_time_word(doc.lw(a)) || doc.tx(cs.saturating_sub(1)) == ",");
+                    let left_is_quote = quote_before;
+                    let tail_is_aside = after_content
+                        && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     if words_in(doc, a, b) >= 1 && !tail_is_aside && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
                         let b = close_quotes(doc, a, b);
                         claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, cs) });

@@ -16,6 +16,7 @@ pub fn medium(clause: &str, cue_lower: &str) -> Option<String> {
     if let Some(c) = MEDIUM.captures(clause) {
         let m = c.get(1)?.as_str();
         let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+        let m = m.trim_end_matches(['.', ',', '’', '\'']).to_string();
         let l = m.to_lowercase();
         // keep the noun phrase, lowercase the generic part
         return Some(if l.starts_with("press ") || l.starts_with("news ") || l.starts_with("interview") || l.starts_with("statement") { m } else { m });
