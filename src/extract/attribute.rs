@@ -235,7 +235,19 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     let left_is_quote = quote_before;
                     let tail_is_aside = after_content
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
-                    if words_in(doc, a, b) >= 1 && !tail_is_aside && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
+                    let parenthetical = after_content
+                        && !left_is_quote
+                        && doc.tx(ce) == ","
+                        && right_words >= 3
+                        && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
+                        && words_in(doc, s0, np.start) >= 1;
+                    if parenthetical {
+                        // "Her countrymen, she said, should not listen …"
+                        let (a, b) = trim(doc, s0, s1);
+                        let b = close_quotes(doc, a, b);
+                        claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
+                        done = true;
+                    } else if words_in(doc, a, b) >= ci.strength.max(1) as usize * 0 + if ci.strength == 2 { 1 } else { 2 } && !tail_is_aside && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
                         let b = close_quotes(doc, a, b);
                         claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, cs) });
                         done = true;
@@ -256,6 +268,25 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                                 claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
                                 done = true;
                             }
+                        }
+                    }
+                }
+            }
+            // coordinated verb: "X keeps quiet but says …"
+            if !done && matches!(prev, "and" | "but") && i > s0 + 1 {
+                let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
+                let subj = prior.or_else(|| {
+                    let np = sentence_subject(doc, s0, i)?;
+                    Some((np, analyze(doc, np)))
+                });
+                if let Some((np, info)) = subj {
+                    if info.name.is_some() || info.pronoun.is_some() {
+                        let (cs, _) = skip_complements2(doc, ce, s1, cue_lw);
+                        let (a, b) = trim(doc, cs, s1);
+                        if words_in(doc, a, b) >= 2 {
+                            let b = close_quotes(doc, a, b);
+                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });
+                            done = true;
                         }
                     }
                 }
@@ -451,6 +482,16 @@ mod tests {
         assert_eq!(run("Varga said: “We will not yield.”"), vec![("“We will not yield.”".into(), "Varga".into())]);
         assert_eq!(run("“We will not yield,” Varga said, “not now.”"), vec![("“We will not yield,” Varga said, “not now.”".into(), "Varga".into())]);
         assert_eq!(run("“We will not yield,” Varga said. “Not now, not ever.”"), vec![("“We will not yield,” Varga said. “Not now, not ever.”".into(), "Varga".into())]);
+    }
+
+    #[test]
+    fn parenthetical_and_coordinated() {
+        assert_eq!(run("Her plan, she said, would not work at all."), vec![("Her plan, she said, would not work at all".into(), "she".into())]);
+        assert_eq!(run("Sen. Ada Roe (D-Ohio), said after a lunch that she had not read it."), vec![("she had not read it".into(), "Sen. Ada Roe".into())]);
+        assert_eq!(run("Nina Ola, a farmer from Kent, Ohio, attending the fair, said prices were up."), vec![("prices were up".into(), "Nina Ola".into())]);
+        assert_eq!(run("Ivo Marek keeps his books closed but says his business has tripled."), vec![("his business has tripled".into(), "Ivo Marek".into())]);
+        assert_eq!(run("A source close to him said the talks were over."), vec![("the talks were over".into(), "A source close to him".into())]);
+        assert_eq!(run("''I hope so,'' Mrs. Ada Roe said."), vec![("''I hope so,''".into(), "Mrs. Ada Roe".into())]);
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("the a an but and or so in on at as after before when while if earlier later meanwhile still yet also however thus then now \
          this that these those his her their its our my your monday tuesday wednesday thursday friday saturday sunday yesterday today \
          last next additionally moreover furthermore asked speaking writing during for from with by to of since until meanwhile both \
-         mr mrs ms dr i we he she they it")
+         i we he she they it")
 });
 
 /// Words that make a capitalised mention an organisation.
@@ -70,7 +70,8 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          representative staff staffers strategists strategist pollster pollsters operative operatives activists organizers \
          aide advocates commentators pundits reporters journalists spokespeople authors author release website article story \
          paper analysis book video ad ads advertisement tweet post message emails email transcript findings counsel judge court \
-         experts' man woman men women official's")
+         experts' man woman men women official's percent respondents majority plurality half third quarter \
+         most many some others people americans voters republicans democrats residents participants")
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).

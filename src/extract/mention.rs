@@ -6,6 +6,8 @@ use crate::claim::SpeakerKind;
 
 use super::doc::Doc;
 use super::lex::{AUX, CAP_STOP, MEDIA, ORG, PRONOUNS, SOURCE_NOUN, STOP, TITLE};
+#[allow(unused_imports)]
+use super::lex::ROLE;
 
 /// A speaker noun phrase as a token range, with an optional appositive aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,68 +58,63 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
     j
 }
 
-/// The subject noun phrase ending right before token `c` (after auxiliaries), within `[s0, c)`.
-pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
-    let mut e = skip_aux_left(doc, s0, c);
-    if e <= s0 {
-        return None;
-    }
-    let mut aside = None;
-    // parenthetical "(R-Tex.)"
-    if doc.tx(e - 1) == ")" {
+fn is_dash(doc: &Doc, i: usize) -> bool {
+    matches!(doc.tx(i), "—" | "–") || (doc.tx(i) == "-" && i > 0 && doc.tokens[i - 1].end < doc.tokens[i].start)
+}
+
+fn is_aside_delim(doc: &Doc, i: usize) -> bool {
+    (doc.tx(i) == "," || is_dash(doc, i)) && !doc.in_quote(i)
+}
+
+/// Skips a parenthesis ending right before `e` ("(D-Ohio)"); returns the new end.
+fn skip_paren(doc: &Doc, s0: usize, e: usize) -> Option<usize> {
+    if e > s0 && doc.tx(e - 1) == ")" {
         let mut k = e - 1;
         let lim = k.saturating_sub(12).max(s0);
         while k > lim && doc.tx(k) != "(" {
             k -= 1;
         }
         if doc.tx(k) == "(" && k > s0 {
-            e = k;
-        } else {
-            return None;
+            return Some(k);
         }
+        return None;
     }
-    // appositive / relative clause aside: "X, who …, said" / "X, the minister, said"
-    if matches!(doc.tx(e - 1), "," | "—" | "–") && !doc.in_quote(e - 1) {
-        let close = e - 1;
-        let mut k = close;
-        let lim = close.saturating_sub(40).max(s0);
-        while k > lim {
-            k -= 1;
-            if matches!(doc.tx(k), "," | "—" | "–") || doc.is_quote_mark(k) {
-                break;
+    Some(e)
+}
+
+/// The noun phrase region ending at `e` (exclusive), scanning left to a clause boundary.
+fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
+    if e <= s0 {
+        return None;
+    }
+    let last = doc.lw(e - 1);
+    if PRONOUNS.contains(last) {
+        if last == "who" {
+            // ", who said": the antecedent before the comma
+            if e >= 2 + s0 && doc.tx(e - 2) == "," {
+                let ante = np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?;
+                return if doc.is_cap(ante.1 - 1) { Some(ante) } else { None };
             }
-        }
-        if k <= s0 || !matches!(doc.tx(k), "," | "—" | "–") || k + 1 >= close {
             return None;
         }
-        let first = doc.lw(k + 1);
-        let ok = matches!(first, "who" | "which" | "whose" | "a" | "an" | "the" | "his" | "her" | "its" | "their" | "now" | "then" | "also" | "once" | "currently" | "himself" | "herself")
-            || TITLE.contains(first)
-            || doc.is_cap(k + 1)
-            || first.starts_with(|c: char| c.is_ascii_digit());
-        // the NP before the aside must be a name or pronoun-like mention
-        if !ok || !doc.is_word(k - 1) {
-            return None;
-        }
-        aside = Some((k + 1, close));
-        e = k;
+        return Some((e - 1, e));
     }
     let mut a = e;
-    let lim = e.saturating_sub(12).max(s0);
-    // a single pronoun
-    if PRONOUNS.contains(doc.lw(e - 1)) {
-        let p = doc.lw(e - 1);
-        if p == "who" {
-            return None;
-        }
-        return Some(Np { start: e - 1, end: e, aside });
-    }
+    let lim = e.saturating_sub(14).max(s0);
     while a > lim {
         let i = a - 1;
         let t = doc.tokens[i];
         if t.word {
             let w = doc.lw(i);
-            if STOP.contains(w) && !(t.cap && i == s0 && false) {
+            if STOP.contains(w) {
+                // "a spokesman for …", "people with knowledge of …", "a source close to …"
+                let before = if i > s0 { doc.lw(i - 1) } else { "" };
+                let through = matches!(w, "for" | "with" | "at" | "to" | "in" | "from" | "on")
+                    && (SOURCE_NOUN.contains(before) || before == "close" || SOURCE_NOUN.contains(before.trim_end_matches('s')) || before == "familiar" || before == "knowledge");
+                if through && i > s0 {
+                    a -= 1;
+                    continue;
+                }
                 break;
             }
             if PRONOUNS.contains(w) || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap) {
@@ -126,14 +123,11 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
             a -= 1;
             continue;
         }
-        if is_abbrev_dot(doc, i) || matches!(doc.tx(i), "’" | "'" | "-" | "&") && i > s0 && doc.is_word(i - 1) && !doc.in_quote(i) {
+        if is_abbrev_dot(doc, i) || matches!(doc.tx(i), "’" | "'" | "&") && i > s0 && doc.is_word(i - 1) && !doc.in_quote(i) || (doc.tx(i) == "-" && i > s0 && doc.tokens[i - 1].end == t.start) {
             a -= 1;
             continue;
         }
         break;
-    }
-    if a >= e {
-        return None;
     }
     // drop leading capitalised function words ("But", "Earlier")
     while a < e && CAP_STOP.contains(doc.lw(a)) && !matches!(doc.lw(a), "the" | "a" | "an" | "his" | "her" | "their" | "its") {
@@ -142,7 +136,63 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
     if a >= e {
         return None;
     }
-    Some(Np { start: a, end: e, aside })
+    Some((a, e))
+}
+
+/// Does the region look like a speaker (name, pronoun or source noun)?
+fn speakerish(doc: &Doc, (a, e): (usize, usize)) -> bool {
+    let head = doc.lw(e - 1);
+    doc.is_cap(e - 1) || PRONOUNS.contains(head) || SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) || (e - a == 1 && doc.tx(a) == "it")
+}
+
+/// The subject noun phrase ending right before token `c` (after auxiliaries), within `[s0, c)`.
+pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
+    let e = skip_aux_left(doc, s0, c);
+    if e <= s0 {
+        return None;
+    }
+    let mut e = skip_paren(doc, s0, e)?;
+    if e <= s0 {
+        return None;
+    }
+    if e >= s0 + 2 && doc.tx(e - 1) == "," && doc.tx(e - 2) == ")" {
+        e = skip_paren(doc, s0, e - 1)?;
+    }
+    if is_aside_delim(doc, e - 1) {
+        // appositive / relative clause aside: "X, who …, said" / "X, the minister, said";
+        // take the farthest delimiter (up to three) whose left side is a speaker
+        let close = e - 1;
+        let mut cands = Vec::new();
+        let mut k = close;
+        let lim = close.saturating_sub(45).max(s0);
+        while k > lim && cands.len() < 3 {
+            k -= 1;
+            if doc.is_quote_mark(k) || doc.lw(k) == "that" || matches!(doc.tx(k), ";" | ":") {
+                break;
+            }
+            if is_aside_delim(doc, k) {
+                cands.push(k);
+            }
+        }
+        for &k in cands.iter().rev() {
+            if k <= s0 || k + 1 >= close {
+                continue;
+            }
+            let Some(ke) = skip_paren(doc, s0, k) else { continue };
+            let Some(r) = np_region(doc, s0, ke) else { continue };
+            if !speakerish(doc, r) || (r.1 - r.0 == 1 && doc.lw(r.0) == "who") {
+                continue;
+            }
+            // the aside must not itself hold a cue verb
+            if (k + 1..close).any(|i| !doc.is_cap(i) && super::cue::lookup(doc.lw(i)).is_some_and(|c| c.strength == 2 && !c.participle)) {
+                continue;
+            }
+            return Some(Np { start: r.0, end: r.1, aside: Some((k + 1, close)) });
+        }
+        return None;
+    }
+    let (a, e) = np_region(doc, s0, e)?;
+    Some(Np { start: a, end: e, aside: None })
 }
 
 /// The inverted subject right after a cue ("said Varga, …"), within `[c_end, s_end)`.
@@ -218,7 +268,8 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             break;
         }
     }
-    if k < b && !(k > a && doc.lw(k - 1).ends_with("’s") || k > a && doc.lw(k - 1).ends_with("'s")) {
+    let prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    if k < b && !prep_before && !(k > a && doc.lw(k - 1).ends_with("’s") || k > a && doc.lw(k - 1).ends_with("'s")) {
         // strip leading stop words and everything up to the last title word
         let mut n0 = k;
         while n0 < b && (CAP_STOP.contains(doc.lw(n0)) || doc.tx(n0) == ".") {

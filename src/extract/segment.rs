@@ -47,10 +47,17 @@ pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -
             let terminal = matches!(txt, "." | "!" | "?" | "…");
             let q = qmap[i];
             let inside = q != u32::MAX && quotes[q as usize].close != i;
-            let closes_after_terminal = q != u32::MAX
-                && quotes[q as usize].close == i
-                && i > 0
-                && matches!(tokens[i - 1].text(body), "." | "!" | "?" | "'" | "\"");
+            let closes_after_terminal = q != u32::MAX && quotes[q as usize].close == i && {
+                // the mark may be two tokens (''), and nested single closers may precede it
+                let mut k = i;
+                if k > 0 && tokens[k].text(body) == "'" && tokens[k - 1].text(body) == "'" {
+                    k -= 1;
+                }
+                while k > 0 && matches!(tokens[k - 1].text(body), "'" | "’" | "\"" | "”") {
+                    k -= 1;
+                }
+                k > 0 && matches!(tokens[k - 1].text(body), "." | "!" | "?" | "…")
+            };
             if (terminal && !inside && q == u32::MAX) || closes_after_terminal {
                 // abbreviation?
                 let abbrev = terminal && i > 0 && tokens[i - 1].word && tokens[i - 1].end == tokens[i].start && is_abbrev(tokens[i - 1].text(body));
