@@ -142,6 +142,9 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     for (si, s) in doc.sents.iter().enumerate() {
         let (s0, s1) = (s.start, s.end);
         let first_in_sentence = claims.len();
+        if let Some(c) = colon_headline(doc, si, s0, s1) {
+            claims.push(c);
+        }
         let mut i = s0;
         while i < s1 {
             if !doc.is_word(i) || doc.in_quote(i) {
@@ -199,8 +202,18 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             }
             let cue_lw = if w == "went" { doc.lw(ce - 1) } else { w };
             // participles: ", saying …" takes the clause subject
-            if ci.participle {
-                if prev == "," {
+            // progressive "X is saying / was calling for" behaves as a finite verb
+            let be_before = {
+                let mut k = i;
+                while k > s0 && (super::mention::is_adverb(doc.lw(k - 1)) || matches!(doc.lw(k - 1), "not" | "n't" | "also" | "now" | "been")) {
+                    k -= 1;
+                }
+                k > s0 && matches!(doc.lw(k - 1), "is" | "are" | "was" | "were" | "been" | "isn’t" | "isn't" | "wasn’t" | "wasn't" | "aren’t" | "aren't" | "’s" | "'s" | "’re" | "'re")
+            };
+            // "issued a statement saying …"
+            let noun_before = matches!(prev, "statement" | "release" | "letter" | "tweet" | "post" | "message" | "email" | "memo" | "video" | "ad" | "report" | "interview" | "speech");
+            if ci.participle && !be_before {
+                if prev == "," || noun_before {
                     let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
@@ -315,6 +328,36 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     attach_quote_paragraphs(doc, &mut claims);
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims
+}
+
+/// "Varga: Talks Are Over" — a name and a colon opening a paragraph (headlines, transcripts).
+fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+    if !(s0 == 0 || doc.tokens[s0].nl_before) {
+        return None;
+    }
+    let mut k = s0;
+    while k < s1 && k < s0 + 6 && (doc.is_cap(k) || (doc.tx(k) == "." && k > s0) || (doc.tx(k) == "-" && k > s0)) {
+        k += 1;
+    }
+    if k == s0 || k >= s1 || doc.tx(k) != ":" || k - s0 > 5 {
+        return None;
+    }
+    let w = doc.tx(s0);
+    if k == s0 + 1 && (w.chars().all(|c| !c.is_lowercase()) || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
+        return None;
+    }
+    if (s0..k).any(|i| doc.lw(i) == "the" || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
+        return None;
+    }
+    let (a, b) = trim(doc, k + 1, s1);
+    if words_in(doc, a, b) < 3 {
+        return None;
+    }
+    let b = close_quotes(doc, a, b);
+    let np = Np { start: s0, end: k, aside: None };
+    let info = analyze(doc, np);
+    info.name?;
+    Some(RawClaim { content: (a, b), cue: Some((k, k + 1)), np, info, sent: si, inherits: None, frame: (s0, k + 1) })
 }
 
 /// The first capitalised name or pronoun of the sentence, as the subject of a participle.
@@ -492,6 +535,13 @@ mod tests {
         assert_eq!(run("Ivo Marek keeps his books closed but says his business has tripled."), vec![("his business has tripled".into(), "Ivo Marek".into())]);
         assert_eq!(run("A source close to him said the talks were over."), vec![("the talks were over".into(), "A source close to him".into())]);
         assert_eq!(run("''I hope so,'' Mrs. Ada Roe said."), vec![("''I hope so,''".into(), "Mrs. Ada Roe".into())]);
+    }
+
+    #[test]
+    fn headline_colon_and_progressive() {
+        assert_eq!(run("Varga: Talks With Rome Are Over.\n\nText."), vec![("Talks With Rome Are Over".into(), "Varga".into())]);
+        assert!(run("WASHINGTON: Talks are over for now.").is_empty());
+        assert_eq!(run("Ivo Marek is calling for a new vote in May."), vec![("a new vote in May".into(), "Ivo Marek".into())]);
     }
 
     #[test]

@@ -47,7 +47,11 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
     implies implied implying blame blames blamed blaming decry decried decries refer refers referred referring point points pointed \
     pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked attacks \
     accused predicted recommended recommends threatened threatens demanded demands urged endorsed opposed supports supported \
-    seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went";
+    seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went \
+    made see sees saw offered offers offer issued support supports supporting seeking cast named gave decided ordered \
+    backed backing backs oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
+    voiced reminded prefer prefers preferred challenged challenging encouraged included includes published raised \
+    took taking views view questioned";
 
 /// Particles/phrases that may follow a cue and belong to it.
 const PARTICLES: &[&[&str]] = &[
@@ -61,6 +65,10 @@ const PARTICLES: &[&[&str]] = &[
     &["of"],
     &["up"],
     &["back"],
+    &["it", "clear"],
+    &["clear"],
+    &["issue", "with"],
+    &["aim", "at"],
     &["on", "to", "say"],
     &["on", "to", "add"],
     &["on", "to", "note"],
@@ -85,7 +93,7 @@ pub fn lookup(lower_word: &str) -> Option<CueInfo> {
 
 /// Verbs whose particle is required to be a cue ("pointed" only as "pointed out/to").
 pub fn needs_particle(lower_word: &str) -> bool {
-    matches!(lower_word, "point" | "points" | "pointed" | "pointing" | "refer" | "refers" | "referred" | "referring" | "went" | "talk" | "talks" | "talked" | "talking" | "spoke" | "speak" | "speaks")
+    matches!(lower_word, "point" | "points" | "pointed" | "pointing" | "refer" | "refers" | "referred" | "referring" | "went" | "talk" | "talks" | "talked" | "talking" | "spoke" | "speak" | "speaks" | "made" | "shot" | "fired" | "took" | "taking" | "laid" | "pushed")
 }
 
 /// Given the lowercased words after the cue, how many belong to it as particles.
@@ -97,12 +105,15 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
                 "on" if p.len() > 1 => head == "went",
                 "to" if p.len() == 1 => matches!(head, "pointed" | "point" | "points" | "pointing" | "referred" | "referring" | "refer" | "refers" | "spoke" | "speak" | "speaks" | "talked" | "talk" | "talks" | "talking" | "likened" | "compared"),
                 "to" => matches!(head, "pointed" | "point" | "points" | "pointing"),
-                "out" => matches!(head, "pointed" | "point" | "points" | "pointing" | "lashed" | "spoke" | "speak" | "speaks" | "called"),
+                "out" => matches!(head, "pointed" | "point" | "points" | "pointing" | "lashed" | "spoke" | "speak" | "speaks" | "called" | "laid"),
                 "for" | "on" => matches!(head, "call" | "calls" | "called" | "calling"),
                 "about" => matches!(head, "talk" | "talks" | "talked" | "talking" | "spoke" | "speak" | "speaks" | "joked" | "complained" | "warned" | "boasted"),
+                "on" if p.len() == 1 && matches!(head, "focused" | "focuses") => true,
                 "of" => matches!(head, "spoke" | "speak" | "speaks" | "warned" | "warn" | "warns" | "said" | "complained"),
                 "up" => false,
-                "back" => matches!(head, "pushed" | "fired" | "hit"),
+                "back" => matches!(head, "pushed" | "fired" | "hit" | "shot"),
+                "it" | "clear" => matches!(head, "made" | "makes" | "make"),
+                "issue" | "aim" => matches!(head, "took" | "taking" | "takes"),
                 _ => false,
             };
             if ok {

@@ -40,11 +40,19 @@ fn is_abbrev_dot(doc: &Doc, i: usize) -> bool {
     }
 }
 
+/// An -ly adverb ("repeatedly", "jokingly"), excluding common -ly nouns and adjectives.
+pub fn is_adverb(w: &str) -> bool {
+    w.len() > 5
+        && w.ends_with("ly")
+        && !matches!(w, "family" | "assembly" | "supply" | "quarterly" | "weekly" | "daily" | "monthly" | "early" | "friendly" | "elderly" | "ugly" | "holy" | "italy" | "anomaly" | "monopoly" | "homily")
+        || matches!(w, "now" | "still" | "often" | "even" | "since" | "long" | "once" | "again" | "never" | "soon" | "yet" | "already" | "instead" | "too" | "only" | "both" | "all")
+}
+
 /// Skips auxiliaries/adverbs left of token `c`; returns the new exclusive end.
 pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
     let mut j = c;
     let mut n = 0;
-    while j > s0 && n < 5 && AUX.contains(doc.lw(j - 1)) {
+    while j > s0 && n < 5 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) {
         j -= 1;
         n += 1;
     }
