@@ -99,6 +99,43 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
     j
 }
 
+/// Where right-hand content ends: the sentence end, or earlier at "; ", at ": “", before
+/// "and said …" (a coordinated cue makes its own claim), and, for object-taking weak cues and
+/// relative clauses ("who said …, was"), at the first comma or dash.
+fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usize {
+    let mut i = a;
+    while i < s1 {
+        if doc.in_quote(i) {
+            // jump over the quotation
+            let q = doc.quotes[doc.qmap[i] as usize];
+            i = q.close.max(i) + 1;
+            continue;
+        }
+        let w = doc.lw(i);
+        match w {
+            ";" => return i,
+            ":" if i + 1 < s1 && doc.is_quote_mark(i + 1) => return i,
+            "," | "—" | "–" if relative && i > a => return i,
+            "and" | "but" if i > a => {
+                let mut k = i + 1;
+                while k < s1 && (super::mention::is_adverb(doc.lw(k)) || matches!(doc.lw(k), "then" | "also" | "later" | "has" | "had")) {
+                    k += 1;
+                }
+                if lookup(doc.lw(k)).is_some_and(|c| c.strength == 2 || weak) {
+                    let mut e = i;
+                    if e > a && doc.tx(e - 1) == "," {
+                        e -= 1;
+                    }
+                    return e;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    s1
+}
+
 /// Trims punctuation from both ends of a content range.
 fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
     while a < b && !doc.is_word(a) && !doc.is_quote_mark(a) && !matches!(doc.tx(a), "‘" | "(" | "$" | "[") {
@@ -189,6 +226,11 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 i += 1;
                 continue;
             }
+            // "agreed to talk", "continues to grow", "added to her lead": not speech
+            if doc.lw(i + 1) == "to" && matches!(w, "continue" | "continues" | "continued" | "added" | "adds" | "took" | "gave" | "opened" | "failed") {
+                i += 1;
+                continue;
+            }
             let next: Vec<&str> = (i + 1..(i + 5).min(s1)).map(|k| doc.lw(k)).collect();
             let pl = particle_len(w, &next);
             if needs_particle(w) && pl == 0 {
@@ -221,7 +263,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     });
                     if let Some((np, info)) = subj {
                         let cs = skip_complements(doc, ce, s1, cue_lw);
-                        let (a, b) = trim(doc, cs, s1);
+                        let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, false));
                         if words_in(doc, a, b) >= 2 {
                             let b = close_quotes(doc, a, b);
                             claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });
@@ -237,7 +279,8 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 let info = analyze(doc, np);
                 if plausible(doc, np, &info, ci.strength) {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
-                    let (a, b) = trim(doc, cs, s1);
+                    let relative = doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)) == "who";
+                    let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, relative));
                     let before_np = if np.start > s0 { Some(np.start - 1) } else { None };
                     let after_content = before_np.is_some_and(|p| matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p));
                     let quote_before = before_np.is_some_and(|p| doc.is_quote_mark(p) || (p > s0 && doc.is_quote_mark(p - 1)));
@@ -295,7 +338,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 if let Some((np, info)) = subj {
                     if info.name.is_some() || info.pronoun.is_some() {
                         let (cs, _) = skip_complements2(doc, ce, s1, cue_lw);
-                        let (a, b) = trim(doc, cs, s1);
+                        let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, false));
                         if words_in(doc, a, b) >= 2 {
                             let b = close_quotes(doc, a, b);
                             claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });

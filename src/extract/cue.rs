@@ -18,7 +18,7 @@ pub struct CueInfo {
 /// Strong speech verbs (all forms listed).
 const STRONG: &str = "say says said saying tell tells told telling add adds added adding write writes wrote writing \
     tweet tweets tweeted tweeting note notes noted noting explain explains explained explaining argue argues argued arguing \
-    claim claims claimed claiming insist insists insisted insisting warn warns warned warning state stated stating \
+    claim claims claimed claiming insist insists insisted insisting warn warns warned warning stated stating \
     declare declares declared declaring announce announces announced announcing report reports reported acknowledge \
     acknowledges acknowledged acknowledging admit admits admitted admitting assert asserts asserted asserting contend contends \
     contended contending recall recalls recalled recalling suggest suggests suggested suggesting stress stresses stressed \
@@ -45,13 +45,13 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
     expressing reject rejects rejected rejecting agree agrees agreed agreeing condemn condemns condemned condemning denounce \
     denounces denounced denouncing welcome welcomed welcomes hint hints hinted hinting signal signals signaled signalled imply \
     implies implied implying blame blames blamed blaming decry decried decries refer refers referred referring point points pointed \
-    pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked attacks \
+    pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked \
     accused predicted recommended recommends threatened threatens demanded demands urged endorsed opposed supports supported \
     seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went \
-    made see sees saw offered offers offer issued support supports supporting seeking cast named gave decided ordered \
-    backed backing backs oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
+    made see sees saw offered issued support supports supporting seeking cast named gave decided ordered \
+    backed backing oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
     voiced reminded prefer prefers preferred challenged challenging encouraged included includes published raised \
-    took taking views view questioned";
+    took taking questioned";
 
 /// Particles/phrases that may follow a cue and belong to it.
 const PARTICLES: &[&[&str]] = &[
