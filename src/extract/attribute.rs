@@ -255,7 +255,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // "issued a statement saying …"
             let noun_before = matches!(prev, "statement" | "release" | "letter" | "tweet" | "post" | "message" | "email" | "memo" | "video" | "ad" | "report" | "interview" | "speech");
             if ci.participle && !be_before {
-                if prev == "," || noun_before {
+                if prev == "," || noun_before || matches!(prev, "by" | "while" | "after" | "before" | "when") {
                     let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
@@ -293,7 +293,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
-                        && doc.tx(ce) == ","
+                        && (doc.tx(ce) == "," || (!explicit && cs > ce && cs - ce <= 5 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
                         && words_in(doc, s0, np.start) >= 1;
@@ -315,6 +315,18 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
                             done = true;
                         }
+                    } else if ci.strength == 2 && right_words == 0 && (np.start == s0 || words_in(doc, s0, np.start) == 0) && si > 0 && !doc.tokens[s0].nl_before && {
+                        let p = doc.sents[si - 1];
+                        let (pa, pb) = trim(doc, p.start, p.end);
+                        pb > pa && doc.is_quote_mark(pb - 1)
+                    } {
+                        // "“…” Trump said." split into two sentences by the full stop inside the quote
+                        let p = doc.sents[si - 1];
+                        let (pa, pb) = trim(doc, p.start, p.end);
+                        let q = doc.quotes[doc.qmap[pb - 1] as usize];
+                        let a = if q.open >= pa { q.open } else { pa };
+                        claims.push(RawClaim { content: (a, pb), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
+                        done = true;
                     } else if ci.strength == 2 && (doc.tx(ce) == ":" || (ce + 1 == s1 && doc.tx(ce) == ":")) {
                         // colon lead-in: the content is the next sentence
                         if let Some(nx) = doc.sents.get(si + 1) {
@@ -585,6 +597,13 @@ mod tests {
         assert_eq!(run("Varga: Talks With Rome Are Over.\n\nText."), vec![("Talks With Rome Are Over".into(), "Varga".into())]);
         assert!(run("WASHINGTON: Talks are over for now.").is_empty());
         assert_eq!(run("Ivo Marek is calling for a new vote in May."), vec![("a new vote in May".into(), "Ivo Marek".into())]);
+    }
+
+    #[test]
+    fn more_subject_forms() {
+        assert_eq!(run("“We are done here.” Varga said."), vec![("“We are done here.”".into(), "Varga".into())]);
+        assert_eq!(run("One of the authors, Ari Flo, said the test failed."), vec![("the test failed".into(), "Ari Flo".into())]);
+        assert_eq!(run("Ada Roe (D-Ohio) last week said the test failed."), vec![("the test failed".into(), "Ada Roe".into())]);
     }
 
     #[test]

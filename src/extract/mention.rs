@@ -56,6 +56,28 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         j -= 1;
         n += 1;
     }
+    // time adverbials between subject and verb: "X last week said", "X on Monday said"
+    loop {
+        if j > s0 && (super::lex::WEEKDAYS.contains(&doc.lw(j - 1)) || matches!(doc.lw(j - 1), "yesterday" | "today" | "tonight" | "earlier" | "later")) {
+            j -= 1;
+            if j > s0 && matches!(doc.lw(j - 1), "on" | "last" | "this" | "late" | "early") {
+                j -= 1;
+            }
+            continue;
+        }
+        if j >= s0 + 2 && matches!(doc.lw(j - 1), "week" | "month" | "year" | "night" | "weekend") && matches!(doc.lw(j - 2), "last" | "this" | "next" | "earlier" | "later") {
+            j -= 2;
+            if j > s0 && matches!(doc.lw(j - 1), "earlier" | "later") {
+                j -= 1;
+            }
+            continue;
+        }
+        break;
+    }
+    while j > s0 && n < 8 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) {
+        j -= 1;
+        n += 1;
+    }
     // "went on to say"
     if j >= s0 + 3 && doc.lw(j - 1) == "to" && doc.lw(j - 2) == "on" && doc.lw(j - 3) == "went" {
         j -= 3;
@@ -188,6 +210,11 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
             }
             let Some(ke) = skip_paren(doc, s0, k) else { continue };
             let Some(r) = np_region(doc, s0, ke) else { continue };
+            // "One of the authors, Ari Fleischer, said": the aside is the name
+            let aside_is_name = close - (k + 1) <= 4 && (k + 1..close).all(|i| doc.is_cap(i) || is_abbrev_dot(doc, i));
+            if aside_is_name && (!speakerish(doc, r) || !doc.is_cap(r.1 - 1)) && k == cands[0] && close - (k + 1) >= 2 {
+                return Some(Np { start: k + 1, end: close, aside: None });
+            }
             if !speakerish(doc, r) || (r.1 - r.0 == 1 && doc.lw(r.0) == "who") {
                 continue;
             }
@@ -334,7 +361,7 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
         return true;
     }
     let det = matches!(doc.lw(np.start), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another" | "some" | "many" | "most" | "several" | "two" | "three" | "other" | "both");
-    strength == 2 && det && np.end - np.start <= 6 && doc.is_word(np.end - 1) && !AUX.contains(head)
+    strength == 2 && det && np.end - np.start <= 10 && doc.is_word(np.end - 1) && !AUX.contains(head)
 }
 
 #[cfg(test)]
