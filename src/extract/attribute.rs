@@ -244,6 +244,17 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             }
             let cue_lw = if w == "went" { doc.lw(ce - 1) } else { w };
             // participles: ", saying …" takes the clause subject
+            // passives ("was charged", "were asked") are not the subject's speech
+            if !ci.participle && !w.starts_with("said") && {
+                let mut k = i;
+                while k > s0 && (super::mention::is_adverb(doc.lw(k - 1)) || matches!(doc.lw(k - 1), "not" | "also" | "later" | "never" | "reportedly")) {
+                    k -= 1;
+                }
+                k > s0 && matches!(doc.lw(k - 1), "is" | "are" | "was" | "were" | "been" | "be" | "being" | "isn’t" | "wasn’t" | "weren’t" | "isn't" | "wasn't" | "weren't" | "get" | "got")
+            } {
+                i += 1;
+                continue;
+            }
             // progressive "X is saying / was calling for" behaves as a finite verb
             let be_before = {
                 let mut k = i;
@@ -398,7 +409,7 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
         return None;
     }
     let w = doc.tx(s0);
-    if k == s0 + 1 && (w.chars().all(|c| !c.is_lowercase()) || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
+    if k == s0 + 1 && (w.chars().all(|c| !c.is_lowercase()) || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Editor’s" | "Editor's" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
         return None;
     }
     if (s0..k).any(|i| doc.lw(i) == "the" || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {

@@ -19,7 +19,7 @@ pub struct CueInfo {
 const STRONG: &str = "say says said saying tell tells told telling add adds added adding write writes wrote writing \
     tweet tweets tweeted tweeting note notes noted noting explain explains explained explaining argue argues argued arguing \
     claim claims claimed claiming insist insists insisted insisting warn warns warned warning stated stating \
-    declare declares declared declaring announce announces announced announcing report reports reported acknowledge \
+    declare declares declared declaring announce announces announced announcing reports reported acknowledge \
     acknowledges acknowledged acknowledging admit admits admitted admitting assert asserts asserted asserting contend contends \
     contended contending recall recalls recalled recalling suggest suggests suggested suggesting stress stresses stressed \
     stressing emphasize emphasizes emphasized emphasizing emphasise emphasised reiterate reiterates reiterated reiterating \
@@ -29,7 +29,7 @@ const STRONG: &str = "say says said saying tell tells told telling add adds adde
     denied denying allege alleges alleged alleging observe observes observed remark remarks remarked remarking joke jokes joked \
     joking quip quips quipped boast boasts boasted boasting complain complains complained complaining lament laments lamented \
     caution cautions cautioned cautioning urge urges urged urging cite cites cited citing mention mentions mentioned mentioning \
-    posted wrote muse mused comment comments commented commenting counter countered retort retorted recount recounts recounted \
+    wrote muse mused comment comments commented commenting counter countered retort retorted recount recounts recounted \
     testify testified testifies disclose disclosed discloses reveal reveals revealed revealing indicate indicates indicated \
     indicating opine opined speculate speculated speculates elaborate elaborated interjected added: clarify clarified clarifies \
     reaffirm reaffirmed assure assures assured assuring maintain maintains maintained charged estimate estimates estimated \
@@ -48,9 +48,9 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
     pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked \
     accused predicted recommended recommends threatened threatens demanded demands urged endorsed opposed supports supported \
     seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went \
-    made see sees saw offered issued support supports supporting seeking cast named gave decided ordered \
+    made see sees saw offered issued supports supporting seeking cast named decided posted ordered \
     backed backing oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
-    voiced reminded prefer prefers preferred challenged challenging encouraged included includes published raised \
+    voiced reminded prefer prefers preferred challenged challenging encouraged included includes published \
     took taking questioned";
 
 /// Particles/phrases that may follow a cue and belong to it.
