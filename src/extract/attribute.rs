@@ -116,6 +116,17 @@ fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usiz
             ";" => return i,
             ":" if i + 1 < s1 && doc.is_quote_mark(i + 1) => return i,
             "," | "—" | "–" if relative && i > a => return i,
+            "," if i > a => {
+                let n1 = doc.lw(i + 1);
+                let n2 = doc.lw(i + 2);
+                let new_clause = |w: &str, k: usize| super::lex::PRONOUNS.contains(w) || matches!(w, "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that" | "those" | "some" | "many") || doc.is_cap(k);
+                if matches!(n1, "who" | "which" | "whose" | "where" | "although" | "though" | "while" | "whereas")
+                    || lookup(n1).is_some_and(|c| c.participle)
+                    || (false && matches!(n1, "and" | "but") && new_clause(n2, i + 2))
+                {
+                    return i;
+                }
+            }
             "and" | "but" if i > a => {
                 let mut k = i + 1;
                 while k < s1 && (super::mention::is_adverb(doc.lw(k)) || matches!(doc.lw(k), "then" | "also" | "later" | "has" | "had")) {
