@@ -276,6 +276,35 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             };
             // "issued a statement saying …"
             let noun_before = matches!(prev, "statement" | "release" | "letter" | "tweet" | "post" | "message" | "email" | "memo" | "video" | "ad" | "report" | "interview" | "speech");
+            // "Bemoaning the system, Trump accused …": a sentence-initial participle
+            if ci.participle && !be_before && (i == s0 || (i == s0 + 1 && !doc.is_word(s0))) {
+                if let Some(comma) = (ce..s1.min(ce + 30)).find(|&k| doc.tx(k) == "," && !doc.in_quote(k)) {
+                    if let Some(np) = sentence_subject(doc, comma + 1, s1) {
+                        let info = analyze(doc, np);
+                        let (a, b) = trim(doc, ce, comma);
+                        if (info.name.is_some() || info.pronoun.is_some()) && words_in(doc, a, b) >= 2 {
+                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, ce) });
+                        }
+                    }
+                }
+                i = ce;
+                continue;
+            }
+            // "Said Ellis: “…”"
+            if i == s0 && doc.is_cap(i) && ci.strength == 2 && !ci.participle {
+                if let Some(np) = speaker_right(doc, ce, s1) {
+                    if doc.tx(np.end) == ":" || doc.tx(np.end) == "," {
+                        let info = analyze(doc, np);
+                        let (a, b) = trim(doc, np.end + 1, s1);
+                        if info.name.is_some() && words_in(doc, a, b) >= 2 {
+                            let b = close_quotes(doc, a, b);
+                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, np.end) });
+                            i = np.end;
+                            continue;
+                        }
+                    }
+                }
+            }
             if ci.participle && !be_before {
                 if prev == "," || noun_before || matches!(prev, "by" | "while" | "after" | "before" | "when") {
                     let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
@@ -315,7 +344,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
-                        && (doc.tx(ce) == "," || (!explicit && cs > ce && cs - ce <= 5 && doc.tx(cs - 1) == ","))
+                        && (doc.tx(ce) == "," || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
                         && words_in(doc, s0, np.start) >= 1;
@@ -423,7 +452,7 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
     if k == s0 + 1 && (w.chars().all(|c| !c.is_lowercase()) || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Editor’s" | "Editor's" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
         return None;
     }
-    if (s0..k).any(|i| doc.lw(i) == "the" || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
+    if (s0..k).any(|i| doc.lw(i) == "the" || lookup(doc.lw(i)).is_some() || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
         return None;
     }
     let (a, b) = trim(doc, k + 1, s1);
@@ -626,6 +655,12 @@ mod tests {
         assert_eq!(run("“We are done here.” Varga said."), vec![("“We are done here.”".into(), "Varga".into())]);
         assert_eq!(run("One of the authors, Ari Flo, said the test failed."), vec![("the test failed".into(), "Ari Flo".into())]);
         assert_eq!(run("Ada Roe (D-Ohio) last week said the test failed."), vec![("the test failed".into(), "Ada Roe".into())]);
+    }
+
+    #[test]
+    fn sentence_initial_cues() {
+        assert_eq!(run("Said Ellis: “I don’t get the sense she cares.”"), vec![("“I don’t get the sense she cares.”".into(), "Ellis".into())]);
+        assert_eq!(run("Criticizing the rigged system, Ivo Marek accused the board of fraud."), vec![("the rigged system".into(), "Ivo Marek".into()), ("the board of fraud".into(), "Ivo Marek".into())]);
     }
 
     #[test]

@@ -136,6 +136,14 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
         let t = doc.tokens[i];
         if t.word {
             let w = doc.lw(i);
+            if w == "and" && i > s0 && a < e {
+                // "Smith and Jones said", "experts and officials said"
+                let before = doc.lw(i - 1);
+                if (doc.is_cap(i - 1) && doc.is_cap(a)) || (SOURCE_NOUN.contains(before) && SOURCE_NOUN.contains(doc.lw(e - 1))) {
+                    a -= 1;
+                    continue;
+                }
+            }
             if STOP.contains(w) {
                 // "a spokesman for …", "people with knowledge of …", "a source close to …"
                 let before = if i > s0 { doc.lw(i - 1) } else { "" };
