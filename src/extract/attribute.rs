@@ -339,7 +339,17 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     let right_is_adjunct = a < b
                         && (matches!(doc.lw(a), "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "as" | "of" | "about" | "last" | "this" | "earlier" | "later" | "yesterday" | "today")
                             || is_time_word(doc.lw(a)) || doc.tx(cs.saturating_sub(1)) == ",");
-                    let left_is_quote = quote_before;
+                    // the left part is essentially a quotation (not a quoted title inside an intro)
+                    let left_is_quote = quote_before && {
+                        let p = before_np.unwrap_or(s0);
+                        let qi = doc.qmap[if doc.is_quote_mark(p) { p } else { p.saturating_sub(1) }];
+                        qi != u32::MAX && {
+                            let q = doc.quotes[qi as usize];
+                            let (la, _) = trim(doc, s0, np.start);
+                            q.open <= la + 1 || q.words >= 6
+                        }
+                    };
+                    let quote_before = left_is_quote;
                     let tail_is_aside = after_content
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
@@ -348,13 +358,14 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
                         && words_in(doc, s0, np.start) >= 1;
+                    let bare_adjunct = !explicit && !after_content && a < b && matches!(doc.lw(a), "as" | "when" | "while" | "after" | "before" | "during" | "in" | "at" | "on" | "since" | "until" | "because" | "if");
                     if parenthetical {
                         // "Her countrymen, she said, should not listen …"
                         let (a, b) = trim(doc, s0, s1);
                         let b = close_quotes(doc, a, b);
                         claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
                         done = true;
-                    } else if words_in(doc, a, b) >= ci.strength.max(1) as usize * 0 + if ci.strength == 2 { 1 } else { 2 } && !tail_is_aside && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
+                    } else if words_in(doc, a, b) >= if ci.strength == 2 { 1 } else { 2 } && !tail_is_aside && !bare_adjunct && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
                         let b = close_quotes(doc, a, b);
                         claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, cs) });
                         done = true;
@@ -366,7 +377,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
                             done = true;
                         }
-                    } else if ci.strength == 2 && right_words == 0 && (np.start == s0 || words_in(doc, s0, np.start) == 0) && si > 0 && !doc.tokens[s0].nl_before && {
+                    } else if ci.strength == 2 && (right_words == 0 || bare_adjunct) && (np.start == s0 || words_in(doc, s0, np.start) == 0) && si > 0 && !doc.tokens[s0].nl_before && {
                         let p = doc.sents[si - 1];
                         let (pa, pb) = trim(doc, p.start, p.end);
                         pb > pa && doc.is_quote_mark(pb - 1)
