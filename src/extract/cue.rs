@@ -51,7 +51,13 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
     made see sees saw offered issued supports supporting seeking cast named decided posted ordered \
     backed backing oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
     voiced reminded prefer prefers preferred challenged challenging encouraged included includes published \
-    took taking questioned";
+    took taking questioned \
+    referenced references reference bemoaned bemoans bemoan vouched trumpeting trumpeted wondered wonders wondering distanced \
+    credited credits alluded alluding alludes congratulated congratulating congratulates refusing remembers remembered \
+    pronounced assailed invoked invokes invoking repeating repeated repeats singled dubbed dubs articulated knocked unveiled \
+    unveils documented documents chanting chanted protesting protested proclaimed proclaims portraying portrayed outlining \
+    outlined outlines pleaded pleads ruled opted reacted reacts deemed threatening framed answered answers lists listed \
+    apologized apologizes persuaded hailed hails lauded lauds applauded touted decries derided derides ridiculed ridicules";
 
 /// Particles/phrases that may follow a cue and belong to it.
 const PARTICLES: &[&[&str]] = &[
