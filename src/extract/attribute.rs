@@ -586,17 +586,51 @@ fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
             continue;
         }
         let (a, b) = trim(doc, s.start, s.end);
-        if b <= a || !doc.is_quote_mark(a) {
+        let quote_only = b > a && doc.is_quote_mark(a) && {
+            let q = doc.quotes[doc.qmap[a] as usize];
+            q.open == a && q.words >= 4 && (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i))
+        };
+        if !quote_only {
+            // a long quotation with an unlisted verb: "“Go back,” Trump barked." / "she added a caveat: “…”"
+            let mut i = s.start;
+            while i < s.end {
+                let qi = doc.qmap[i];
+                if qi == u32::MAX || i < covered_until {
+                    i += 1;
+                    continue;
+                }
+                let q = doc.quotes[qi as usize];
+                if q.open != i || q.words < 5 {
+                    i = q.close.max(i) + 1;
+                    continue;
+                }
+                let mut np = None;
+                let mut k = q.close + 1;
+                if doc.tx(k) == "," {
+                    k += 1;
+                }
+                if k < s.end {
+                    if let Some(n) = sentence_subject(doc, k, s.end.min(k + 5)) {
+                        if n.start == k && n.end < s.end && doc.is_word(n.end) && !doc.is_cap(n.end) {
+                            np = Some(n);
+                        }
+                    }
+                }
+                if np.is_none() && q.open > s.start {
+                    np = sentence_subject(doc, s.start, q.open);
+                }
+                if let Some(n) = np {
+                    let info = analyze(doc, n);
+                    if info.name.is_some() || info.pronoun.is_some() {
+                        extra.push(RawClaim { content: (q.open, q.close + 1), cue: None, np: n, info, sent: si, inherits: None, frame: (s.start, s.end) });
+                        covered_until = q.close + 1;
+                    }
+                }
+                i = q.close + 1;
+            }
             continue;
         }
         let q = doc.quotes[doc.qmap[a] as usize];
-        if q.open != a || q.words < 4 {
-            continue;
-        }
-        let all_quoted = (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i));
-        if !all_quoted {
-            continue;
-        }
         let Some(l) = last else { continue };
         if paras_since > 2 {
             continue;
@@ -678,6 +712,11 @@ mod tests {
     fn thinking_verbs_and_asides() {
         assert!(run("Varga believes the plan will fail.").is_empty());
         assert_eq!(run("Obst, who replaced Varga in July, said the plan failed."), vec![("the plan failed".into(), "Obst".into())]);
+    }
+
+    #[test]
+    fn unlisted_verbs_with_long_quotes() {
+        assert_eq!(run("“Go back to your own studio right now,” Varga barked at him."), vec![("“Go back to your own studio right now,”".into(), "Varga".into())]);
     }
 
     #[test]
