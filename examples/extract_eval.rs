@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
                     "kind": c.speaker.kind,
                     "mention": {"text": c.speaker.mention.text, "start": c.speaker.mention.start, "end": c.speaker.mention.end},
                 },
-                "cue": c.cue.as_ref().map(|l| l.text.clone()),
+                "cue": c.cue.as_ref().map(|l| json!({"text": l.text, "start": l.start, "end": l.end})),
                 "medium": c.medium,
                 "stated_on": c.stated_on,
             });

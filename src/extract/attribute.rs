@@ -16,6 +16,7 @@ pub struct RawClaim {
     pub cue: Option<(usize, usize)>,
     pub np: Np,
     pub info: MentionInfo,
+    #[allow(dead_code)]
     pub sent: usize,
     /// Index of an earlier claim whose speaker this one inherits.
     pub inherits: Option<usize>,
@@ -306,11 +307,22 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 }
             }
             if ci.participle && !be_before {
-                if prev == "," || noun_before || matches!(prev, "by" | "while" | "after" | "before" | "when") {
-                    let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
+                let after_clause = prev == "," || noun_before || matches!(prev, "by" | "while" | "after" | "before" | "when" | "and");
+                // "911 calls saying …", "a voice over saying …": the noun right before speaks
+                let direct_np = if after_clause || i == s0 {
+                    None
+                } else {
+                    speaker_left(doc, s0, i).and_then(|np| {
+                        let info = analyze(doc, np);
+                        (np.end == i && (info.name.is_some() || super::lex::SOURCE_NOUN.contains(info.head.as_str()) || super::lex::SOURCE_NOUN.contains(info.head.trim_end_matches('s')))).then_some((np, info))
+                    })
+                };
+                if after_clause || direct_np.is_some() || (ci.strength == 2 && i > s0 && doc.is_word(i - 1)) {
+                    let prior = if direct_np.is_some() { direct_np } else { claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone())) };
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
-                        Some((np, analyze(doc, np)))
+                        let info = analyze(doc, np);
+                        (after_clause || info.name.is_some() || info.pronoun.is_some()).then_some((np, info))
                     });
                     if let Some((np, info)) = subj {
                         let cs = skip_complements(doc, ce, s1, cue_lw);
@@ -349,7 +361,6 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             q.open <= la + 1 || q.words >= 6
                         }
                     };
-                    let quote_before = left_is_quote;
                     let tail_is_aside = after_content
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content

@@ -144,6 +144,11 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                     continue;
                 }
             }
+            if matches!(w, "of" | "from") && i > s0 && doc.is_cap(i - 1) && a < e && doc.is_cap(a) {
+                // "Senator Chris Murphy of Connecticut"
+                a -= 1;
+                continue;
+            }
             if STOP.contains(w) {
                 // "a spokesman for …", "people with knowledge of …", "a source close to …"
                 let before = if i > s0 { doc.lw(i - 1) } else { "" };
@@ -311,7 +316,17 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             break;
         }
     }
-    let prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    let mut prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    let (mut k, mut b) = (k, b);
+    if prep_before && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at") && k >= a + 2 && doc.is_cap(k - 2) {
+        // "Patricia Moran of Cheyenne": the name is before the place
+        b = k - 1;
+        k = b;
+        while k > a && (doc.is_cap(k - 1) || is_abbrev_dot(doc, k - 1)) {
+            k -= 1;
+        }
+        prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    }
     if k < b && !prep_before && !(k > a && doc.lw(k - 1).ends_with("’s") || k > a && doc.lw(k - 1).ends_with("'s")) {
         // strip leading stop words and everything up to the last title word
         let mut n0 = k;
