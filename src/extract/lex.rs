@@ -55,7 +55,10 @@ pub static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          sgt sergeant capt captain adm admiral commander cmdr officer former acting candidate nominee host anchor correspondent \
          editor reporter analyst adviser advisor aide manager strategist pollster economist lawmaker congressman congresswoman \
          councilman councilwoman commissioner sheriff chancellor premier envoy press communications executive ceo founder \
-         co-founder head member leader spokesmen maj major rabbi bishop cardinal father sister brother dean")
+         co-founder head member leader spokesmen maj major rabbi bishop cardinal father sister brother dean \
+         democrat republican billionaire businessman businesswoman reporter assemblyman assemblywoman celebrity celebrities \
+         actor actress singer rapper comedian author writer columnist commentator mogul hopeful frontrunner front-runner \
+         contender challenger incumbent rival delegate superdelegate activist lawyer attorney scholar historian")
 });
 
 /// Lowercase nouns that can head an unnamed speaker ("officials", "a source close to …").

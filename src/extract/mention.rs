@@ -36,7 +36,7 @@ pub struct MentionInfo {
 fn is_abbrev_dot(doc: &Doc, i: usize) -> bool {
     doc.tx(i) == "." && i > 0 && doc.is_word(i - 1) && doc.tokens[i - 1].end == doc.tokens[i].start && {
         let w = doc.tx(i - 1);
-        (w.chars().count() == 1 && w.starts_with(char::is_uppercase)) || matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Jr" | "Sr" | "St" | "Prof" | "Rev" | "Sgt" | "Capt" | "Adm" | "Maj")
+        (w.chars().count() == 1 && w.starts_with(char::is_uppercase)) || matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Jr" | "Sr" | "St" | "Prof" | "Rev" | "Sgt" | "Capt" | "Adm" | "Maj" | "Del" | "Pres" | "Sens" | "Reps")
     }
 }
 
@@ -52,7 +52,7 @@ pub fn is_adverb(w: &str) -> bool {
 pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
     let mut j = c;
     let mut n = 0;
-    while j > s0 && n < 5 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) {
+    while j > s0 && n < 5 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) && !(doc.is_cap(j - 1) && j - 1 > s0) {
         j -= 1;
         n += 1;
     }
@@ -74,7 +74,7 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         }
         break;
     }
-    while j > s0 && n < 8 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) {
+    while j > s0 && n < 8 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) && !(doc.is_cap(j - 1) && j - 1 > s0) {
         j -= 1;
         n += 1;
     }
@@ -318,7 +318,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
     }
     let mut prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
     let (mut k, mut b) = (k, b);
-    if prep_before && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at") && k >= a + 2 && doc.is_cap(k - 2) {
+    if prep_before && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at") && k >= a + 2 && doc.is_cap(k - 2) && !TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
         // "Patricia Moran of Cheyenne": the name is before the place
         b = k - 1;
         k = b;
@@ -347,7 +347,12 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             || MEDIA.contains(doc.lw(b - 1));
         // a sentence-initial common noun ("Officials said")
         let common = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && (SOURCE_NOUN.contains(doc.lw(n0)) || SOURCE_NOUN.contains(doc.lw(n0).trim_end_matches('s')));
-        let n0 = if common { b } else { n0 };
+        // a sentence-initial capitalised common word ("Having", "Hours", "Adding")
+        let initial_word = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && {
+            let w = doc.lw(n0);
+            super::cue::lookup(w).is_some() || w.ends_with("ing") || w.ends_with("ly") || matches!(w, "hours" | "days" | "weeks" | "months" | "years" | "minutes" | "many" | "most" | "some" | "others" | "several" | "both" | "all" | "none")
+        };
+        let n0 = if common || initial_word { b } else { n0 };
         if n0 < b {
             let title_start = {
                 let mut s = a;

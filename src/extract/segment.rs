@@ -14,7 +14,7 @@ pub struct Sentence {
 const ABBREV: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Reps", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "St", "Jr", "Sr", "Inc",
     "Co", "Corp", "Ltd", "No", "vs", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "Rev",
-    "Prof", "Capt", "Cmdr", "Adm", "Maj", "Pres", "Ft", "Mt", "Supt", "Atty", "Gens", "approx", "Dept", "Univ",
+    "Prof", "Del", "Capt", "Cmdr", "Adm", "Maj", "Pres", "Ft", "Mt", "Supt", "Atty", "Gens", "approx", "Dept", "Univ",
 ];
 
 fn is_abbrev(w: &str) -> bool {
