@@ -57,7 +57,9 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
     pronounced assailed invoked invokes invoking repeating repeated repeats singled dubbed dubs articulated knocked unveiled \
     unveils documented documents chanting chanted protesting protested proclaimed proclaims portraying portrayed outlining \
     outlined outlines pleaded pleads ruled opted reacted reacts deemed threatening framed answered answers lists listed \
-    apologized apologizes persuaded hailed hails lauded lauds applauded touted decries derided derides ridiculed ridicules";
+    apologized apologizes persuaded hailed hails lauded lauds applauded touted decries derided derides ridiculed ridicules \
+    presented presents shared shares delivered delivers addressed embraced embraces recognized identified exposed pressed \
+    offering viewed releasing released sounded";
 
 /// Particles/phrases that may follow a cue and belong to it.
 const PARTICLES: &[&[&str]] = &[
