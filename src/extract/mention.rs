@@ -317,6 +317,10 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         }
     }
     let mut prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    if prep_before && k >= a + 2 && TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
+        // "Secretary of State John Kerry": the prepositional phrase is part of the title
+        prep_before = false;
+    }
     let (mut k, mut b) = (k, b);
     if prep_before && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at") && k >= a + 2 && doc.is_cap(k - 2) && !TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
         // "Patricia Moran of Cheyenne": the name is before the place
@@ -350,7 +354,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         // a sentence-initial capitalised common word ("Having", "Hours", "Adding")
         let initial_word = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && {
             let w = doc.lw(n0);
-            super::cue::lookup(w).is_some() || w.ends_with("ing") || w.ends_with("ly") || matches!(w, "hours" | "days" | "weeks" | "months" | "years" | "minutes" | "many" | "most" | "some" | "others" | "several" | "both" | "all" | "none")
+            super::cue::lookup(w).is_some() || matches!(w, "having" | "being" | "according" | "given" | "while" | "hours" | "days" | "weeks" | "months" | "years" | "minutes" | "many" | "most" | "some" | "others" | "several" | "both" | "all" | "none")
         };
         let n0 = if common || initial_word { b } else { n0 };
         if n0 < b {
