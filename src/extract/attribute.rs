@@ -374,7 +374,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
                         && words_in(doc, s0, np.start) >= 1;
-                    let bare_adjunct = !explicit && !after_content && a < b && matches!(doc.lw(a), "as" | "when" | "while" | "after" | "before" | "during" | "in" | "at" | "on" | "since" | "until" | "because" | "if");
+                    let bare_adjunct = !explicit && !after_content && a < b && matches!(doc.lw(a), "as" | "when" | "while" | "after" | "before" | "during" | "in" | "at" | "on" | "since" | "until" | "because");
                     if parenthetical {
                         // "Her countrymen, she said, should not listen …"
                         let (a, b) = trim(doc, s0, s1);

@@ -56,7 +56,24 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         j -= 1;
         n += 1;
     }
-    // time adverbials between subject and verb: "X last week said", "X on Monday said"
+    // time adverbials between subject and verb: "X last week said", "X on Thursday evening said"
+    {
+        let mut k = j;
+        let mut timely = false;
+        while k > s0 && j - k < 5 {
+            let w = doc.lw(k - 1);
+            let core = super::lex::WEEKDAYS.contains(&w) || matches!(w, "yesterday" | "today" | "tonight" | "morning" | "afternoon" | "evening" | "night" | "week" | "month" | "year" | "weekend");
+            if core || matches!(w, "on" | "last" | "this" | "next" | "early" | "late" | "earlier" | "later") {
+                timely |= core;
+                k -= 1;
+            } else {
+                break;
+            }
+        }
+        if timely && k > s0 {
+            j = k;
+        }
+    }
     loop {
         if j > s0 && (super::lex::WEEKDAYS.contains(&doc.lw(j - 1)) || matches!(doc.lw(j - 1), "yesterday" | "today" | "tonight" | "earlier" | "later")) {
             j -= 1;
@@ -185,6 +202,9 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
 /// Does the region look like a speaker (name, pronoun or source noun)?
 fn speakerish(doc: &Doc, (a, e): (usize, usize)) -> bool {
     let head = doc.lw(e - 1);
+    if e - a == 1 && (is_adverb(head) || CAP_STOP.contains(head)) && !PRONOUNS.contains(head) {
+        return false;
+    }
     doc.is_cap(e - 1) || PRONOUNS.contains(head) || SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) || (e - a == 1 && doc.tx(a) == "it")
 }
 
@@ -210,7 +230,7 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
         let lim = close.saturating_sub(45).max(s0);
         while k > lim && cands.len() < 3 {
             k -= 1;
-            if doc.is_quote_mark(k) || doc.lw(k) == "that" || matches!(doc.tx(k), ";" | ":") {
+            if doc.is_quote_mark(k) || matches!(doc.tx(k), ";" | ":") {
                 break;
             }
             if is_aside_delim(doc, k) {
@@ -393,7 +413,10 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
         return true;
     }
     let det = matches!(doc.lw(np.start), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another" | "some" | "many" | "most" | "several" | "two" | "three" | "other" | "both");
-    strength == 2 && det && np.end - np.start <= 10 && doc.is_word(np.end - 1) && !AUX.contains(head)
+    // a plural noun phrase opening its clause: "ordinary Chinese traders say", "Mrs. Clinton's confidants say"
+    let clause_start = np.start == 0 || doc.tokens[np.start].nl_before || !doc.is_word(np.start - 1) || matches!(doc.lw(np.start - 1), "but" | "and" | "yet" | "so" | "while");
+    let plural = head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us") && !head.ends_with("’s") && !head.ends_with("'s");
+    strength == 2 && ((det && np.end - np.start <= 10) || (plural && clause_start && np.end - np.start <= 8)) && doc.is_word(np.end - 1) && !AUX.contains(head)
 }
 
 #[cfg(test)]
