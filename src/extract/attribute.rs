@@ -498,7 +498,7 @@ fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
     let mut a = s0;
     // skip an intro phrase up to its comma
     if let Some(p) = (s0..lim.min(s0 + 10)).find(|&p| doc.tx(p) == ",") {
-        if !doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0)) {
+        if (!doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0))) && !super::lex::PRONOUNS.contains(doc.lw(s0)) {
             a = p + 1;
         }
     }

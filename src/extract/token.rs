@@ -47,6 +47,15 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                     seg_len += 1;
                     continue;
                 }
+                if d == ',' && body[i..j].ends_with(|c: char| c.is_ascii_digit()) {
+                    // "42,000"
+                    let next = body[j + 1..].chars().next();
+                    if next.is_some_and(|n| n.is_ascii_digit()) && body[j + 1..].chars().take_while(|c| c.is_ascii_digit()).count() == 3 {
+                        it.next();
+                        end = j + 1;
+                        continue;
+                    }
+                }
                 if is_inner_joiner(d) {
                     // look one char further
                     let next = body[j + d.len_utf8()..].chars().next();
@@ -92,6 +101,7 @@ mod tests {
     #[test]
     fn keeps_contractions_abbreviations_and_possessives() {
         assert_eq!(words("Russia’s U.S. don't Mr. al-Assad."), vec!["Russia’s", "U.S.", "don't", "Mr", ".", "al-Assad", "."]);
+        assert_eq!(words("$42,000, 3,5"), vec!["$", "42,000", ",", "3", ",", "5"]);
     }
 
     #[test]
