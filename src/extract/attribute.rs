@@ -426,7 +426,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     Some((np, analyze(doc, np)))
                 });
                 if let Some((np, info)) = subj {
-                    if info.name.is_some() || info.pronoun.is_some() {
+                    if info.name.is_some() || info.pronoun.is_some() || claims.len() > first_in_sentence {
                         let (cs, _) = skip_complements2(doc, ce, s1, cue_lw);
                         let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, false));
                         if words_in(doc, a, b) >= 2 {

@@ -25,7 +25,7 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("and but or nor that because while when whenever if as after before since although though so then where which whom whose \
          than until unless whether what how why yet instead meanwhile however also says said say told tells according is are was were \
          be been being has have had do does did not to in on at by from into during over about against between through without within \
-         upon under like unlike amid among despite toward towards onto via per")
+         upon under like unlike amid among despite toward towards onto via per for with")
 });
 
 /// Leading capitalised words that are not part of a name.
@@ -74,7 +74,11 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          aide advocates commentators pundits reporters journalists spokespeople authors author release website article story \
          paper analysis book video ad ads advertisement tweet post message emails email transcript findings counsel judge court \
          experts' man woman men women official's percent respondents majority plurality half third quarter \
-         most many some others people americans voters republicans democrats residents participants")
+         most many some others people americans voters republicans democrats residents participants justice justices \
+         chairman chairwoman ceo executive executives founder host anchor mayor congressman congresswoman lawmaker lawmakers \
+         legislator legislators commissioner chief head team committee panel board council commission agency spokespeople \
+         organizers organizer protesters demonstrators workers employees students teachers parents officers soldiers \
+         delegates superdelegates donors members' insiders conservatives liberals progressives moderates evangelicals")
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).

@@ -106,7 +106,10 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
 }
 
 fn is_dash(doc: &Doc, i: usize) -> bool {
-    matches!(doc.tx(i), "—" | "–") || (doc.tx(i) == "-" && i > 0 && doc.tokens[i - 1].end < doc.tokens[i].start)
+    matches!(doc.tx(i), "—" | "–")
+        || (doc.tx(i) == "-"
+            && i > 0
+            && (doc.tokens[i - 1].end < doc.tokens[i].start || doc.tx(i - 1) == "-" || doc.tokens.get(i + 1).is_some_and(|n| n.start > doc.tokens[i].end)))
 }
 
 fn is_aside_delim(doc: &Doc, i: usize) -> bool {
@@ -391,6 +394,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             return MentionInfo { name: Some((n0, b)), title, kind, pronoun: None, role: None, head };
         }
     }
+    let head = if prep_before && k >= a + 2 { doc.lw(k - 2).to_string() } else { head };
     // a description: "the spokesman", "officials", "a source close to …"
     let definite = matches!(doc.lw(a), "the" | "this" | "that");
     let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head.as_str()) { Some(head.clone()) } else { None };
