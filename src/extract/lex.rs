@@ -75,10 +75,7 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          paper analysis book video ad ads advertisement tweet post message emails email transcript findings counsel judge court \
          experts' man woman men women official's percent respondents majority plurality half third quarter \
          most many some others people americans voters republicans democrats residents participants justice justices \
-         chairman chairwoman ceo executive executives founder host anchor mayor congressman congresswoman lawmaker lawmakers \
-         legislator legislators commissioner chief head team committee panel board council commission agency spokespeople \
-         organizers organizer protesters demonstrators workers employees students teachers parents officers soldiers \
-         delegates superdelegates donors members' insiders conservatives liberals progressives moderates evangelicals")
+         lawmakers legislators team organizers protesters insiders")
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).
