@@ -28,13 +28,23 @@ pub fn tokenize(body: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(body.len() / 5 + 1);
     let mut it = body.char_indices().peekable();
     let mut nl = false;
+    let mut newlines = 0usize;
+    let mut prev_char = ' ';
     while let Some((i, c)) = it.next() {
         if c.is_whitespace() || c.is_control() || c == '\u{feff}' {
-            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}') {
-                nl = true;
+            if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{85}') || (c == '\r' && !body[i + 1..].starts_with('\n')) {
+                newlines += 1;
+                // a single line break between two lowercase words is a wrapped line, not a paragraph
+                let next_lower = body[i + c.len_utf8()..].trim_start_matches([' ', '\t']).starts_with(|n: char| n.is_lowercase());
+                let wrapped = newlines == 1 && (prev_char.is_lowercase() || prev_char == ',') && next_lower;
+                if !wrapped {
+                    nl = true;
+                }
             }
             continue;
         }
+        newlines = 0;
+        prev_char = c;
         if c.is_alphanumeric() {
             let mut end = i + c.len_utf8();
             let mut seg_len = 1usize; // letters since the last dot
@@ -82,6 +92,7 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 break;
             }
             out.push(Token { start: i, end, word: true, cap: c.is_uppercase(), nl_before: nl });
+            prev_char = body[..end].chars().next_back().unwrap_or(' ');
         } else {
             out.push(Token { start: i, end: i + c.len_utf8(), word: false, cap: false, nl_before: nl });
         }
@@ -102,6 +113,14 @@ mod tests {
     fn keeps_contractions_abbreviations_and_possessives() {
         assert_eq!(words("Russia’s U.S. don't Mr. al-Assad."), vec!["Russia’s", "U.S.", "don't", "Mr", ".", "al-Assad", "."]);
         assert_eq!(words("$42,000, 3,5"), vec!["$", "42,000", ",", "3", ",", "5"]);
+    }
+
+    #[test]
+    fn wrapped_lines_are_not_paragraphs() {
+        let s = "it went on\nand on.\nNext one";
+        let t = tokenize(s);
+        assert!(!t[3].nl_before);
+        assert!(t[6].nl_before);
     }
 
     #[test]
