@@ -367,6 +367,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         }
                     };
                     let tail_is_aside = after_content
+                        && ci.strength == 2
                         && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
@@ -495,6 +496,23 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
 
 /// The first capitalised name or pronoun of the sentence, as the subject of a participle.
 fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
+    // the subject right at the start ("But Trump went further, …")
+    let mut a = s0;
+    while a < lim && super::lex::CAP_STOP.contains(doc.lw(a)) && !super::lex::PRONOUNS.contains(doc.lw(a)) && doc.lw(a) != "the" {
+        a += 1;
+    }
+    if a < lim && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ",")) {
+        if super::lex::PRONOUNS.contains(doc.lw(a)) {
+            return Some(Np { start: a, end: a + 1, aside: None });
+        }
+        let mut e = a;
+        while e < lim && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3)) {
+            e += 1;
+        }
+        if e < lim && doc.is_word(e) && !doc.is_cap(e) {
+            return Some(Np { start: a, end: e, aside: None });
+        }
+    }
     let mut a = s0;
     // skip an intro phrase up to its comma
     if let Some(p) = (s0..lim.min(s0 + 10)).find(|&p| doc.tx(p) == ",") {

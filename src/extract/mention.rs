@@ -255,7 +255,7 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
                 continue;
             }
             // the aside must not itself hold a cue verb
-            if (k + 1..close).any(|i| !doc.is_cap(i) && super::cue::lookup(doc.lw(i)).is_some_and(|c| c.strength == 2 && !c.participle)) {
+            if !matches!(doc.lw(k + 1), "who" | "which" | "whose") && (k + 1..close).any(|i| !doc.is_cap(i) && super::cue::lookup(doc.lw(i)).is_some_and(|c| c.strength == 2 && !c.participle)) {
                 continue;
             }
             return Some(Np { start: r.0, end: r.1, aside: Some((k + 1, close)) });
