@@ -459,6 +459,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     }
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims.dedup_by(|b, a| a.content == b.content);
+    drop_nested(&mut claims);
     attach_quote_paragraphs(doc, &mut claims);
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims
@@ -596,6 +597,19 @@ fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
         idx += 1;
         keep
     });
+}
+
+/// An attribution reported inside another claim's content ("X said Y told Z that …") is part
+/// of that claim, not a claim of its own: keep only the outermost.
+fn drop_nested(claims: &mut Vec<RawClaim>) {
+    claims.sort_by(|x, y| x.content.0.cmp(&y.content.0).then(y.content.1.cmp(&x.content.1)));
+    let mut max_end = 0usize;
+    claims.retain(|c| {
+        let inner = c.content.1 <= max_end;
+        max_end = max_end.max(c.content.1);
+        !inner
+    });
+    claims.sort_by_key(|c| (c.content.0, c.content.1));
 }
 
 /// Quote-only sentences that no claim covers inherit the speaker of the previous claim when it
