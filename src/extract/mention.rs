@@ -340,6 +340,18 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         }
     }
     let mut prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    // "Stacey Plaskett of the Virgin Islands"
+    if k >= a + 3 && doc.lw(k - 1) == "the" && matches!(doc.lw(k - 2), "of" | "from" | "in" | "at") && doc.is_cap(k - 3) && !TITLE.contains(doc.lw(k - 3).trim_end_matches('.')) {
+        prep_before = true;
+        let b2 = k - 2;
+        let mut k2 = b2;
+        while k2 > a && (doc.is_cap(k2 - 1) || is_abbrev_dot(doc, k2 - 1)) {
+            k2 -= 1;
+        }
+        if k2 < b2 {
+            return analyze(doc, Np { start: a, end: b2, aside: np.aside });
+        }
+    }
     if prep_before && k >= a + 2 && TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
         // "Secretary of State John Kerry": the prepositional phrase is part of the title
         prep_before = false;
@@ -360,7 +372,9 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         while n0 < b && (CAP_STOP.contains(doc.lw(n0)) || doc.tx(n0) == ".") {
             n0 += 1;
         }
-        if let Some(t) = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))) {
+        // organisations keep their full name ("Republican National Committee")
+        let org_run = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i)))) && !(n0..b).any(|i| super::lex::ROLE.contains(doc.lw(i)));
+        if let Some(t) = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))).filter(|_| !org_run) {
             let mut m = t + 1;
             while m < b && doc.tx(m) == "." {
                 m += 1;
@@ -379,7 +393,18 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             let w = doc.lw(n0);
             super::cue::lookup(w).is_some() || matches!(w, "having" | "being" | "according" | "given" | "while" | "hours" | "days" | "weeks" | "months" | "years" | "minutes" | "many" | "most" | "some" | "others" | "several" | "both" | "all" | "none")
         };
-        let n0 = if common || initial_word { b } else { n0 };
+        // an all-capitals run ("CLARIFICATION", "CONGRESS HAS INVESTIGATED HIM") is a heading, not a name
+        let shouting = !(b - n0 == 1 && doc.tx(b) == ":") && (n0..b).filter(|&i| doc.is_word(i)).all(|i| {
+            let t = doc.tx(i);
+            t.chars().filter(|c| c.is_alphabetic()).count() >= 5 && !t.chars().any(|c| c.is_lowercase())
+        });
+        // a capitalised adjective or participle alone ("Democratic", "Chastened,")
+        let adjective = b - n0 == 1 && {
+            let w = doc.lw(n0);
+            (w.ends_with("ic") || w.ends_with("ican") || w.ends_with("ian") || w.ends_with("ese") || w.ends_with("ish") || (w.ends_with("ed") && doc.tx(b) == ","))
+                && !ORG.contains(w)
+        };
+        let n0 = if common || initial_word || shouting || adjective { b } else { n0 };
         if n0 < b {
             let title_start = {
                 let mut s = a;
