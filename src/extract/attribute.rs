@@ -545,7 +545,8 @@ fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
 fn extend_split_quote(doc: &Doc, from: usize, s1: usize, b: usize) -> usize {
     let mut j = from;
     while j < s1 && !doc.is_quote_mark(j) {
-        if doc.is_word(j) && !matches!(doc.lw(j), "on" | "in" | "at" | "a" | "an" | "the" | "interview" | "statement") && !is_time_word(doc.lw(j)) && !doc.is_cap(j) {
+        // anything but another attribution may stand between the two parts
+        if doc.is_word(j) && lookup(doc.lw(j)).is_some_and(|c| c.strength == 2 && !c.participle) {
             return b;
         }
         j += 1;
