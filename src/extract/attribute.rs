@@ -488,6 +488,10 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
     if words_in(doc, a, b) < 3 {
         return None;
     }
+    // "Rome: Minister X said …" is a dateline before an attribution of its own
+    if (a..b).any(|i| !doc.in_quote(i) && !doc.is_cap(i) && lookup(doc.lw(i)).is_some_and(|c| c.strength == 2)) {
+        return None;
+    }
     let b = close_quotes(doc, a, b);
     let np = Np { start: s0, end: k, aside: None };
     let info = analyze(doc, np);
