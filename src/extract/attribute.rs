@@ -59,7 +59,8 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
         }
     };
     if OBJECT_CUES.contains(&cue) {
-        if let Some(p) = find_marker(j, j + 9) {
+        // "told reporters that …", "told CNN: …"; a comma only right after a short object
+        if let Some(p) = find_marker(j, j + 9).filter(|&p| doc.tx(p) != "," || p <= j + 4) {
             return marker_to_start(p);
         }
         // object pronoun or capitalised run or "reporters"
@@ -347,7 +348,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 let info = analyze(doc, np);
                 if plausible(doc, np, &info, ci.strength) {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
-                    let relative = doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)) == "who";
+                    let relative = matches!(doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)), "who" | "which");
                     let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, relative));
                     let before_np = if np.start > s0 { Some(np.start - 1) } else { None };
                     let after_content = before_np.is_some_and(|p| matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p));

@@ -138,8 +138,8 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
         return None;
     }
     let last = doc.lw(e - 1);
-    if PRONOUNS.contains(last) {
-        if last == "who" {
+    if PRONOUNS.contains(last) || last == "which" {
+        if last == "who" || last == "which" {
             // ", who said": the antecedent before the comma
             if e >= 2 + s0 && doc.tx(e - 2) == "," {
                 let ante = np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?;
@@ -231,12 +231,16 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
         let mut cands = Vec::new();
         let mut k = close;
         let lim = close.saturating_sub(45).max(s0);
-        while k > lim && cands.len() < 3 {
+        while k > lim && cands.len() < 4 {
             k -= 1;
             if doc.is_quote_mark(k) || matches!(doc.tx(k), ";" | ":") {
                 break;
             }
             if is_aside_delim(doc, k) {
+                // "--" is one delimiter
+                if k > s0 && doc.tx(k) == "-" && doc.tx(k - 1) == "-" {
+                    k -= 1;
+                }
                 cands.push(k);
             }
         }
