@@ -88,7 +88,7 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             continue;
         }
         if matches!(w, "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "late" | "early") {
-            if let Some(p) = find_marker(j + 1, j + 14) {
+            if let Some(p) = find_marker(j + 1, j + 14).filter(|&p| doc.tx(p) != "," || p <= j + 7) {
                 return marker_to_start(p);
             }
             if j + 1 < s1 && (is_time_word(doc.lw(j + 1)) || doc.lw(j + 1).starts_with(|c: char| c.is_ascii_digit())) {
@@ -232,7 +232,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             }
             let prev = if i > s0 { doc.lw(i - 1) } else { "" };
             // noun uses ("the report", "a call") and infinitives ("refused to say")
-            if matches!(prev, "the" | "a" | "an" | "this" | "his" | "her" | "their" | "its" | "our" | "my" | "your" | "whose")
+            if matches!(prev, "the" | "a" | "an" | "this" | "his" | "her" | "their" | "its" | "our" | "my" | "your" | "whose" | "one" | "each" | "every" | "another" | "new" | "latest" | "recent")
                 || prev.ends_with("’s") || prev.ends_with("'s") || prev.ends_with('’')
                 || (prev == "to" && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went"))
             {
@@ -482,7 +482,7 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
     if k == s0 + 1 && (w.chars().count() < 2 || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Editor’s" | "Editor's" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
         return None;
     }
-    if (s0..k).any(|i| doc.lw(i) == "the" || lookup(doc.lw(i)).is_some() || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
+    if (s0..k).any(|i| matches!(doc.lw(i), "the" | "over" | "of" | "in" | "on" | "for" | "to" | "and" | "with" | "at" | "by" | "is" | "are" | "a") || lookup(doc.lw(i)).is_some() || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
         return None;
     }
     let (a, b) = trim(doc, k + 1, s1);
