@@ -33,6 +33,8 @@ pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("the a an but and or so in on at as after before when while if earlier later meanwhile still yet also however thus then now \
          this that these those his her their its our my your monday tuesday wednesday thursday friday saturday sunday yesterday today \
          last next additionally moreover furthermore asked speaking writing during for from with by to of since until meanwhile both \
+         instead here there newly although though former january february march april june july august september october \
+         november december i’m i'm we’re we're
          i we he she they it")
 });
 

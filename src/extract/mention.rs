@@ -377,7 +377,12 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             n0 += 1;
         }
         // organisations keep their full name ("Republican National Committee")
-        let org_run = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i)))) && !(n0..b).any(|i| super::lex::ROLE.contains(doc.lw(i)));
+        // … unless a title is followed by a personal name ("U.S. House Speaker Paul Ryan", "Army Capt. Ana Roe")
+        let titled_person = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))).is_some_and(|t| {
+            let rest: Vec<usize> = (t + 1..b).filter(|&i| doc.is_word(i)).collect();
+            !rest.is_empty() && rest.iter().all(|&i| !ORG.contains(strip_possessive(doc.lw(i))) && !MEDIA.contains(doc.lw(i)))
+        });
+        let org_run = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i)))) && !titled_person;
         if let Some(t) = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))).filter(|_| !org_run) {
             let mut m = t + 1;
             while m < b && doc.tx(m) == "." {
@@ -387,7 +392,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
                 n0 = m;
             }
         }
-        let org = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i))))
+        let org = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i))) && !titled_person)
             || (b - n0 == 1 && is_acronym(doc.tx(n0)))
             || MEDIA.contains(doc.lw(b - 1));
         // a sentence-initial common noun ("Officials said")
