@@ -7,7 +7,8 @@
 use std::time::Instant;
 
 fn main() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/polnear_train.jsonl");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/polnear_train.jsonl");
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!("extract bench: {} not found, skipping", path.display());
         return;
@@ -20,16 +21,17 @@ fn main() {
     let bytes: usize = bodies.iter().map(String::len).sum();
     let date = chrono::NaiveDate::from_ymd_opt(2016, 3, 4);
     // warm-up (lazy lexicons and regexes)
-    let mut claims = 0usize;
     for b in bodies.iter().take(20) {
-        claims += claimwire::extract::extract(b, date).len();
+        std::hint::black_box(claimwire::extract::extract(b, date));
     }
     let rounds = 5;
     let start = Instant::now();
-    claims = 0;
+    let mut claims = 0usize;
     for _ in 0..rounds {
         for b in &bodies {
-            claims += std::hint::black_box(claimwire::extract::extract(std::hint::black_box(b), date)).len();
+            claims +=
+                std::hint::black_box(claimwire::extract::extract(std::hint::black_box(b), date))
+                    .len();
         }
     }
     let secs = start.elapsed().as_secs_f64();
@@ -44,7 +46,12 @@ fn main() {
         claims / rounds
     );
     // one large article (~1 MB) to check for superlinear behaviour
-    let big: String = bodies.iter().take(400).map(String::as_str).collect::<Vec<_>>().join("\n\n");
+    let big: String = bodies
+        .iter()
+        .take(400)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let mut cut = big.len().min(1_000_000);
     while !big.is_char_boundary(cut) {
         cut -= 1;
@@ -53,5 +60,10 @@ fn main() {
     let t = Instant::now();
     let n = claimwire::extract::extract(big, date).len();
     let s = t.elapsed().as_secs_f64();
-    println!("extract: one {:.2} MB article in {:.3} s ({:.1} MB/s, {n} claims)", big.len() as f64 / 1e6, s, big.len() as f64 / 1e6 / s);
+    println!(
+        "extract: one {:.2} MB article in {:.3} s ({:.1} MB/s, {n} claims)",
+        big.len() as f64 / 1e6,
+        s,
+        big.len() as f64 / 1e6 / s
+    );
 }

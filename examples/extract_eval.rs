@@ -16,13 +16,19 @@ fn published(v: &Value) -> Option<NaiveDate> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let path = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: extract_eval ARTICLES.jsonl"))?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: extract_eval ARTICLES.jsonl"))?;
     let text = std::fs::read_to_string(&path)?;
     let trimmed = text.trim();
     let articles: Vec<Value> = if trimmed.starts_with('{') && !trimmed.contains("\n{") {
         vec![serde_json::from_str(trimmed)?]
     } else {
-        trimmed.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?
+        trimmed
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()?
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -32,7 +38,11 @@ fn main() -> anyhow::Result<()> {
             Some(v) => v.to_string(),
             None => continue,
         };
-        let body = a.get("body").or_else(|| a.get("text")).and_then(Value::as_str).unwrap_or("");
+        let body = a
+            .get("body")
+            .or_else(|| a.get("text"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
         for c in claimwire::extract::extract(body, published(a)) {
             let rec = json!({
                 "article_id": id,

@@ -20,7 +20,10 @@ fn wire_story_with_titles_pronouns_and_dates() {
                 Earlier, Opposition Leader Tomas Brel warned in an interview with Radio Zeta that the rules could cost thousands of jobs.\n\n\
                 He pointed to the fact that exports had already fallen.";
     let claims = extract(body, friday());
-    let got: Vec<(ClaimKind, Option<&str>)> = claims.iter().map(|c| (c.kind, c.speaker.name.as_deref())).collect();
+    let got: Vec<(ClaimKind, Option<&str>)> = claims
+        .iter()
+        .map(|c| (c.kind, c.speaker.name.as_deref()))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -31,14 +34,33 @@ fn wire_story_with_titles_pronouns_and_dates() {
             (ClaimKind::Indirect, Some("Tomas Brel")),
         ]
     );
-    assert_eq!(claims[0].speaker.title.as_deref(), Some("Interior Minister"));
+    assert_eq!(
+        claims[0].speaker.title.as_deref(),
+        Some("Interior Minister")
+    );
     assert_eq!(claims[1].stated_on, NaiveDate::from_ymd_opt(2025, 4, 24));
-    assert_eq!(claims[2].text, "We have listened to everyone. The decision stands,");
+    assert_eq!(
+        claims[2].text,
+        "We have listened to everyone. The decision stands,"
+    );
     assert_eq!(claims[2].speaker.mention.text, "she");
-    assert_eq!(claims[3].medium.as_deref(), Some("interview with Radio Zeta"));
-    assert_eq!(claims[4].cue.as_ref().map(|c| c.text.as_str()), Some("pointed to the fact that"));
+    assert_eq!(
+        claims[3].medium.as_deref(),
+        Some("interview with Radio Zeta")
+    );
+    assert_eq!(
+        claims[4].cue.as_ref().map(|c| c.text.as_str()),
+        Some("pointed to the fact that")
+    );
     for c in &claims {
-        assert_eq!(span_text(body, c.cue.as_ref().unwrap().start, c.cue.as_ref().unwrap().end), c.cue.as_ref().unwrap().text);
+        assert_eq!(
+            span_text(
+                body,
+                c.cue.as_ref().unwrap().start,
+                c.cue.as_ref().unwrap().end
+            ),
+            c.cue.as_ref().unwrap().text
+        );
     }
 }
 

@@ -52,7 +52,22 @@ fn slice(body: &str, start: usize, end: usize) -> String {
 }
 
 fn is_mark(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '″' | '‘' | '’' | '‚' | '‹' | '›' | '\'')
+    matches!(
+        c,
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '″'
+            | '‘'
+            | '’'
+            | '‚'
+            | '‹'
+            | '›'
+            | '\''
+    )
 }
 
 fn check(body: &str) {
@@ -60,7 +75,11 @@ fn check(body: &str) {
     let claims = extract(body, chrono::NaiveDate::from_ymd_opt(2025, 4, 25));
     let mut last = 0;
     for c in &claims {
-        assert!(c.span.start <= c.span.end && c.span.end <= n, "span {:?} outside {n}", c.span);
+        assert!(
+            c.span.start <= c.span.end && c.span.end <= n,
+            "span {:?} outside {n}",
+            c.span
+        );
         assert!(c.span.start >= last, "claims out of order");
         last = c.span.start;
         let m = &c.speaker.mention;
@@ -72,7 +91,10 @@ fn check(body: &str) {
         }
         let s = slice(body, c.span.start, c.span.end);
         if c.kind == ClaimKind::Direct {
-            assert_eq!(c.text, s.trim_matches(|ch: char| is_mark(ch) || ch.is_whitespace()));
+            assert_eq!(
+                c.text,
+                s.trim_matches(|ch: char| is_mark(ch) || ch.is_whitespace())
+            );
         } else {
             assert_eq!(c.text, s);
         }
@@ -101,7 +123,11 @@ fn large_article_is_linear_enough() {
     let t = std::time::Instant::now();
     let claims = extract(&body, None);
     assert!(claims.len() >= 3 * (1_000_000 / para.len()) - 3);
-    assert!(t.elapsed().as_secs_f64() < 20.0, "1 MB took {:?}", t.elapsed());
+    assert!(
+        t.elapsed().as_secs_f64() < 20.0,
+        "1 MB took {:?}",
+        t.elapsed()
+    );
     check(&body[..para.len() * 3]);
     // quote marks only, unbalanced, one huge paragraph
     let marks = "“ ” \" « ".repeat(50_000);

@@ -24,10 +24,38 @@ pub struct RawClaim {
     pub frame: (usize, usize),
 }
 
-const OBJECT_CUES: &[&str] = &["told", "tell", "tells", "telling", "assured", "assures", "reminded", "informed", "warned", "warns", "urged", "asked", "asks", "wrote", "emailed", "texted"];
+const OBJECT_CUES: &[&str] = &[
+    "told", "tell", "tells", "telling", "assured", "assures", "reminded", "informed", "warned",
+    "warns", "urged", "asked", "asks", "wrote", "emailed", "texted",
+];
 
 fn is_time_word(w: &str) -> bool {
-    WEEKDAYS.contains(&w) || matches!(w, "yesterday" | "today" | "tonight" | "earlier" | "later" | "recently" | "afterward" | "afterwards" | "repeatedly" | "again" | "last" | "this" | "morning" | "afternoon" | "evening" | "night" | "week" | "month" | "year" | "monday’s" | "publicly" | "privately")
+    WEEKDAYS.contains(&w)
+        || matches!(
+            w,
+            "yesterday"
+                | "today"
+                | "tonight"
+                | "earlier"
+                | "later"
+                | "recently"
+                | "afterward"
+                | "afterwards"
+                | "repeatedly"
+                | "again"
+                | "last"
+                | "this"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "week"
+                | "month"
+                | "year"
+                | "monday’s"
+                | "publicly"
+                | "privately"
+        )
 }
 
 /// First content token after a cue ending at `ce` (skips objects, time and place phrases, "that").
@@ -39,7 +67,8 @@ fn skip_complements(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
 /// introduced the content.
 fn skip_complements2(doc: &Doc, ce: usize, s1: usize, cue: &str) -> (usize, bool) {
     let r = skip_inner(doc, ce, s1, cue);
-    let explicit = r > ce && (matches!(doc.lw(r - 1), "that" | ":") || (r < s1 && doc.is_quote_mark(r)));
+    let explicit =
+        r > ce && (matches!(doc.lw(r - 1), "that" | ":") || (r < s1 && doc.is_quote_mark(r)));
     (r, explicit || (r == ce && r < s1 && doc.is_quote_mark(r)))
 }
 
@@ -48,7 +77,9 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
     let find_marker = |from: usize, lim: usize| -> Option<usize> {
         (from..lim.min(s1)).find(|&p| {
             let w = doc.lw(p);
-            (w == "that" && !doc.in_quote(p)) || ((w == "," || w == ":") && !doc.in_quote(p)) || (doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p)
+            (w == "that" && !doc.in_quote(p))
+                || ((w == "," || w == ":") && !doc.in_quote(p))
+                || (doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p)
         })
     };
     let marker_to_start = |p: usize| -> usize {
@@ -65,7 +96,20 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
         }
         // object pronoun or capitalised run or "reporters"
         let w = doc.lw(j);
-        if matches!(w, "him" | "her" | "them" | "us" | "me" | "reporters" | "journalists" | "supporters" | "voters" | "lawmakers" | "colleagues") {
+        if matches!(
+            w,
+            "him"
+                | "her"
+                | "them"
+                | "us"
+                | "me"
+                | "reporters"
+                | "journalists"
+                | "supporters"
+                | "voters"
+                | "lawmakers"
+                | "colleagues"
+        ) {
             j += 1;
         } else {
             while j < s1 && doc.is_cap(j) {
@@ -87,11 +131,33 @@ fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             j += 1;
             continue;
         }
-        if matches!(w, "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "late" | "early") {
-            if let Some(p) = find_marker(j + 1, j + 14).filter(|&p| doc.tx(p) != "," || p <= j + 7) {
+        if matches!(
+            w,
+            "on" | "in"
+                | "at"
+                | "during"
+                | "to"
+                | "via"
+                | "through"
+                | "after"
+                | "before"
+                | "while"
+                | "when"
+                | "from"
+                | "with"
+                | "for"
+                | "by"
+                | "late"
+                | "early"
+        ) {
+            if let Some(p) = find_marker(j + 1, j + 14).filter(|&p| doc.tx(p) != "," || p <= j + 7)
+            {
                 return marker_to_start(p);
             }
-            if j + 1 < s1 && (is_time_word(doc.lw(j + 1)) || doc.lw(j + 1).starts_with(|c: char| c.is_ascii_digit())) {
+            if j + 1 < s1
+                && (is_time_word(doc.lw(j + 1))
+                    || doc.lw(j + 1).starts_with(|c: char| c.is_ascii_digit()))
+            {
                 j += 2;
                 continue;
             }
@@ -120,18 +186,27 @@ fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usiz
             "," | "—" | "–" if relative && i > a => return i,
             "," if i > a => {
                 let n1 = doc.lw(i + 1);
-                let n2 = doc.lw(i + 2);
-                let new_clause = |w: &str, k: usize| super::lex::PRONOUNS.contains(w) || matches!(w, "the" | "a" | "an" | "his" | "her" | "their" | "its" | "this" | "that" | "those" | "some" | "many") || doc.is_cap(k);
-                if matches!(n1, "who" | "which" | "whose" | "where" | "although" | "though" | "while" | "whereas")
-                    || lookup(n1).is_some_and(|c| c.participle)
-                    || (false && matches!(n1, "and" | "but") && new_clause(n2, i + 2))
+                if matches!(
+                    n1,
+                    "who"
+                        | "which"
+                        | "whose"
+                        | "where"
+                        | "although"
+                        | "though"
+                        | "while"
+                        | "whereas"
+                ) || lookup(n1).is_some_and(|c| c.participle)
                 {
                     return i;
                 }
             }
             "and" | "but" if i > a => {
                 let mut k = i + 1;
-                while k < s1 && (super::mention::is_adverb(doc.lw(k)) || matches!(doc.lw(k), "then" | "also" | "later" | "has" | "had")) {
+                while k < s1
+                    && (super::mention::is_adverb(doc.lw(k))
+                        || matches!(doc.lw(k), "then" | "also" | "later" | "has" | "had"))
+                {
                     k += 1;
                 }
                 if lookup(doc.lw(k)).is_some_and(|c| c.strength == 2 || weak) {
@@ -151,13 +226,18 @@ fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usiz
 
 /// Trims punctuation from both ends of a content range.
 fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
-    while a < b && !doc.is_word(a) && !doc.is_quote_mark(a) && !matches!(doc.tx(a), "‘" | "(" | "$" | "[") {
+    while a < b
+        && !doc.is_word(a)
+        && !doc.is_quote_mark(a)
+        && !matches!(doc.tx(a), "‘" | "(" | "$" | "[")
+    {
         a += 1;
     }
-    while a < b && (doc.lw(a) == "that" || doc.lw(a) == "and") && !doc.in_quote(a) && a + 1 < b && false {
-        a += 1;
-    }
-    while b > a && !doc.is_word(b - 1) && !doc.in_quote(b - 1) && !matches!(doc.tx(b - 1), "’" | ")" | "%" | "]") {
+    while b > a
+        && !doc.is_word(b - 1)
+        && !doc.in_quote(b - 1)
+        && !matches!(doc.tx(b - 1), "’" | ")" | "%" | "]")
+    {
         b -= 1;
     }
     (a, b)
@@ -183,7 +263,9 @@ fn words_in(doc: &Doc, a: usize, b: usize) -> usize {
 }
 
 fn starts_clause(doc: &Doc, s0: usize, i: usize) -> bool {
-    i == s0 || matches!(doc.tx(i - 1), "," | "—" | "–" | ";" | ":" | "(") || (i == s0 + 1 && matches!(doc.lw(s0), "and" | "but" | "so" | "yet" | "also"))
+    i == s0
+        || matches!(doc.tx(i - 1), "," | "—" | "–" | ";" | ":" | "(")
+        || (i == s0 + 1 && matches!(doc.lw(s0), "and" | "but" | "so" | "yet" | "also"))
 }
 
 /// Finds raw claims in the whole document.
@@ -207,14 +289,25 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 if let Some(np) = speaker_right(doc, i + 2, s1) {
                     let info = analyze(doc, np);
                     let after = trim(doc, np.end, s1);
-                    let (a, b) = if starts_clause(doc, s0, i) && words_in(doc, after.0, after.1) >= 2 && words_in(doc, s0, i) <= 3 {
+                    let (a, b) = if starts_clause(doc, s0, i)
+                        && words_in(doc, after.0, after.1) >= 2
+                        && words_in(doc, s0, i) <= 3
+                    {
                         after
                     } else {
                         trim(doc, s0, i)
                     };
                     if words_in(doc, a, b) >= 2 {
                         let b = close_quotes(doc, a, b);
-                        claims.push(RawClaim { content: (a, b), cue: Some((i, i + 2)), np, info, sent: si, inherits: None, frame: (i, np.end) });
+                        claims.push(RawClaim {
+                            content: (a, b),
+                            cue: Some((i, i + 2)),
+                            np,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (i, np.end),
+                        });
                     }
                     i = np.end;
                     continue;
@@ -232,15 +325,50 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             }
             let prev = if i > s0 { doc.lw(i - 1) } else { "" };
             // noun uses ("the report", "a call") and infinitives ("refused to say")
-            if matches!(prev, "the" | "a" | "an" | "this" | "his" | "her" | "their" | "its" | "our" | "my" | "your" | "whose" | "one" | "each" | "every" | "another" | "new" | "latest" | "recent")
-                || prev.ends_with("’s") || prev.ends_with("'s") || prev.ends_with('’')
+            if matches!(
+                prev,
+                "the"
+                    | "a"
+                    | "an"
+                    | "this"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "whose"
+                    | "one"
+                    | "each"
+                    | "every"
+                    | "another"
+                    | "new"
+                    | "latest"
+                    | "recent"
+            ) || prev.ends_with("’s")
+                || prev.ends_with("'s")
+                || prev.ends_with('’')
                 || (prev == "to" && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went"))
             {
                 i += 1;
                 continue;
             }
             // "agreed to talk", "continues to grow", "added to her lead": not speech
-            if doc.lw(i + 1) == "to" && matches!(w, "continue" | "continues" | "continued" | "added" | "adds" | "took" | "gave" | "opened" | "failed") {
+            if doc.lw(i + 1) == "to"
+                && matches!(
+                    w,
+                    "continue"
+                        | "continues"
+                        | "continued"
+                        | "added"
+                        | "adds"
+                        | "took"
+                        | "gave"
+                        | "opened"
+                        | "failed"
+                )
+            {
                 i += 1;
                 continue;
             }
@@ -260,10 +388,33 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // passives ("was charged", "were asked") are not the subject's speech
             if !ci.participle && !w.starts_with("said") && {
                 let mut k = i;
-                while k > s0 && (super::mention::is_adverb(doc.lw(k - 1)) || matches!(doc.lw(k - 1), "not" | "also" | "later" | "never" | "reportedly")) {
+                while k > s0
+                    && (super::mention::is_adverb(doc.lw(k - 1))
+                        || matches!(
+                            doc.lw(k - 1),
+                            "not" | "also" | "later" | "never" | "reportedly"
+                        ))
+                {
                     k -= 1;
                 }
-                k > s0 && matches!(doc.lw(k - 1), "is" | "are" | "was" | "were" | "been" | "be" | "being" | "isn’t" | "wasn’t" | "weren’t" | "isn't" | "wasn't" | "weren't" | "get" | "got")
+                k > s0
+                    && matches!(
+                        doc.lw(k - 1),
+                        "is" | "are"
+                            | "was"
+                            | "were"
+                            | "been"
+                            | "be"
+                            | "being"
+                            | "isn’t"
+                            | "wasn’t"
+                            | "weren’t"
+                            | "isn't"
+                            | "wasn't"
+                            | "weren't"
+                            | "get"
+                            | "got"
+                    )
             } {
                 i += 1;
                 continue;
@@ -276,21 +427,68 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // progressive "X is saying / was calling for" behaves as a finite verb
             let be_before = {
                 let mut k = i;
-                while k > s0 && (super::mention::is_adverb(doc.lw(k - 1)) || matches!(doc.lw(k - 1), "not" | "n't" | "also" | "now" | "been")) {
+                while k > s0
+                    && (super::mention::is_adverb(doc.lw(k - 1))
+                        || matches!(doc.lw(k - 1), "not" | "n't" | "also" | "now" | "been"))
+                {
                     k -= 1;
                 }
-                k > s0 && matches!(doc.lw(k - 1), "is" | "are" | "was" | "were" | "been" | "isn’t" | "isn't" | "wasn’t" | "wasn't" | "aren’t" | "aren't" | "’s" | "'s" | "’re" | "'re")
+                k > s0
+                    && matches!(
+                        doc.lw(k - 1),
+                        "is" | "are"
+                            | "was"
+                            | "were"
+                            | "been"
+                            | "isn’t"
+                            | "isn't"
+                            | "wasn’t"
+                            | "wasn't"
+                            | "aren’t"
+                            | "aren't"
+                            | "’s"
+                            | "'s"
+                            | "’re"
+                            | "'re"
+                    )
             };
             // "issued a statement saying …"
-            let noun_before = matches!(prev, "statement" | "release" | "letter" | "tweet" | "post" | "message" | "email" | "memo" | "video" | "ad" | "report" | "interview" | "speech");
+            let noun_before = matches!(
+                prev,
+                "statement"
+                    | "release"
+                    | "letter"
+                    | "tweet"
+                    | "post"
+                    | "message"
+                    | "email"
+                    | "memo"
+                    | "video"
+                    | "ad"
+                    | "report"
+                    | "interview"
+                    | "speech"
+            );
             // "Bemoaning the system, Trump accused …": a sentence-initial participle
             if ci.participle && !be_before && (i == s0 || (i == s0 + 1 && !doc.is_word(s0))) {
-                if let Some(comma) = (ce..s1.min(ce + 30)).find(|&k| doc.tx(k) == "," && !doc.in_quote(k)) {
+                if let Some(comma) =
+                    (ce..s1.min(ce + 30)).find(|&k| doc.tx(k) == "," && !doc.in_quote(k))
+                {
                     if let Some(np) = sentence_subject(doc, comma + 1, s1) {
                         let info = analyze(doc, np);
                         let (a, b) = trim(doc, ce, comma);
-                        if (info.name.is_some() || info.pronoun.is_some()) && words_in(doc, a, b) >= 2 {
-                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, ce) });
+                        if (info.name.is_some() || info.pronoun.is_some())
+                            && words_in(doc, a, b) >= 2
+                        {
+                            claims.push(RawClaim {
+                                content: (a, b),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (i, ce),
+                            });
                         }
                     }
                 }
@@ -305,7 +503,15 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         let (a, b) = trim(doc, np.end + 1, s1);
                         if info.name.is_some() && words_in(doc, a, b) >= 2 {
                             let b = close_quotes(doc, a, b);
-                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, np.end) });
+                            claims.push(RawClaim {
+                                content: (a, b),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (i, np.end),
+                            });
                             i = np.end;
                             continue;
                         }
@@ -313,29 +519,54 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 }
             }
             if ci.participle && !be_before {
-                let after_clause = prev == "," || noun_before || matches!(prev, "by" | "while" | "after" | "before" | "when" | "and");
+                let after_clause = prev == ","
+                    || noun_before
+                    || matches!(prev, "by" | "while" | "after" | "before" | "when" | "and");
                 // "911 calls saying …", "a voice over saying …": the noun right before speaks
                 let direct_np = if after_clause || i == s0 {
                     None
                 } else {
                     speaker_left(doc, s0, i).and_then(|np| {
                         let info = analyze(doc, np);
-                        (np.end == i && (info.name.is_some() || super::lex::SOURCE_NOUN.contains(info.head.as_str()) || super::lex::SOURCE_NOUN.contains(info.head.trim_end_matches('s')))).then_some((np, info))
+                        (np.end == i
+                            && (info.name.is_some()
+                                || super::lex::SOURCE_NOUN.contains(info.head.as_str())
+                                || super::lex::SOURCE_NOUN
+                                    .contains(info.head.trim_end_matches('s'))))
+                        .then_some((np, info))
                     })
                 };
-                if after_clause || direct_np.is_some() || (ci.strength == 2 && i > s0 && doc.is_word(i - 1)) {
-                    let prior = if direct_np.is_some() { direct_np } else { claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone())) };
+                if after_clause
+                    || direct_np.is_some()
+                    || (ci.strength == 2 && i > s0 && doc.is_word(i - 1))
+                {
+                    let prior = if direct_np.is_some() {
+                        direct_np
+                    } else {
+                        claims[first_in_sentence..]
+                            .last()
+                            .map(|c| (c.np, c.info.clone()))
+                    };
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
                         let info = analyze(doc, np);
-                        (after_clause || info.name.is_some() || info.pronoun.is_some()).then_some((np, info))
+                        (after_clause || info.name.is_some() || info.pronoun.is_some())
+                            .then_some((np, info))
                     });
                     if let Some((np, info)) = subj {
                         let cs = skip_complements(doc, ce, s1, cue_lw);
                         let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, false));
                         if words_in(doc, a, b) >= 2 {
                             let b = close_quotes(doc, a, b);
-                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });
+                            claims.push(RawClaim {
+                                content: (a, b),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (i, cs),
+                            });
                         }
                     }
                 }
@@ -348,19 +579,59 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 let info = analyze(doc, np);
                 if plausible(doc, np, &info, ci.strength) {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
-                    let relative = matches!(doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)), "who" | "which");
+                    let relative = matches!(
+                        doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)),
+                        "who" | "which"
+                    );
                     let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, relative));
-                    let before_np = if np.start > s0 { Some(np.start - 1) } else { None };
-                    let after_content = before_np.is_some_and(|p| matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p));
-                    let quote_before = before_np.is_some_and(|p| doc.is_quote_mark(p) || (p > s0 && doc.is_quote_mark(p - 1)));
+                    let before_np = if np.start > s0 {
+                        Some(np.start - 1)
+                    } else {
+                        None
+                    };
+                    let after_content = before_np.is_some_and(|p| {
+                        matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p)
+                    });
+                    let quote_before = before_np.is_some_and(|p| {
+                        doc.is_quote_mark(p) || (p > s0 && doc.is_quote_mark(p - 1))
+                    });
                     let right_words = words_in(doc, a, b);
                     let right_is_adjunct = a < b
-                        && (matches!(doc.lw(a), "on" | "in" | "at" | "during" | "to" | "via" | "through" | "after" | "before" | "while" | "when" | "from" | "with" | "for" | "by" | "as" | "of" | "about" | "last" | "this" | "earlier" | "later" | "yesterday" | "today")
-                            || is_time_word(doc.lw(a)) || doc.tx(cs.saturating_sub(1)) == ",");
+                        && (matches!(
+                            doc.lw(a),
+                            "on" | "in"
+                                | "at"
+                                | "during"
+                                | "to"
+                                | "via"
+                                | "through"
+                                | "after"
+                                | "before"
+                                | "while"
+                                | "when"
+                                | "from"
+                                | "with"
+                                | "for"
+                                | "by"
+                                | "as"
+                                | "of"
+                                | "about"
+                                | "last"
+                                | "this"
+                                | "earlier"
+                                | "later"
+                                | "yesterday"
+                                | "today"
+                        ) || is_time_word(doc.lw(a))
+                            || doc.tx(cs.saturating_sub(1)) == ",");
                     // the left part is essentially a quotation (not a quoted title inside an intro)
                     let left_is_quote = quote_before && {
                         let p = before_np.unwrap_or(s0);
-                        let qi = doc.qmap[if doc.is_quote_mark(p) { p } else { p.saturating_sub(1) }];
+                        let qi = doc.qmap[if doc.is_quote_mark(p) {
+                            p
+                        } else {
+                            p.saturating_sub(1)
+                        }];
                         qi != u32::MAX && {
                             let q = doc.quotes[qi as usize];
                             let (la, _) = trim(doc, s0, np.start);
@@ -369,51 +640,122 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     };
                     let tail_is_aside = after_content
                         && ci.strength == 2
-                        && ((left_is_quote && a < b && doc.is_quote_mark(a)) || (!explicit && (right_is_adjunct || left_is_quote || right_words == 0)));
+                        && ((left_is_quote && a < b && doc.is_quote_mark(a))
+                            || (!explicit
+                                && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
-                        && (doc.tx(ce) == "," || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
+                        && (doc.tx(ce) == ","
+                            || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
                         && words_in(doc, s0, np.start) >= 1;
-                    let bare_adjunct = !explicit && !after_content && a < b && matches!(doc.lw(a), "as" | "when" | "while" | "after" | "before" | "during" | "in" | "at" | "on" | "since" | "until" | "because");
+                    let bare_adjunct = !explicit
+                        && !after_content
+                        && a < b
+                        && matches!(
+                            doc.lw(a),
+                            "as" | "when"
+                                | "while"
+                                | "after"
+                                | "before"
+                                | "during"
+                                | "in"
+                                | "at"
+                                | "on"
+                                | "since"
+                                | "until"
+                                | "because"
+                        );
                     if parenthetical {
                         // "Her countrymen, she said, should not listen …"
                         let (a, b) = trim(doc, s0, s1);
                         let b = close_quotes(doc, a, b);
-                        claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
+                        claims.push(RawClaim {
+                            content: (a, b),
+                            cue: Some((i, ce)),
+                            np,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (np.start, ce),
+                        });
                         done = true;
-                    } else if words_in(doc, a, b) >= if ci.strength == 2 { 1 } else { 2 } && !tail_is_aside && !bare_adjunct && !(doc.tx(ce.min(s1.saturating_sub(1))) == "." ) {
+                    } else if words_in(doc, a, b) >= if ci.strength == 2 { 1 } else { 2 }
+                        && !tail_is_aside
+                        && !bare_adjunct
+                        && doc.tx(ce.min(s1.saturating_sub(1))) != "."
+                    {
                         let b = close_quotes(doc, a, b);
-                        claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, cs) });
+                        claims.push(RawClaim {
+                            content: (a, b),
+                            cue: Some((i, ce)),
+                            np,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (np.start, cs),
+                        });
                         done = true;
                     } else if after_content && ci.strength == 2 {
                         let (a, b) = trim(doc, s0, np.start);
                         if words_in(doc, a, b) >= 1 {
                             let mut b2 = close_quotes(doc, a, b);
                             b2 = extend_split_quote(doc, ce, s1, b2);
-                            claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
+                            claims.push(RawClaim {
+                                content: (a, b2),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (np.start, s1),
+                            });
                             done = true;
                         }
-                    } else if ci.strength == 2 && (right_words == 0 || bare_adjunct) && (np.start == s0 || words_in(doc, s0, np.start) == 0) && si > 0 && !doc.tokens[s0].nl_before && {
-                        let p = doc.sents[si - 1];
-                        let (pa, pb) = trim(doc, p.start, p.end);
-                        pb > pa && doc.is_quote_mark(pb - 1)
-                    } {
+                    } else if ci.strength == 2
+                        && (right_words == 0 || bare_adjunct)
+                        && (np.start == s0 || words_in(doc, s0, np.start) == 0)
+                        && si > 0
+                        && !doc.tokens[s0].nl_before
+                        && {
+                            let p = doc.sents[si - 1];
+                            let (pa, pb) = trim(doc, p.start, p.end);
+                            pb > pa && doc.is_quote_mark(pb - 1)
+                        }
+                    {
                         // "“…” Trump said." split into two sentences by the full stop inside the quote
                         let p = doc.sents[si - 1];
                         let (pa, pb) = trim(doc, p.start, p.end);
                         let q = doc.quotes[doc.qmap[pb - 1] as usize];
                         let a = if q.open >= pa { q.open } else { pa };
-                        claims.push(RawClaim { content: (a, pb), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, s1) });
+                        claims.push(RawClaim {
+                            content: (a, pb),
+                            cue: Some((i, ce)),
+                            np,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (np.start, s1),
+                        });
                         done = true;
-                    } else if ci.strength == 2 && (doc.tx(ce) == ":" || (ce + 1 == s1 && doc.tx(ce) == ":")) {
+                    } else if ci.strength == 2
+                        && (doc.tx(ce) == ":" || (ce + 1 == s1 && doc.tx(ce) == ":"))
+                    {
                         // colon lead-in: the content is the next sentence
                         if let Some(nx) = doc.sents.get(si + 1) {
                             let (a, b) = trim(doc, nx.start, nx.end);
                             if words_in(doc, a, b) >= 2 {
                                 let b = close_quotes(doc, a, b);
-                                claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (np.start, ce) });
+                                claims.push(RawClaim {
+                                    content: (a, b),
+                                    cue: Some((i, ce)),
+                                    np,
+                                    info,
+                                    sent: si,
+                                    inherits: None,
+                                    frame: (np.start, ce),
+                                });
                                 done = true;
                             }
                         }
@@ -422,33 +764,60 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             }
             // coordinated verb: "X keeps quiet but says …"
             if !done && matches!(prev, "and" | "but") && i > s0 + 1 {
-                let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info.clone()));
+                let prior = claims[first_in_sentence..]
+                    .last()
+                    .map(|c| (c.np, c.info.clone()));
                 let subj = prior.or_else(|| {
                     let np = sentence_subject(doc, s0, i)?;
                     Some((np, analyze(doc, np)))
                 });
                 if let Some((np, info)) = subj {
-                    if info.name.is_some() || info.pronoun.is_some() || claims.len() > first_in_sentence {
+                    if info.name.is_some()
+                        || info.pronoun.is_some()
+                        || claims.len() > first_in_sentence
+                    {
                         let (cs, _) = skip_complements2(doc, ce, s1, cue_lw);
                         let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, false));
                         if words_in(doc, a, b) >= 2 {
                             let b = close_quotes(doc, a, b);
-                            claims.push(RawClaim { content: (a, b), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, cs) });
+                            claims.push(RawClaim {
+                                content: (a, b),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (i, cs),
+                            });
                             done = true;
                         }
                     }
                 }
             }
             // inverted: "…, said X"
-            if !done && ci.strength == 2 && i > s0 && (matches!(prev, "," | "—" | "–") || doc.is_quote_mark(i - 1)) {
+            if !done
+                && ci.strength == 2
+                && i > s0
+                && (matches!(prev, "," | "—" | "–") || doc.is_quote_mark(i - 1))
+            {
                 if let Some(np) = speaker_right(doc, ce, s1) {
                     let info = analyze(doc, np);
-                    if plausible(doc, np, &info, 2) && (info.name.is_some() || info.pronoun.is_some() || np.end - np.start <= 6) {
+                    if plausible(doc, np, &info, 2)
+                        && (info.name.is_some() || info.pronoun.is_some() || np.end - np.start <= 6)
+                    {
                         let (a, b) = trim(doc, s0, i);
                         if words_in(doc, a, b) >= 1 {
                             let mut b2 = close_quotes(doc, a, b);
                             b2 = extend_split_quote(doc, np.end, s1, b2);
-                            claims.push(RawClaim { content: (a, b2), cue: Some((i, ce)), np, info, sent: si, inherits: None, frame: (i, s1) });
+                            claims.push(RawClaim {
+                                content: (a, b2),
+                                cue: Some((i, ce)),
+                                np,
+                                info,
+                                sent: si,
+                                inherits: None,
+                                frame: (i, s1),
+                            });
                         }
                     }
                 }
@@ -472,17 +841,71 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
         return None;
     }
     let mut k = s0;
-    while k < s1 && k < s0 + 6 && (doc.is_cap(k) || (doc.tx(k) == "." && k > s0) || (doc.tx(k) == "-" && k > s0)) {
+    while k < s1
+        && k < s0 + 6
+        && (doc.is_cap(k) || (doc.tx(k) == "." && k > s0) || (doc.tx(k) == "-" && k > s0))
+    {
         k += 1;
     }
     if k == s0 || k >= s1 || doc.tx(k) != ":" || k - s0 > 5 {
         return None;
     }
     let w = doc.tx(s0);
-    if k == s0 + 1 && (w.chars().count() < 2 || matches!(w, "Update" | "Note" | "Editor" | "Photo" | "Watch" | "Source" | "Sources" | "Related" | "Read" | "Breaking" | "Exclusive" | "Video" | "Q" | "A" | "Editor’s" | "Editor's" | "Credit" | "Image" | "Listen" | "See" | "Also" | "Correction" | "Disclosure" | "Warning" | "Background" | "Analysis" | "Opinion")) {
+    if k == s0 + 1
+        && (w.chars().count() < 2
+            || matches!(
+                w,
+                "Update"
+                    | "Note"
+                    | "Editor"
+                    | "Photo"
+                    | "Watch"
+                    | "Source"
+                    | "Sources"
+                    | "Related"
+                    | "Read"
+                    | "Breaking"
+                    | "Exclusive"
+                    | "Video"
+                    | "Q"
+                    | "A"
+                    | "Editor’s"
+                    | "Editor's"
+                    | "Credit"
+                    | "Image"
+                    | "Listen"
+                    | "See"
+                    | "Also"
+                    | "Correction"
+                    | "Disclosure"
+                    | "Warning"
+                    | "Background"
+                    | "Analysis"
+                    | "Opinion"
+            ))
+    {
         return None;
     }
-    if (s0..k).any(|i| matches!(doc.lw(i), "the" | "over" | "of" | "in" | "on" | "for" | "to" | "and" | "with" | "at" | "by" | "is" | "are" | "a") || lookup(doc.lw(i)).is_some() || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)) {
+    if (s0..k).any(|i| {
+        matches!(
+            doc.lw(i),
+            "the"
+                | "over"
+                | "of"
+                | "in"
+                | "on"
+                | "for"
+                | "to"
+                | "and"
+                | "with"
+                | "at"
+                | "by"
+                | "is"
+                | "are"
+                | "a"
+        ) || lookup(doc.lw(i)).is_some()
+            || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)
+    }) {
         return None;
     }
     let (a, b) = trim(doc, k + 1, s1);
@@ -490,57 +913,102 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
         return None;
     }
     // "Rome: Minister X said …" is a dateline before an attribution of its own
-    if (a..b).any(|i| !doc.in_quote(i) && !doc.is_cap(i) && lookup(doc.lw(i)).is_some_and(|c| c.strength == 2)) {
+    if (a..b).any(|i| {
+        !doc.in_quote(i) && !doc.is_cap(i) && lookup(doc.lw(i)).is_some_and(|c| c.strength == 2)
+    }) {
         return None;
     }
     let b = close_quotes(doc, a, b);
-    let np = Np { start: s0, end: k, aside: None };
+    let np = Np {
+        start: s0,
+        end: k,
+        aside: None,
+    };
     let info = analyze(doc, np);
     info.name?;
-    Some(RawClaim { content: (a, b), cue: Some((k, k + 1)), np, info, sent: si, inherits: None, frame: (s0, k + 1) })
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((k, k + 1)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (s0, k + 1),
+    })
 }
 
 /// The first capitalised name or pronoun of the sentence, as the subject of a participle.
 fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
     // the subject right at the start ("But Trump went further, …")
     let mut a = s0;
-    while a < lim && super::lex::CAP_STOP.contains(doc.lw(a)) && !super::lex::PRONOUNS.contains(doc.lw(a)) && doc.lw(a) != "the" {
+    while a < lim
+        && super::lex::CAP_STOP.contains(doc.lw(a))
+        && !super::lex::PRONOUNS.contains(doc.lw(a))
+        && doc.lw(a) != "the"
+    {
         a += 1;
     }
-    if a < lim && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ",")) {
+    if a < lim
+        && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ","))
+    {
         if super::lex::PRONOUNS.contains(doc.lw(a)) {
-            return Some(Np { start: a, end: a + 1, aside: None });
+            return Some(Np {
+                start: a,
+                end: a + 1,
+                aside: None,
+            });
         }
         let mut e = a;
-        while e < lim && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3)) {
+        while e < lim
+            && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3))
+        {
             e += 1;
         }
         if e < lim && doc.is_word(e) && !doc.is_cap(e) {
-            return Some(Np { start: a, end: e, aside: None });
+            return Some(Np {
+                start: a,
+                end: e,
+                aside: None,
+            });
         }
     }
     let mut a = s0;
     // skip an intro phrase up to its comma
     if let Some(p) = (s0..lim.min(s0 + 10)).find(|&p| doc.tx(p) == ",") {
-        if (!doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0))) && !super::lex::PRONOUNS.contains(doc.lw(s0)) {
+        if (!doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0)))
+            && !super::lex::PRONOUNS.contains(doc.lw(s0))
+        {
             a = p + 1;
         }
     }
-    while a < lim && super::lex::CAP_STOP.contains(doc.lw(a)) && !super::lex::PRONOUNS.contains(doc.lw(a)) {
+    while a < lim
+        && super::lex::CAP_STOP.contains(doc.lw(a))
+        && !super::lex::PRONOUNS.contains(doc.lw(a))
+    {
         a += 1;
     }
     if a >= lim {
         return None;
     }
     if super::lex::PRONOUNS.contains(doc.lw(a)) {
-        return Some(Np { start: a, end: a + 1, aside: None });
+        return Some(Np {
+            start: a,
+            end: a + 1,
+            aside: None,
+        });
     }
     let mut e = a;
-    while e < lim && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3)) {
+    while e < lim
+        && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3))
+    {
         e += 1;
     }
     if e > a {
-        Some(Np { start: a, end: e, aside: None })
+        Some(Np {
+            start: a,
+            end: e,
+            aside: None,
+        })
     } else {
         None
     }
@@ -572,7 +1040,9 @@ fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
     let mut drop = vec![false; claims.len()];
     for o in first..claims.len() {
         let (oa, ob) = claims[o].content;
-        let Some((oc, _)) = claims[o].cue else { continue };
+        let Some((oc, _)) = claims[o].cue else {
+            continue;
+        };
         // an outer sentence-final attribution whose content holds another cue
         if oc < oa {
             continue;
@@ -581,7 +1051,9 @@ fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
             if k == o {
                 continue;
             }
-            let Some((kc, _)) = claims[k].cue else { continue };
+            let Some((kc, _)) = claims[k].cue else {
+                continue;
+            };
             if kc >= oa && kc < ob {
                 // inner claim: trim its content to the outer content
                 let (ka, kb) = claims[k].content;
@@ -589,8 +1061,12 @@ fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
                     let (na, nb) = trim(doc, ka, ob);
                     claims[k].content = (na, nb.max(na));
                 }
-                let relay = MEDIA.contains(claims[o].info.head.as_str()) || claims[o].info.kind == crate::claim::SpeakerKind::Organization;
-                let reported = claims[o].cue.map(|(c, _)| doc.lw(c).starts_with("report")).unwrap_or(false);
+                let relay = MEDIA.contains(claims[o].info.head.as_str())
+                    || claims[o].info.kind == crate::claim::SpeakerKind::Organization;
+                let reported = claims[o]
+                    .cue
+                    .map(|(c, _)| doc.lw(c).starts_with("report"))
+                    .unwrap_or(false);
                 if relay && reported {
                     drop[o] = true;
                 }
@@ -608,7 +1084,12 @@ fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
 /// An attribution reported inside another claim's content ("X said Y told Z that …") is part
 /// of that claim, not a claim of its own: keep only the outermost.
 fn drop_nested(claims: &mut Vec<RawClaim>) {
-    claims.sort_by(|x, y| x.content.0.cmp(&y.content.0).then(y.content.1.cmp(&x.content.1)));
+    claims.sort_by(|x, y| {
+        x.content
+            .0
+            .cmp(&y.content.0)
+            .then(y.content.1.cmp(&x.content.1))
+    });
     let mut max_end = 0usize;
     claims.retain(|c| {
         let inner = c.content.1 <= max_end;
@@ -665,7 +1146,8 @@ fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
                 }
                 if k < s.end {
                     if let Some(n) = sentence_subject(doc, k, s.end.min(k + 5)) {
-                        if n.start == k && n.end < s.end && doc.is_word(n.end) && !doc.is_cap(n.end) {
+                        if n.start == k && n.end < s.end && doc.is_word(n.end) && !doc.is_cap(n.end)
+                        {
                             np = Some(n);
                         }
                     }
@@ -676,7 +1158,15 @@ fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
                 if let Some(n) = np {
                     let info = analyze(doc, n);
                     if info.name.is_some() || info.pronoun.is_some() {
-                        extra.push(RawClaim { content: (q.open, q.close + 1), cue: None, np: n, info, sent: si, inherits: None, frame: (s.start, s.end) });
+                        extra.push(RawClaim {
+                            content: (q.open, q.close + 1),
+                            cue: None,
+                            np: n,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (s.start, s.end),
+                        });
                         covered_until = q.close + 1;
                     }
                 }
@@ -696,7 +1186,15 @@ fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
             // "“A,” said X. “B.”": one claim
             claims[l].content.1 = b;
         } else {
-            extra.push(RawClaim { content: (a, b), cue: None, np: prev.np, info: prev.info.clone(), sent: si, inherits: Some(l), frame: (a, a) });
+            extra.push(RawClaim {
+                content: (a, b),
+                cue: None,
+                np: prev.np,
+                info: prev.info.clone(),
+                sent: si,
+                inherits: Some(l),
+                frame: (a, a),
+            });
         }
         covered_until = b;
     }
@@ -709,77 +1207,197 @@ mod tests {
 
     fn run(s: &str) -> Vec<(String, String)> {
         let d = Doc::new(s);
-        attribute(&d).iter().map(|c| (d.slice(c.content.0, c.content.1).to_string(), d.slice(c.np.start, c.np.end).to_string())).collect()
+        attribute(&d)
+            .iter()
+            .map(|c| {
+                (
+                    d.slice(c.content.0, c.content.1).to_string(),
+                    d.slice(c.np.start, c.np.end).to_string(),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn reported_speech_forms() {
-        assert_eq!(run("Foreign Minister Lena Varga said on Tuesday that the border would stay closed."), vec![("the border would stay closed".into(), "Foreign Minister Lena Varga".into())]);
-        assert_eq!(run("The border would stay closed, Varga said on Tuesday."), vec![("The border would stay closed".into(), "Varga".into())]);
-        assert_eq!(run("According to the ministry, the talks failed."), vec![("the talks failed".into(), "the ministry".into())]);
-        assert_eq!(run("The talks failed, according to the ministry."), vec![("The talks failed".into(), "the ministry".into())]);
-        assert_eq!(run("Karl Obst warned in an interview with Radio Zeta that prices would rise."), vec![("prices would rise".into(), "Karl Obst".into())]);
-        assert_eq!(run("Obst told reporters the plan was dead."), vec![("the plan was dead".into(), "Obst".into())]);
-        assert_eq!(run("He pointed to the fact that the budget was short."), vec![("the budget was short".into(), "He".into())]);
+        assert_eq!(
+            run("Foreign Minister Lena Varga said on Tuesday that the border would stay closed."),
+            vec![(
+                "the border would stay closed".into(),
+                "Foreign Minister Lena Varga".into()
+            )]
+        );
+        assert_eq!(
+            run("The border would stay closed, Varga said on Tuesday."),
+            vec![("The border would stay closed".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("According to the ministry, the talks failed."),
+            vec![("the talks failed".into(), "the ministry".into())]
+        );
+        assert_eq!(
+            run("The talks failed, according to the ministry."),
+            vec![("The talks failed".into(), "the ministry".into())]
+        );
+        assert_eq!(
+            run("Karl Obst warned in an interview with Radio Zeta that prices would rise."),
+            vec![("prices would rise".into(), "Karl Obst".into())]
+        );
+        assert_eq!(
+            run("Obst told reporters the plan was dead."),
+            vec![("the plan was dead".into(), "Obst".into())]
+        );
+        assert_eq!(
+            run("He pointed to the fact that the budget was short."),
+            vec![("the budget was short".into(), "He".into())]
+        );
     }
 
     #[test]
     fn direct_quotes() {
-        assert_eq!(run("“We will not yield,” Varga said."), vec![("“We will not yield,”".into(), "Varga".into())]);
-        assert_eq!(run("“We will not yield,” said Varga, speaking in Rome."), vec![("“We will not yield,”".into(), "Varga".into())]);
-        assert_eq!(run("Varga said: “We will not yield.”"), vec![("“We will not yield.”".into(), "Varga".into())]);
-        assert_eq!(run("“We will not yield,” Varga said, “not now.”"), vec![("“We will not yield,” Varga said, “not now.”".into(), "Varga".into())]);
-        assert_eq!(run("“We will not yield,” Varga said. “Not now, not ever.”"), vec![("“We will not yield,” Varga said. “Not now, not ever.”".into(), "Varga".into())]);
+        assert_eq!(
+            run("“We will not yield,” Varga said."),
+            vec![("“We will not yield,”".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("“We will not yield,” said Varga, speaking in Rome."),
+            vec![("“We will not yield,”".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("Varga said: “We will not yield.”"),
+            vec![("“We will not yield.”".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("“We will not yield,” Varga said, “not now.”"),
+            vec![(
+                "“We will not yield,” Varga said, “not now.”".into(),
+                "Varga".into()
+            )]
+        );
+        assert_eq!(
+            run("“We will not yield,” Varga said. “Not now, not ever.”"),
+            vec![(
+                "“We will not yield,” Varga said. “Not now, not ever.”".into(),
+                "Varga".into()
+            )]
+        );
     }
 
     #[test]
     fn parenthetical_and_coordinated() {
-        assert_eq!(run("Her plan, she said, would not work at all."), vec![("Her plan, she said, would not work at all".into(), "she".into())]);
-        assert_eq!(run("Sen. Ada Roe (D-Ohio), said after a lunch that she had not read it."), vec![("she had not read it".into(), "Sen. Ada Roe".into())]);
-        assert_eq!(run("Nina Ola, a farmer from Kent, Ohio, attending the fair, said prices were up."), vec![("prices were up".into(), "Nina Ola".into())]);
-        assert_eq!(run("Ivo Marek keeps his books closed but says his business has tripled."), vec![("his business has tripled".into(), "Ivo Marek".into())]);
-        assert_eq!(run("A source close to him said the talks were over."), vec![("the talks were over".into(), "A source close to him".into())]);
-        assert_eq!(run("''I hope so,'' Mrs. Ada Roe said."), vec![("''I hope so,''".into(), "Mrs. Ada Roe".into())]);
+        assert_eq!(
+            run("Her plan, she said, would not work at all."),
+            vec![(
+                "Her plan, she said, would not work at all".into(),
+                "she".into()
+            )]
+        );
+        assert_eq!(
+            run("Sen. Ada Roe (D-Ohio), said after a lunch that she had not read it."),
+            vec![("she had not read it".into(), "Sen. Ada Roe".into())]
+        );
+        assert_eq!(
+            run("Nina Ola, a farmer from Kent, Ohio, attending the fair, said prices were up."),
+            vec![("prices were up".into(), "Nina Ola".into())]
+        );
+        assert_eq!(
+            run("Ivo Marek keeps his books closed but says his business has tripled."),
+            vec![("his business has tripled".into(), "Ivo Marek".into())]
+        );
+        assert_eq!(
+            run("A source close to him said the talks were over."),
+            vec![("the talks were over".into(), "A source close to him".into())]
+        );
+        assert_eq!(
+            run("''I hope so,'' Mrs. Ada Roe said."),
+            vec![("''I hope so,''".into(), "Mrs. Ada Roe".into())]
+        );
     }
 
     #[test]
     fn headline_colon_and_progressive() {
-        assert_eq!(run("Varga: Talks With Rome Are Over.\n\nText."), vec![("Talks With Rome Are Over".into(), "Varga".into())]);
+        assert_eq!(
+            run("Varga: Talks With Rome Are Over.\n\nText."),
+            vec![("Talks With Rome Are Over".into(), "Varga".into())]
+        );
         assert!(run("Update: Talks are over for now.").is_empty());
         assert_eq!(run("VARGA: We are not leaving.").len(), 1);
-        assert_eq!(run("Ivo Marek is calling for a new vote in May."), vec![("a new vote in May".into(), "Ivo Marek".into())]);
+        assert_eq!(
+            run("Ivo Marek is calling for a new vote in May."),
+            vec![("a new vote in May".into(), "Ivo Marek".into())]
+        );
     }
 
     #[test]
     fn more_subject_forms() {
-        assert_eq!(run("Secretary of State Ivo Marek said the Iranians released by them were close."), vec![("the Iranians released by them were close".into(), "Secretary of State Ivo Marek".into())]);
-        assert_eq!(run("Jolly said he would be cautious."), vec![("he would be cautious".into(), "Jolly".into())]);
-        assert_eq!(run("Boreing said the members will still meet."), vec![("the members will still meet".into(), "Boreing".into())]);
-        assert_eq!(run("“We are done here.” Varga said."), vec![("“We are done here.”".into(), "Varga".into())]);
-        assert_eq!(run("One of the authors, Ari Flo, said the test failed."), vec![("the test failed".into(), "Ari Flo".into())]);
-        assert_eq!(run("Ada Roe (D-Ohio) last week said the test failed."), vec![("the test failed".into(), "Ada Roe".into())]);
+        assert_eq!(
+            run("Secretary of State Ivo Marek said the Iranians released by them were close."),
+            vec![(
+                "the Iranians released by them were close".into(),
+                "Secretary of State Ivo Marek".into()
+            )]
+        );
+        assert_eq!(
+            run("Jolly said he would be cautious."),
+            vec![("he would be cautious".into(), "Jolly".into())]
+        );
+        assert_eq!(
+            run("Boreing said the members will still meet."),
+            vec![("the members will still meet".into(), "Boreing".into())]
+        );
+        assert_eq!(
+            run("“We are done here.” Varga said."),
+            vec![("“We are done here.”".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("One of the authors, Ari Flo, said the test failed."),
+            vec![("the test failed".into(), "Ari Flo".into())]
+        );
+        assert_eq!(
+            run("Ada Roe (D-Ohio) last week said the test failed."),
+            vec![("the test failed".into(), "Ada Roe".into())]
+        );
     }
 
     #[test]
     fn sentence_initial_cues() {
-        assert_eq!(run("Said Ellis: “I don’t get the sense she cares.”"), vec![("“I don’t get the sense she cares.”".into(), "Ellis".into())]);
-        assert_eq!(run("Criticizing the rigged system, Ivo Marek accused the board of fraud."), vec![("the rigged system".into(), "Ivo Marek".into()), ("the board of fraud".into(), "Ivo Marek".into())]);
+        assert_eq!(
+            run("Said Ellis: “I don’t get the sense she cares.”"),
+            vec![("“I don’t get the sense she cares.”".into(), "Ellis".into())]
+        );
+        assert_eq!(
+            run("Criticizing the rigged system, Ivo Marek accused the board of fraud."),
+            vec![
+                ("the rigged system".into(), "Ivo Marek".into()),
+                ("the board of fraud".into(), "Ivo Marek".into())
+            ]
+        );
     }
 
     #[test]
     fn thinking_verbs_and_asides() {
         assert!(run("Varga believes the plan will fail.").is_empty());
-        assert_eq!(run("Obst, who replaced Varga in July, said the plan failed."), vec![("the plan failed".into(), "Obst".into())]);
+        assert_eq!(
+            run("Obst, who replaced Varga in July, said the plan failed."),
+            vec![("the plan failed".into(), "Obst".into())]
+        );
     }
 
     #[test]
     fn unlisted_verbs_with_long_quotes() {
-        assert_eq!(run("“Go back to your own studio right now,” Varga barked at him."), vec![("“Go back to your own studio right now,”".into(), "Varga".into())]);
+        assert_eq!(
+            run("“Go back to your own studio right now,” Varga barked at him."),
+            vec![(
+                "“Go back to your own studio right now,”".into(),
+                "Varga".into()
+            )]
+        );
     }
 
     #[test]
     fn quote_paragraph_inherits() {
-        let r = run("“It was a long night for all of us,” Varga said.\n\n“We did what we could do.”");
+        let r =
+            run("“It was a long night for all of us,” Varga said.\n\n“We did what we could do.”");
         assert_eq!(r.len(), 2);
         assert_eq!(r[1].1, "Varga");
     }

@@ -88,7 +88,13 @@ pub static LEXICON: LazyLock<HashMap<&'static str, CueInfo>> = LazyLock::new(|| 
     for (list, strength) in [(WEAK, 1u8), (STRONG, 2u8)] {
         for w in list.split_whitespace() {
             let w = w.trim_end_matches(':');
-            m.insert(w, CueInfo { strength, participle: w.ends_with("ing") });
+            m.insert(
+                w,
+                CueInfo {
+                    strength,
+                    participle: w.ends_with("ing"),
+                },
+            );
         }
     }
     m
@@ -101,7 +107,32 @@ pub fn lookup(lower_word: &str) -> Option<CueInfo> {
 
 /// Verbs whose particle is required to be a cue ("pointed" only as "pointed out/to").
 pub fn needs_particle(lower_word: &str) -> bool {
-    matches!(lower_word, "point" | "points" | "pointed" | "pointing" | "refer" | "refers" | "referred" | "referring" | "went" | "talk" | "talks" | "talked" | "talking" | "spoke" | "speak" | "speaks" | "made" | "shot" | "fired" | "took" | "taking" | "laid" | "pushed")
+    matches!(
+        lower_word,
+        "point"
+            | "points"
+            | "pointed"
+            | "pointing"
+            | "refer"
+            | "refers"
+            | "referred"
+            | "referring"
+            | "went"
+            | "talk"
+            | "talks"
+            | "talked"
+            | "talking"
+            | "spoke"
+            | "speak"
+            | "speaks"
+            | "made"
+            | "shot"
+            | "fired"
+            | "took"
+            | "taking"
+            | "laid"
+            | "pushed"
+    )
 }
 
 /// Given the lowercased words after the cue, how many belong to it as particles.
@@ -111,12 +142,69 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
             // "went on to say" only after "went"; "to" / "of" only for verbs that take them
             let ok = match p[0] {
                 "on" if p.len() > 1 => head == "went",
-                "to" if p.len() == 1 => matches!(head, "pointed" | "point" | "points" | "pointing" | "referred" | "referring" | "refer" | "refers" | "spoke" | "speak" | "speaks" | "talked" | "talk" | "talks" | "talking" | "likened" | "compared"),
+                "to" if p.len() == 1 => matches!(
+                    head,
+                    "pointed"
+                        | "point"
+                        | "points"
+                        | "pointing"
+                        | "referred"
+                        | "referring"
+                        | "refer"
+                        | "refers"
+                        | "spoke"
+                        | "speak"
+                        | "speaks"
+                        | "talked"
+                        | "talk"
+                        | "talks"
+                        | "talking"
+                        | "likened"
+                        | "compared"
+                ),
                 "to" => matches!(head, "pointed" | "point" | "points" | "pointing"),
-                "out" => matches!(head, "pointed" | "point" | "points" | "pointing" | "lashed" | "spoke" | "speak" | "speaks" | "called" | "laid"),
-                "for" | "on" => matches!(head, "call" | "calls" | "called" | "calling") || (p[0] == "on" && matches!(head, "focused" | "focuses")),
-                "about" => matches!(head, "talk" | "talks" | "talked" | "talking" | "spoke" | "speak" | "speaks" | "joked" | "complained" | "warned" | "boasted"),
-                "of" => matches!(head, "spoke" | "speak" | "speaks" | "warned" | "warn" | "warns" | "said" | "complained"),
+                "out" => matches!(
+                    head,
+                    "pointed"
+                        | "point"
+                        | "points"
+                        | "pointing"
+                        | "lashed"
+                        | "spoke"
+                        | "speak"
+                        | "speaks"
+                        | "called"
+                        | "laid"
+                ),
+                "for" | "on" => {
+                    matches!(head, "call" | "calls" | "called" | "calling")
+                        || (p[0] == "on" && matches!(head, "focused" | "focuses"))
+                }
+                "about" => matches!(
+                    head,
+                    "talk"
+                        | "talks"
+                        | "talked"
+                        | "talking"
+                        | "spoke"
+                        | "speak"
+                        | "speaks"
+                        | "joked"
+                        | "complained"
+                        | "warned"
+                        | "boasted"
+                ),
+                "of" => matches!(
+                    head,
+                    "spoke"
+                        | "speak"
+                        | "speaks"
+                        | "warned"
+                        | "warn"
+                        | "warns"
+                        | "said"
+                        | "complained"
+                ),
                 "up" => false,
                 "back" => matches!(head, "pushed" | "fired" | "hit" | "shot"),
                 "it" | "clear" => matches!(head, "made" | "makes" | "make"),
@@ -133,7 +221,38 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
 
 /// Thinking/feeling verbs that never make a speech claim on their own.
 pub fn is_thinking(lower_word: &str) -> bool {
-    matches!(lower_word, "believe" | "believes" | "believed" | "think" | "thinks" | "thought" | "want" | "wants" | "wanted" | "hope" | "hopes" | "hoped" | "feel" | "feels" | "felt" | "fear" | "fears" | "feared" | "expect" | "expects" | "expected" | "worry" | "worries" | "worried" | "wish" | "wishes" | "know" | "knows" | "knew")
+    matches!(
+        lower_word,
+        "believe"
+            | "believes"
+            | "believed"
+            | "think"
+            | "thinks"
+            | "thought"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "hope"
+            | "hopes"
+            | "hoped"
+            | "feel"
+            | "feels"
+            | "felt"
+            | "fear"
+            | "fears"
+            | "feared"
+            | "expect"
+            | "expects"
+            | "expected"
+            | "worry"
+            | "worries"
+            | "worried"
+            | "wish"
+            | "wishes"
+            | "know"
+            | "knows"
+            | "knew"
+    )
 }
 
 #[cfg(test)]
@@ -152,7 +271,10 @@ mod tests {
 
     #[test]
     fn particles() {
-        assert_eq!(particle_len("pointed", &["to", "the", "fact", "that", "a"]), 4);
+        assert_eq!(
+            particle_len("pointed", &["to", "the", "fact", "that", "a"]),
+            4
+        );
         assert_eq!(particle_len("went", &["on", "to", "say"]), 3);
         assert_eq!(particle_len("said", &["to", "be"]), 0);
         assert_eq!(particle_len("called", &["for", "a"]), 1);

@@ -22,17 +22,28 @@ impl<'a> Doc<'a> {
         let quotes = find_quotes(&tokens, body);
         let qmap = quote_map(tokens.len(), &quotes);
         let sents = sentences(&tokens, body, &qmap, &quotes);
-        Doc { body, lower, tokens, quotes, qmap, sents }
+        Doc {
+            body,
+            lower,
+            tokens,
+            quotes,
+            qmap,
+            sents,
+        }
     }
 
     /// Lowercased text of token `i` ("" out of range).
     pub fn lw(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| &self.lower[t.start..t.end])
+        self.tokens
+            .get(i)
+            .map_or("", |t| &self.lower[t.start..t.end])
     }
 
     /// Text of token `i` as written ("" out of range).
     pub fn tx(&self, i: usize) -> &'a str {
-        self.tokens.get(i).map_or("", |t| &self.body[t.start..t.end])
+        self.tokens
+            .get(i)
+            .map_or("", |t| &self.body[t.start..t.end])
     }
 
     pub fn is_word(&self, i: usize) -> bool {
@@ -53,7 +64,10 @@ impl<'a> Doc<'a> {
         match self.qmap.get(i) {
             Some(&q) if q != u32::MAX => {
                 let q = self.quotes[q as usize];
-                i == q.open || i == q.close || (q.open + 1 == i && !self.is_word(i)) || (q.close == i + 1 && !self.is_word(i))
+                i == q.open
+                    || i == q.close
+                    || (q.open + 1 == i && !self.is_word(i))
+                    || (q.close == i + 1 && !self.is_word(i))
             }
             _ => false,
         }

@@ -18,7 +18,8 @@ pub static AUX: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          strongly sharply loudly happily proudly correctly falsely wrongly erroneously recently since long consistently regularly")
 });
 
-pub static PRONOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("he she they it we i you who"));
+pub static PRONOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("he she they it we i you who"));
 
 /// Words that end the subject region when scanning left from a cue.
 pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -92,7 +93,15 @@ pub static MEDIA: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          newspaper outlet media press")
 });
 
-pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 #[cfg(test)]
 mod tests {
@@ -100,7 +109,15 @@ mod tests {
 
     #[test]
     fn lists_are_lowercase() {
-        for s in [&*AUX, &*STOP, &*CAP_STOP, &*ORG, &*TITLE, &*SOURCE_NOUN, &*ROLE] {
+        for s in [
+            &*AUX,
+            &*STOP,
+            &*CAP_STOP,
+            &*ORG,
+            &*TITLE,
+            &*SOURCE_NOUN,
+            &*ROLE,
+        ] {
             for w in s.iter() {
                 assert_eq!(w.to_ascii_lowercase(), *w);
             }

@@ -17,9 +17,7 @@ pub fn medium(clause: &str, cue_lower: &str) -> Option<String> {
         let m = c.get(1)?.as_str();
         let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
         let m = m.trim_end_matches(['.', ',', '’', '\'']).to_string();
-        let l = m.to_lowercase();
-        // keep the noun phrase, lowercase the generic part
-        return Some(if l.starts_with("press ") || l.starts_with("news ") || l.starts_with("interview") || l.starts_with("statement") { m } else { m });
+        return Some(m);
     }
     if let Some(c) = PLATFORM.captures(clause) {
         return Some(c.get(1)?.as_str().to_string());
@@ -36,9 +34,22 @@ mod tests {
 
     #[test]
     fn finds_interviews_statements_platforms() {
-        assert_eq!(medium("Varga warned in an interview with Radio Zeta that", "warned").as_deref(), Some("interview with Radio Zeta"));
-        assert_eq!(medium("the ministry said in a statement.", "said").as_deref(), Some("statement"));
-        assert_eq!(medium("he wrote on Telegram", "wrote").as_deref(), Some("Telegram"));
+        assert_eq!(
+            medium(
+                "Varga warned in an interview with Radio Zeta that",
+                "warned"
+            )
+            .as_deref(),
+            Some("interview with Radio Zeta")
+        );
+        assert_eq!(
+            medium("the ministry said in a statement.", "said").as_deref(),
+            Some("statement")
+        );
+        assert_eq!(
+            medium("he wrote on Telegram", "wrote").as_deref(),
+            Some("Telegram")
+        );
         assert_eq!(medium("she tweeted", "tweeted").as_deref(), Some("Twitter"));
         assert_eq!(medium("he said.", "said"), None);
     }

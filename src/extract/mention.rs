@@ -5,9 +5,9 @@
 use crate::claim::SpeakerKind;
 
 use super::doc::Doc;
-use super::lex::{AUX, CAP_STOP, MEDIA, ORG, PRONOUNS, SOURCE_NOUN, STOP, TITLE};
 #[allow(unused_imports)]
 use super::lex::ROLE;
+use super::lex::{AUX, CAP_STOP, MEDIA, ORG, PRONOUNS, SOURCE_NOUN, STOP, TITLE};
 
 /// A speaker noun phrase as a token range, with an optional appositive aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,25 +34,95 @@ pub struct MentionInfo {
 }
 
 fn is_abbrev_dot(doc: &Doc, i: usize) -> bool {
-    doc.tx(i) == "." && i > 0 && doc.is_word(i - 1) && doc.tokens[i - 1].end == doc.tokens[i].start && {
-        let w = doc.tx(i - 1);
-        (w.chars().count() == 1 && w.starts_with(char::is_uppercase)) || matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "Sen" | "Rep" | "Gov" | "Gen" | "Lt" | "Col" | "Jr" | "Sr" | "St" | "Prof" | "Rev" | "Sgt" | "Capt" | "Adm" | "Maj" | "Del" | "Pres" | "Sens" | "Reps")
-    }
+    doc.tx(i) == "."
+        && i > 0
+        && doc.is_word(i - 1)
+        && doc.tokens[i - 1].end == doc.tokens[i].start
+        && {
+            let w = doc.tx(i - 1);
+            (w.chars().count() == 1 && w.starts_with(char::is_uppercase))
+                || matches!(
+                    w,
+                    "Mr" | "Mrs"
+                        | "Ms"
+                        | "Dr"
+                        | "Sen"
+                        | "Rep"
+                        | "Gov"
+                        | "Gen"
+                        | "Lt"
+                        | "Col"
+                        | "Jr"
+                        | "Sr"
+                        | "St"
+                        | "Prof"
+                        | "Rev"
+                        | "Sgt"
+                        | "Capt"
+                        | "Adm"
+                        | "Maj"
+                        | "Del"
+                        | "Pres"
+                        | "Sens"
+                        | "Reps"
+                )
+        }
 }
 
 /// An -ly adverb ("repeatedly", "jokingly"), excluding common -ly nouns and adjectives.
 pub fn is_adverb(w: &str) -> bool {
     w.len() > 5
         && w.ends_with("ly")
-        && !matches!(w, "family" | "assembly" | "supply" | "quarterly" | "weekly" | "daily" | "monthly" | "early" | "friendly" | "elderly" | "ugly" | "holy" | "italy" | "anomaly" | "monopoly" | "homily")
-        || matches!(w, "now" | "still" | "often" | "even" | "since" | "long" | "once" | "again" | "never" | "soon" | "yet" | "already" | "instead" | "too" | "only" | "both" | "all")
+        && !matches!(
+            w,
+            "family"
+                | "assembly"
+                | "supply"
+                | "quarterly"
+                | "weekly"
+                | "daily"
+                | "monthly"
+                | "early"
+                | "friendly"
+                | "elderly"
+                | "ugly"
+                | "holy"
+                | "italy"
+                | "anomaly"
+                | "monopoly"
+                | "homily"
+        )
+        || matches!(
+            w,
+            "now"
+                | "still"
+                | "often"
+                | "even"
+                | "since"
+                | "long"
+                | "once"
+                | "again"
+                | "never"
+                | "soon"
+                | "yet"
+                | "already"
+                | "instead"
+                | "too"
+                | "only"
+                | "both"
+                | "all"
+        )
 }
 
 /// Skips auxiliaries/adverbs left of token `c`; returns the new exclusive end.
 pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
     let mut j = c;
     let mut n = 0;
-    while j > s0 && n < 5 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) && !(doc.is_cap(j - 1) && j - 1 > s0) {
+    while j > s0
+        && n < 5
+        && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1)))
+        && !(doc.is_cap(j - 1) && j - 1 > s0)
+    {
         j -= 1;
         n += 1;
     }
@@ -62,8 +132,27 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         let mut timely = false;
         while k > s0 && j - k < 5 {
             let w = doc.lw(k - 1);
-            let core = super::lex::WEEKDAYS.contains(&w) || matches!(w, "yesterday" | "today" | "tonight" | "morning" | "afternoon" | "evening" | "night" | "week" | "month" | "year" | "weekend");
-            if core || matches!(w, "on" | "last" | "this" | "next" | "early" | "late" | "earlier" | "later") {
+            let core = super::lex::WEEKDAYS.contains(&w)
+                || matches!(
+                    w,
+                    "yesterday"
+                        | "today"
+                        | "tonight"
+                        | "morning"
+                        | "afternoon"
+                        | "evening"
+                        | "night"
+                        | "week"
+                        | "month"
+                        | "year"
+                        | "weekend"
+                );
+            if core
+                || matches!(
+                    w,
+                    "on" | "last" | "this" | "next" | "early" | "late" | "earlier" | "later"
+                )
+            {
                 timely |= core;
                 k -= 1;
             } else {
@@ -75,14 +164,29 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         }
     }
     loop {
-        if j > s0 && (super::lex::WEEKDAYS.contains(&doc.lw(j - 1)) || matches!(doc.lw(j - 1), "yesterday" | "today" | "tonight" | "earlier" | "later")) {
+        if j > s0
+            && (super::lex::WEEKDAYS.contains(&doc.lw(j - 1))
+                || matches!(
+                    doc.lw(j - 1),
+                    "yesterday" | "today" | "tonight" | "earlier" | "later"
+                ))
+        {
             j -= 1;
             if j > s0 && matches!(doc.lw(j - 1), "on" | "last" | "this" | "late" | "early") {
                 j -= 1;
             }
             continue;
         }
-        if j >= s0 + 2 && matches!(doc.lw(j - 1), "week" | "month" | "year" | "night" | "weekend") && matches!(doc.lw(j - 2), "last" | "this" | "next" | "earlier" | "later") {
+        if j >= s0 + 2
+            && matches!(
+                doc.lw(j - 1),
+                "week" | "month" | "year" | "night" | "weekend"
+            )
+            && matches!(
+                doc.lw(j - 2),
+                "last" | "this" | "next" | "earlier" | "later"
+            )
+        {
             j -= 2;
             if j > s0 && matches!(doc.lw(j - 1), "earlier" | "later") {
                 j -= 1;
@@ -91,7 +195,11 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         }
         break;
     }
-    while j > s0 && n < 8 && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1))) && !(doc.is_cap(j - 1) && j - 1 > s0) {
+    while j > s0
+        && n < 8
+        && (AUX.contains(doc.lw(j - 1)) || is_adverb(doc.lw(j - 1)))
+        && !(doc.is_cap(j - 1) && j - 1 > s0)
+    {
         j -= 1;
         n += 1;
     }
@@ -109,7 +217,12 @@ fn is_dash(doc: &Doc, i: usize) -> bool {
     matches!(doc.tx(i), "—" | "–")
         || (doc.tx(i) == "-"
             && i > 0
-            && (doc.tokens[i - 1].end < doc.tokens[i].start || doc.tx(i - 1) == "-" || doc.tokens.get(i + 1).is_some_and(|n| n.start > doc.tokens[i].end)))
+            && (doc.tokens[i - 1].end < doc.tokens[i].start
+                || doc.tx(i - 1) == "-"
+                || doc
+                    .tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.start > doc.tokens[i].end)))
 }
 
 fn is_aside_delim(doc: &Doc, i: usize) -> bool {
@@ -143,7 +256,11 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
             // ", who said": the antecedent before the comma
             if e >= 2 + s0 && doc.tx(e - 2) == "," {
                 let ante = np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?;
-                return if doc.is_cap(ante.1 - 1) { Some(ante) } else { None };
+                return if doc.is_cap(ante.1 - 1) {
+                    Some(ante)
+                } else {
+                    None
+                };
             }
             return None;
         }
@@ -159,7 +276,9 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
             if w == "and" && i > s0 && a < e {
                 // "Smith and Jones said", "experts and officials said"
                 let before = doc.lw(i - 1);
-                if (doc.is_cap(i - 1) && doc.is_cap(a)) || (SOURCE_NOUN.contains(before) && SOURCE_NOUN.contains(doc.lw(e - 1))) {
+                if (doc.is_cap(i - 1) && doc.is_cap(a))
+                    || (SOURCE_NOUN.contains(before) && SOURCE_NOUN.contains(doc.lw(e - 1)))
+                {
                     a -= 1;
                     continue;
                 }
@@ -173,27 +292,45 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                 // "a spokesman for …", "people with knowledge of …", "a source close to …"
                 let before = if i > s0 { doc.lw(i - 1) } else { "" };
                 let through = matches!(w, "for" | "with" | "at" | "to" | "in" | "from" | "on")
-                    && (SOURCE_NOUN.contains(before) || before == "close" || SOURCE_NOUN.contains(before.trim_end_matches('s')) || before == "familiar" || before == "knowledge");
+                    && (SOURCE_NOUN.contains(before)
+                        || before == "close"
+                        || SOURCE_NOUN.contains(before.trim_end_matches('s'))
+                        || before == "familiar"
+                        || before == "knowledge");
                 if through && i > s0 {
                     a -= 1;
                     continue;
                 }
                 break;
             }
-            if PRONOUNS.contains(w) || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap) {
+            if PRONOUNS.contains(w)
+                || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap)
+            {
                 break;
             }
             a -= 1;
             continue;
         }
-        if is_abbrev_dot(doc, i) || matches!(doc.tx(i), "’" | "'" | "&") && i > s0 && doc.is_word(i - 1) && !doc.in_quote(i) || (doc.tx(i) == "-" && i > s0 && doc.tokens[i - 1].end == t.start) {
+        if is_abbrev_dot(doc, i)
+            || matches!(doc.tx(i), "’" | "'" | "&")
+                && i > s0
+                && doc.is_word(i - 1)
+                && !doc.in_quote(i)
+            || (doc.tx(i) == "-" && i > s0 && doc.tokens[i - 1].end == t.start)
+        {
             a -= 1;
             continue;
         }
         break;
     }
     // drop leading capitalised function words ("But", "Earlier")
-    while a < e && CAP_STOP.contains(doc.lw(a)) && !matches!(doc.lw(a), "the" | "a" | "an" | "his" | "her" | "their" | "its") {
+    while a < e
+        && CAP_STOP.contains(doc.lw(a))
+        && !matches!(
+            doc.lw(a),
+            "the" | "a" | "an" | "his" | "her" | "their" | "its"
+        )
+    {
         a += 1;
     }
     if a >= e {
@@ -208,7 +345,11 @@ fn speakerish(doc: &Doc, (a, e): (usize, usize)) -> bool {
     if e - a == 1 && (is_adverb(head) || CAP_STOP.contains(head)) && !PRONOUNS.contains(head) {
         return false;
     }
-    doc.is_cap(e - 1) || PRONOUNS.contains(head) || SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) || (e - a == 1 && doc.tx(a) == "it")
+    doc.is_cap(e - 1)
+        || PRONOUNS.contains(head)
+        || SOURCE_NOUN.contains(head)
+        || SOURCE_NOUN.contains(head.trim_end_matches('s'))
+        || (e - a == 1 && doc.tx(a) == "it")
 }
 
 /// The subject noun phrase ending right before token `c` (after auxiliaries), within `[s0, c)`.
@@ -248,26 +389,53 @@ pub fn speaker_left(doc: &Doc, s0: usize, c: usize) -> Option<Np> {
             if k <= s0 || k + 1 >= close {
                 continue;
             }
-            let Some(ke) = skip_paren(doc, s0, k) else { continue };
-            let Some(r) = np_region(doc, s0, ke) else { continue };
+            let Some(ke) = skip_paren(doc, s0, k) else {
+                continue;
+            };
+            let Some(r) = np_region(doc, s0, ke) else {
+                continue;
+            };
             // "One of the authors, Ari Fleischer, said": the aside is the name
-            let aside_is_name = close - (k + 1) <= 4 && (k + 1..close).all(|i| doc.is_cap(i) || is_abbrev_dot(doc, i));
-            if aside_is_name && (!speakerish(doc, r) || !doc.is_cap(r.1 - 1)) && k == cands[0] && close - (k + 1) >= 2 {
-                return Some(Np { start: k + 1, end: close, aside: None });
+            let aside_is_name = close - (k + 1) <= 4
+                && (k + 1..close).all(|i| doc.is_cap(i) || is_abbrev_dot(doc, i));
+            if aside_is_name
+                && (!speakerish(doc, r) || !doc.is_cap(r.1 - 1))
+                && k == cands[0]
+                && close - (k + 1) >= 2
+            {
+                return Some(Np {
+                    start: k + 1,
+                    end: close,
+                    aside: None,
+                });
             }
             if !speakerish(doc, r) || (r.1 - r.0 == 1 && doc.lw(r.0) == "who") {
                 continue;
             }
             // the aside must not itself hold a cue verb
-            if !matches!(doc.lw(k + 1), "who" | "which" | "whose") && (k + 1..close).any(|i| !doc.is_cap(i) && super::cue::lookup(doc.lw(i)).is_some_and(|c| c.strength == 2 && !c.participle)) {
+            if !matches!(doc.lw(k + 1), "who" | "which" | "whose")
+                && (k + 1..close).any(|i| {
+                    !doc.is_cap(i)
+                        && super::cue::lookup(doc.lw(i))
+                            .is_some_and(|c| c.strength == 2 && !c.participle)
+                })
+            {
                 continue;
             }
-            return Some(Np { start: r.0, end: r.1, aside: Some((k + 1, close)) });
+            return Some(Np {
+                start: r.0,
+                end: r.1,
+                aside: Some((k + 1, close)),
+            });
         }
         return None;
     }
     let (a, e) = np_region(doc, s0, e)?;
-    Some(Np { start: a, end: e, aside: None })
+    Some(Np {
+        start: a,
+        end: e,
+        aside: None,
+    })
 }
 
 /// The inverted subject right after a cue ("said Varga, …"), within `[c_end, s_end)`.
@@ -300,7 +468,11 @@ pub fn speaker_right(doc: &Doc, c_end: usize, s_end: usize) -> Option<Np> {
     if e <= c_end {
         return None;
     }
-    Some(Np { start: c_end, end: e, aside: None })
+    Some(Np {
+        start: c_end,
+        end: e,
+        aside: None,
+    })
 }
 
 fn is_acronym(w: &str) -> bool {
@@ -310,7 +482,9 @@ fn is_acronym(w: &str) -> bool {
 
 /// Strips a possessive ending.
 pub fn strip_possessive(w: &str) -> &str {
-    w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(w)
+    w.strip_suffix("’s")
+        .or_else(|| w.strip_suffix("'s"))
+        .unwrap_or(w)
 }
 
 /// Splits a mention into name, title and kind.
@@ -331,21 +505,55 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             "it" => SpeakerKind::Organization,
             _ => SpeakerKind::Unnamed,
         };
-        return MentionInfo { name: None, title: None, kind, pronoun: Some(head), role: None, head: String::new() };
+        return MentionInfo {
+            name: None,
+            title: None,
+            kind,
+            pronoun: Some(head),
+            role: None,
+            head: String::new(),
+        };
     }
     // trailing capitalised run
     let mut k = b;
     while k > a {
         let i = k - 1;
-        if doc.is_cap(i) || is_abbrev_dot(doc, i) || (matches!(doc.lw(i), "de" | "van" | "von" | "bin" | "al" | "la" | "le" | "du" | "da" | "der" | "del" | "-") && k < b && k - 1 > a && doc.is_cap(i - 1)) {
+        if doc.is_cap(i)
+            || is_abbrev_dot(doc, i)
+            || (matches!(
+                doc.lw(i),
+                "de" | "van"
+                    | "von"
+                    | "bin"
+                    | "al"
+                    | "la"
+                    | "le"
+                    | "du"
+                    | "da"
+                    | "der"
+                    | "del"
+                    | "-"
+            ) && k < b
+                && k - 1 > a
+                && doc.is_cap(i - 1))
+        {
             k -= 1;
         } else {
             break;
         }
     }
-    let mut prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+    let mut prep_before = k > a
+        && matches!(
+            doc.lw(k - 1),
+            "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close"
+        );
     // "Stacey Plaskett of the Virgin Islands"
-    if k >= a + 3 && doc.lw(k - 1) == "the" && matches!(doc.lw(k - 2), "of" | "from" | "in" | "at") && doc.is_cap(k - 3) && !TITLE.contains(doc.lw(k - 3).trim_end_matches('.')) {
+    if k >= a + 3
+        && doc.lw(k - 1) == "the"
+        && matches!(doc.lw(k - 2), "of" | "from" | "in" | "at")
+        && doc.is_cap(k - 3)
+        && !TITLE.contains(doc.lw(k - 3).trim_end_matches('.'))
+    {
         prep_before = true;
         let b2 = k - 2;
         let mut k2 = b2;
@@ -353,7 +561,14 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             k2 -= 1;
         }
         if k2 < b2 {
-            return analyze(doc, Np { start: a, end: b2, aside: np.aside });
+            return analyze(
+                doc,
+                Np {
+                    start: a,
+                    end: b2,
+                    aside: np.aside,
+                },
+            );
         }
     }
     if prep_before && k >= a + 2 && TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
@@ -361,16 +576,28 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         prep_before = false;
     }
     let (mut k, mut b) = (k, b);
-    if prep_before && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at") && k >= a + 2 && doc.is_cap(k - 2) && !TITLE.contains(doc.lw(k - 2).trim_end_matches('.')) {
+    if prep_before
+        && matches!(doc.lw(k - 1), "of" | "from" | "in" | "at")
+        && k >= a + 2
+        && doc.is_cap(k - 2)
+        && !TITLE.contains(doc.lw(k - 2).trim_end_matches('.'))
+    {
         // "Patricia Moran of Cheyenne": the name is before the place
         b = k - 1;
         k = b;
         while k > a && (doc.is_cap(k - 1) || is_abbrev_dot(doc, k - 1)) {
             k -= 1;
         }
-        prep_before = k > a && matches!(doc.lw(k - 1), "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close");
+        prep_before = k > a
+            && matches!(
+                doc.lw(k - 1),
+                "for" | "of" | "at" | "with" | "from" | "to" | "in" | "on" | "close"
+            );
     }
-    if k < b && !prep_before && !(k > a && doc.lw(k - 1).ends_with("’s") || k > a && doc.lw(k - 1).ends_with("'s")) {
+    if k < b
+        && !prep_before
+        && !(k > a && (doc.lw(k - 1).ends_with("’s") || doc.lw(k - 1).ends_with("'s")))
+    {
         // strip leading stop words and everything up to the last title word
         let mut n0 = k;
         while n0 < b && (CAP_STOP.contains(doc.lw(n0)) || doc.tx(n0) == ".") {
@@ -378,12 +605,22 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         }
         // organisations keep their full name ("Republican National Committee")
         // … unless a title is followed by a personal name ("U.S. House Speaker Paul Ryan", "Army Capt. Ana Roe")
-        let titled_person = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))).is_some_and(|t| {
-            let rest: Vec<usize> = (t + 1..b).filter(|&i| doc.is_word(i)).collect();
-            !rest.is_empty() && rest.iter().all(|&i| !ORG.contains(strip_possessive(doc.lw(i))) && !MEDIA.contains(doc.lw(i)))
-        });
+        let titled_person = (n0..b)
+            .rev()
+            .find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.')))
+            .is_some_and(|t| {
+                let rest: Vec<usize> = (t + 1..b).filter(|&i| doc.is_word(i)).collect();
+                !rest.is_empty()
+                    && rest.iter().all(|&i| {
+                        !ORG.contains(strip_possessive(doc.lw(i))) && !MEDIA.contains(doc.lw(i))
+                    })
+            });
         let org_run = (n0..b).any(|i| ORG.contains(strip_possessive(doc.lw(i)))) && !titled_person;
-        if let Some(t) = (n0..b).rev().find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.'))).filter(|_| !org_run) {
+        if let Some(t) = (n0..b)
+            .rev()
+            .find(|&i| TITLE.contains(doc.lw(i).trim_end_matches('.')))
+            .filter(|_| !org_run)
+        {
             let mut m = t + 1;
             while m < b && doc.tx(m) == "." {
                 m += 1;
@@ -396,24 +633,66 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             || (b - n0 == 1 && is_acronym(doc.tx(n0)))
             || MEDIA.contains(doc.lw(b - 1));
         // a sentence-initial common noun ("Officials said")
-        let common = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && (SOURCE_NOUN.contains(doc.lw(n0)) || SOURCE_NOUN.contains(doc.lw(n0).trim_end_matches('s')));
+        let common = b - n0 == 1
+            && (n0 == 0
+                || doc.tokens[n0].nl_before
+                || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?"))
+            && (SOURCE_NOUN.contains(doc.lw(n0))
+                || SOURCE_NOUN.contains(doc.lw(n0).trim_end_matches('s')));
         // a sentence-initial capitalised common word ("Having", "Hours", "Adding")
-        let initial_word = b - n0 == 1 && (n0 == 0 || doc.tokens[n0].nl_before || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?")) && {
-            let w = doc.lw(n0);
-            super::cue::lookup(w).is_some() || matches!(w, "having" | "being" | "according" | "given" | "while" | "hours" | "days" | "weeks" | "months" | "years" | "minutes" | "many" | "most" | "some" | "others" | "several" | "both" | "all" | "none")
-        };
+        let initial_word = b - n0 == 1
+            && (n0 == 0
+                || doc.tokens[n0].nl_before
+                || matches!(doc.tx(n0 - 1), "." | "“" | "\"" | "!" | "?"))
+            && {
+                let w = doc.lw(n0);
+                super::cue::lookup(w).is_some()
+                    || matches!(
+                        w,
+                        "having"
+                            | "being"
+                            | "according"
+                            | "given"
+                            | "while"
+                            | "hours"
+                            | "days"
+                            | "weeks"
+                            | "months"
+                            | "years"
+                            | "minutes"
+                            | "many"
+                            | "most"
+                            | "some"
+                            | "others"
+                            | "several"
+                            | "both"
+                            | "all"
+                            | "none"
+                    )
+            };
         // an all-capitals run ("CLARIFICATION", "CONGRESS HAS INVESTIGATED HIM") is a heading, not a name
-        let shouting = !(b - n0 == 1 && doc.tx(b) == ":") && (n0..b).filter(|&i| doc.is_word(i)).all(|i| {
-            let t = doc.tx(i);
-            t.chars().filter(|c| c.is_alphabetic()).count() >= 5 && !t.chars().any(|c| c.is_lowercase())
-        });
+        let shouting = !(b - n0 == 1 && doc.tx(b) == ":")
+            && (n0..b).filter(|&i| doc.is_word(i)).all(|i| {
+                let t = doc.tx(i);
+                t.chars().filter(|c| c.is_alphabetic()).count() >= 5
+                    && !t.chars().any(|c| c.is_lowercase())
+            });
         // a capitalised adjective or participle alone ("Democratic", "Chastened,")
         let adjective = b - n0 == 1 && {
             let w = doc.lw(n0);
-            (w.ends_with("ic") || w.ends_with("ican") || w.ends_with("ian") || w.ends_with("ese") || w.ends_with("ish") || (w.ends_with("ed") && doc.tx(b) == ","))
+            (w.ends_with("ic")
+                || w.ends_with("ican")
+                || w.ends_with("ian")
+                || w.ends_with("ese")
+                || w.ends_with("ish")
+                || (w.ends_with("ed") && doc.tx(b) == ","))
                 && !ORG.contains(w)
         };
-        let n0 = if common || initial_word || shouting || adjective { b } else { n0 };
+        let n0 = if common || initial_word || shouting || adjective {
+            b
+        } else {
+            n0
+        };
         if n0 < b {
             let title_start = {
                 let mut s = a;
@@ -422,17 +701,51 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
                 }
                 s
             };
-            let title = if title_start < n0 && !org { Some(doc.slice(title_start, n0).trim_end_matches([',', ' ']).to_string()) } else { None };
+            let title = if title_start < n0 && !org {
+                Some(
+                    doc.slice(title_start, n0)
+                        .trim_end_matches([',', ' '])
+                        .to_string(),
+                )
+            } else {
+                None
+            };
             let title = title.filter(|t| !t.is_empty()).or(aside_title);
-            let kind = if org { SpeakerKind::Organization } else { SpeakerKind::Person };
-            return MentionInfo { name: Some((n0, b)), title, kind, pronoun: None, role: None, head };
+            let kind = if org {
+                SpeakerKind::Organization
+            } else {
+                SpeakerKind::Person
+            };
+            return MentionInfo {
+                name: Some((n0, b)),
+                title,
+                kind,
+                pronoun: None,
+                role: None,
+                head,
+            };
         }
     }
-    let head = if prep_before && k >= a + 2 { doc.lw(k - 2).to_string() } else { head };
+    let head = if prep_before && k >= a + 2 {
+        doc.lw(k - 2).to_string()
+    } else {
+        head
+    };
     // a description: "the spokesman", "officials", "a source close to …"
     let definite = matches!(doc.lw(a), "the" | "this" | "that");
-    let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head.as_str()) { Some(head.clone()) } else { None };
-    MentionInfo { name: None, title: None, kind: SpeakerKind::Unnamed, pronoun: None, role, head }
+    let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head.as_str()) {
+        Some(head.clone())
+    } else {
+        None
+    };
+    MentionInfo {
+        name: None,
+        title: None,
+        kind: SpeakerKind::Unnamed,
+        pronoun: None,
+        role,
+        head,
+    }
 }
 
 /// Is this mention plausible as a speaker for a cue of the given strength?
@@ -441,7 +754,8 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
         return false;
     }
     if info.pronoun.is_some() {
-        return info.pronoun.as_deref() != Some("you") && (strength == 2 || info.pronoun.as_deref() != Some("it"));
+        return info.pronoun.as_deref() != Some("you")
+            && (strength == 2 || info.pronoun.as_deref() != Some("it"));
     }
     if info.name.is_some() {
         return true;
@@ -450,11 +764,41 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
     if SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) {
         return true;
     }
-    let det = matches!(doc.lw(np.start), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "one" | "another" | "some" | "many" | "most" | "several" | "two" | "three" | "other" | "both");
+    let det = matches!(
+        doc.lw(np.start),
+        "the"
+            | "a"
+            | "an"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "one"
+            | "another"
+            | "some"
+            | "many"
+            | "most"
+            | "several"
+            | "two"
+            | "three"
+            | "other"
+            | "both"
+    );
     // a plural noun phrase opening its clause: "ordinary Chinese traders say", "Mrs. Clinton's confidants say"
-    let clause_start = np.start == 0 || doc.tokens[np.start].nl_before || !doc.is_word(np.start - 1) || matches!(doc.lw(np.start - 1), "but" | "and" | "yet" | "so" | "while");
-    let plural = head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us") && !head.ends_with("’s") && !head.ends_with("'s");
-    strength == 2 && ((det && np.end - np.start <= 10) || (plural && clause_start && np.end - np.start <= 8)) && doc.is_word(np.end - 1) && !AUX.contains(head)
+    let clause_start = np.start == 0
+        || doc.tokens[np.start].nl_before
+        || !doc.is_word(np.start - 1)
+        || matches!(doc.lw(np.start - 1), "but" | "and" | "yet" | "so" | "while");
+    let plural = head.len() > 3
+        && head.ends_with('s')
+        && !head.ends_with("ss")
+        && !head.ends_with("us")
+        && !head.ends_with("’s")
+        && !head.ends_with("'s");
+    strength == 2
+        && ((det && np.end - np.start <= 10) || (plural && clause_start && np.end - np.start <= 8))
+        && doc.is_word(np.end - 1)
+        && !AUX.contains(head)
 }
 
 #[cfg(test)]
@@ -466,7 +810,12 @@ mod tests {
         let c = (0..d.tokens.len()).find(|&i| d.tx(i) == cue).unwrap();
         let np = speaker_left(&d, 0, c).unwrap();
         let info = analyze(&d, np);
-        (d.slice(np.start, np.end).to_string(), info.name.map(|(x, y)| d.slice(x, y).to_string()), info.title, info.kind)
+        (
+            d.slice(np.start, np.end).to_string(),
+            info.name.map(|(x, y)| d.slice(x, y).to_string()),
+            info.title,
+            info.kind,
+        )
     }
 
     #[test]
@@ -480,9 +829,15 @@ mod tests {
 
     #[test]
     fn aside_does_not_steal() {
-        let (_, n, _, _) = left("Tomas Brel, who replaced Anna Kovac in July, said the plan", "said");
+        let (_, n, _, _) = left(
+            "Tomas Brel, who replaced Anna Kovac in July, said the plan",
+            "said",
+        );
         assert_eq!(n.as_deref(), Some("Tomas Brel"));
-        let (_, n, t, _) = left("Ivo Marek, Freedonia's Security Council Secretary, has warned", "warned");
+        let (_, n, t, _) = left(
+            "Ivo Marek, Freedonia's Security Council Secretary, has warned",
+            "warned",
+        );
         assert_eq!(n.as_deref(), Some("Ivo Marek"));
         assert_eq!(t.as_deref(), Some("Freedonia's Security Council Secretary"));
     }
@@ -493,7 +848,10 @@ mod tests {
         assert_eq!(n.as_deref(), Some("Interior Ministry"));
         assert_eq!(k, SpeakerKind::Organization);
         let (m, n, _, k) = left("But officials told", "told");
-        assert_eq!((m.as_str(), n, k), ("officials", None, SpeakerKind::Unnamed));
+        assert_eq!(
+            (m.as_str(), n, k),
+            ("officials", None, SpeakerKind::Unnamed)
+        );
         let (m, _, _, k) = left("“No,” he said", "said");
         assert_eq!((m.as_str(), k), ("he", SpeakerKind::Person));
     }

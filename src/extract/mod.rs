@@ -37,7 +37,13 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
 
     // resolve in order of the mention, so pronouns see the speakers before them
     let mut order: Vec<usize> = (0..raw.len()).collect();
-    order.sort_by_key(|&k| if raw[k].inherits.is_some() { raw[k].content.0 } else { raw[k].np.start.min(raw[k].content.0.max(raw[k].np.start)) });
+    order.sort_by_key(|&k| {
+        if raw[k].inherits.is_some() {
+            raw[k].content.0
+        } else {
+            raw[k].np.start.min(raw[k].content.0.max(raw[k].np.start))
+        }
+    });
     let mut resolved: Vec<Option<(Option<String>, SpeakerKind)>> = vec![None; raw.len()];
     for &k in &order {
         let r = &raw[k];
@@ -49,7 +55,14 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         }
         let name_text = r.info.name.map(|(a, b)| doc.slice(a, b));
         let pos = doc.tokens[r.np.start].start;
-        resolved[k] = Some(resolver.resolve(r.info.kind, name_text, r.info.pronoun.as_deref(), r.info.role.as_deref(), r.info.title.as_deref(), pos));
+        resolved[k] = Some(resolver.resolve(
+            r.info.kind,
+            name_text,
+            r.info.pronoun.as_deref(),
+            r.info.role.as_deref(),
+            r.info.title.as_deref(),
+            pos,
+        ));
     }
 
     let mut out = Vec::with_capacity(raw.len());
@@ -61,25 +74,49 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         let (bs, be) = doc.bytes(a, b);
         let slice = &body[bs..be];
         let kind = claim_kind(&doc, a, b);
-        let text = if kind == ClaimKind::Direct { slice.trim_matches(|c: char| is_quote_char(c) || c == '\'' || c.is_whitespace()) } else { slice };
+        let text = if kind == ClaimKind::Direct {
+            slice.trim_matches(|c: char| is_quote_char(c) || c == '\'' || c.is_whitespace())
+        } else {
+            slice
+        };
         let (ms, me) = doc.bytes(r.np.start, r.np.end);
         let (name, skind) = resolved[k].clone().unwrap_or((None, r.info.kind));
         let cue = r.cue.map(|(x, y)| {
             let (s, e) = doc.bytes(x, y);
-            Located { text: body[s..e].to_string(), start: ci.char_at(s), end: ci.char_at(e) }
+            Located {
+                text: body[s..e].to_string(),
+                start: ci.char_at(s),
+                end: ci.char_at(e),
+            }
         });
         let (fa, fb) = r.frame;
         let frame_text = doc.slice(fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");
         let medium = medium::medium(frame_text, cue_lw);
         let stated_on = date::stated_on((fa.min(fb)..fb.max(fa)).map(|i| doc.lw(i)), published_on);
-        let title = r.info.title.clone().filter(|_| skind == SpeakerKind::Person);
+        let title = r
+            .info
+            .title
+            .clone()
+            .filter(|_| skind == SpeakerKind::Person);
         out.push(Claim {
             text: text.to_string(),
             kind,
-            span: Span { start: ci.char_at(bs), end: ci.char_at(be) },
+            span: Span {
+                start: ci.char_at(bs),
+                end: ci.char_at(be),
+            },
             cue,
-            speaker: Speaker { name, title, kind: skind, mention: Located { text: body[ms..me].to_string(), start: ci.char_at(ms), end: ci.char_at(me) } },
+            speaker: Speaker {
+                name,
+                title,
+                kind: skind,
+                mention: Located {
+                    text: body[ms..me].to_string(),
+                    start: ci.char_at(ms),
+                    end: ci.char_at(me),
+                },
+            },
             medium,
             stated_on,
         });
@@ -96,8 +133,12 @@ fn claim_kind(doc: &Doc, a: usize, b: usize) -> ClaimKind {
     }
     if doc.is_quote_mark(a) {
         // words outside quotes are only attribution between two quotations
-        let outside = (a..b).filter(|&i| doc.is_word(i) && !doc.in_quote(i)).count();
-        let inside = (a..b).filter(|&i| doc.is_word(i) && doc.in_quote(i)).count();
+        let outside = (a..b)
+            .filter(|&i| doc.is_word(i) && !doc.in_quote(i))
+            .count();
+        let inside = (a..b)
+            .filter(|&i| doc.is_word(i) && doc.in_quote(i))
+            .count();
         if outside == 0 || (doc.in_quote(b - 1) && outside * 3 < inside && outside <= 8) {
             return ClaimKind::Direct;
         }
@@ -140,7 +181,18 @@ mod tests {
 
     #[test]
     fn broken_input_never_fails() {
-        for s in ["“", "”", "\"\"\"", "said", ", said", "according to", "“a” — ", "\n\n“x\n“y", "He said:", "said:\n"] {
+        for s in [
+            "“",
+            "”",
+            "\"\"\"",
+            "said",
+            ", said",
+            "according to",
+            "“a” — ",
+            "\n\n“x\n“y",
+            "He said:",
+            "said:\n",
+        ] {
             let _ = extract(s, None);
         }
     }

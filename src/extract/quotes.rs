@@ -33,7 +33,14 @@ fn mark_at(tokens: &[Token], body: &str, i: usize) -> Option<(Mark, usize)> {
         '\'' | '`' => {
             let n = tokens.get(i + 1)?;
             if n.start == t.end && !n.word && body[n.start..n.end] == body[t.start..t.end] {
-                Some((if c == '`' { Mark::Open } else { Mark::Ambiguous }, 2))
+                Some((
+                    if c == '`' {
+                        Mark::Open
+                    } else {
+                        Mark::Ambiguous
+                    },
+                    2,
+                ))
             } else {
                 None
             }
@@ -61,7 +68,10 @@ pub fn find_quotes(tokens: &[Token], body: &str) -> Vec<Quote> {
         if t.nl_before && i > 0 {
             // paragraph break: continue the quote if this paragraph reopens with a mark
             if let Some(&(bottom, straight)) = stack.first() {
-                let reopens = matches!(mark_at(tokens, body, i), Some((Mark::Open, _)) | Some((Mark::Ambiguous, _)));
+                let reopens = matches!(
+                    mark_at(tokens, body, i),
+                    Some((Mark::Open, _)) | Some((Mark::Ambiguous, _))
+                );
                 stack.clear();
                 if reopens {
                     stack.push((bottom, straight));
@@ -111,17 +121,26 @@ mod tests {
 
     fn spans(s: &str) -> Vec<String> {
         let t = tokenize(s);
-        find_quotes(&t, s).iter().map(|q| s[t[q.open].start..t[q.close].end].to_string()).collect()
+        find_quotes(&t, s)
+            .iter()
+            .map(|q| s[t[q.open].start..t[q.close].end].to_string())
+            .collect()
     }
 
     #[test]
     fn pairs_straight_and_curly() {
-        assert_eq!(spans("He said \"yes it is\" and “no”."), vec!["\"yes it is\"", "“no”"]);
+        assert_eq!(
+            spans("He said \"yes it is\" and “no”."),
+            vec!["\"yes it is\"", "“no”"]
+        );
     }
 
     #[test]
     fn nested_quotes_stay_inside() {
-        assert_eq!(spans("\"He asked: “Why?” then left.\" he said"), vec!["\"He asked: “Why?” then left.\""]);
+        assert_eq!(
+            spans("\"He asked: “Why?” then left.\" he said"),
+            vec!["\"He asked: “Why?” then left.\""]
+        );
     }
 
     #[test]
@@ -132,12 +151,18 @@ mod tests {
 
     #[test]
     fn unbalanced_marks_are_dropped() {
-        assert_eq!(spans("“ bullet one\n“ bullet two\nPlain “ok” here."), vec!["“ok”"]);
+        assert_eq!(
+            spans("“ bullet one\n“ bullet two\nPlain “ok” here."),
+            vec!["“ok”"]
+        );
         assert!(spans("”””“").is_empty());
     }
 
     #[test]
     fn doubled_apostrophes() {
-        assert_eq!(spans("''That is out of touch,'' said Erin."), vec!["''That is out of touch,''"]);
+        assert_eq!(
+            spans("''That is out of touch,'' said Erin."),
+            vec!["''That is out of touch,''"]
+        );
     }
 }

@@ -38,7 +38,11 @@ impl Resolver {
             }
             let s = i;
             let mut parts: Vec<&str> = Vec::new();
-            while i < n && (doc.is_cap(i) || (doc.tx(i) == "." && i > s && doc.tx(i - 1).chars().count() == 1)) && (i == s || !doc.tokens[i].nl_before) {
+            while i < n
+                && (doc.is_cap(i)
+                    || (doc.tx(i) == "." && i > s && doc.tx(i - 1).chars().count() == 1))
+                && (i == s || !doc.tokens[i].nl_before)
+            {
                 if doc.tx(i) != "." {
                     parts.push(doc.tx(i));
                 }
@@ -53,7 +57,10 @@ impl Resolver {
             while k < parts.len() && CAP_STOP.contains(parts[k].to_ascii_lowercase().as_str()) {
                 k += 1;
             }
-            if let Some(t) = (k..parts.len()).rev().find(|&t| TITLE.contains(parts[t].to_ascii_lowercase().trim_end_matches('.'))) {
+            if let Some(t) = (k..parts.len())
+                .rev()
+                .find(|&t| TITLE.contains(parts[t].to_ascii_lowercase().trim_end_matches('.')))
+            {
                 k = t + 1;
             }
             let mut name = &parts[k.min(parts.len())..];
@@ -61,7 +68,15 @@ impl Resolver {
             while name.len() > 2 && !(name.len() == 3 && name[1].chars().count() <= 2) {
                 name = &name[1..];
             }
-            if name.len() >= 2 && name.len() <= 4 && !name.iter().any(|w| ORG.contains(strip_possessive(&w.to_ascii_lowercase()))) && name.iter().all(|w| !w.chars().all(|c| c.is_uppercase()) || w.chars().count() == 1) {
+            if name.len() >= 2
+                && name.len() <= 4
+                && !name
+                    .iter()
+                    .any(|w| ORG.contains(strip_possessive(&w.to_ascii_lowercase())))
+                && name
+                    .iter()
+                    .all(|w| !w.chars().all(|c| c.is_uppercase()) || w.chars().count() == 1)
+            {
                 let full = clean_name(name);
                 let sur = strip_possessive(name[name.len() - 1]).to_lowercase();
                 let pos = doc.tokens[s].start;
@@ -74,27 +89,52 @@ impl Resolver {
                 i += 1;
             }
         }
-        Resolver { by_surname, last_person: None, last_org: None, roles: HashMap::new() }
+        Resolver {
+            by_surname,
+            last_person: None,
+            last_org: None,
+            roles: HashMap::new(),
+        }
     }
 
     /// Full name for a one-word surname mention at byte `pos`: the latest full name before it,
     /// else the first after it. Middle initials are dropped.
     pub fn surname(&self, word: &str, pos: usize) -> Option<String> {
         let v = self.by_surname.get(&word.to_lowercase())?;
-        let pick = v.iter().rev().find(|(p, _)| *p <= pos).or_else(|| v.first())?;
+        let pick = v
+            .iter()
+            .rev()
+            .find(|(p, _)| *p <= pos)
+            .or_else(|| v.first())?;
         let parts: Vec<&str> = pick.1.split(' ').collect();
         if parts.len() > 2 {
-            let kept: Vec<&str> = parts.iter().enumerate().filter(|(k, w)| *k == 0 || *k == parts.len() - 1 || w.chars().count() > 2).map(|(_, w)| *w).collect();
+            let kept: Vec<&str> = parts
+                .iter()
+                .enumerate()
+                .filter(|(k, w)| *k == 0 || *k == parts.len() - 1 || w.chars().count() > 2)
+                .map(|(_, w)| *w)
+                .collect();
             return Some(kept.join(" "));
         }
         Some(pick.1.clone())
     }
 
     /// Resolves a mention to (name, kind). `name_text` is the name part as written, if any.
-    pub fn resolve(&mut self, kind: SpeakerKind, name_text: Option<&str>, pronoun: Option<&str>, role: Option<&str>, title: Option<&str>, pos: usize) -> (Option<String>, SpeakerKind) {
+    pub fn resolve(
+        &mut self,
+        kind: SpeakerKind,
+        name_text: Option<&str>,
+        pronoun: Option<&str>,
+        role: Option<&str>,
+        title: Option<&str>,
+        pos: usize,
+    ) -> (Option<String>, SpeakerKind) {
         if let Some(p) = pronoun {
             return match p {
-                "he" | "she" | "i" => (self.last_person.as_ref().map(|x| x.0.clone()), SpeakerKind::Person),
+                "he" | "she" | "i" => (
+                    self.last_person.as_ref().map(|x| x.0.clone()),
+                    SpeakerKind::Person,
+                ),
                 "it" => (self.last_org.clone(), SpeakerKind::Organization),
                 _ => (None, SpeakerKind::Unnamed),
             };
@@ -105,7 +145,9 @@ impl Resolver {
             }
             return (None, SpeakerKind::Unnamed);
         }
-        let Some(text) = name_text else { return (None, kind) };
+        let Some(text) = name_text else {
+            return (None, kind);
+        };
         let parts: Vec<&str> = text.split_whitespace().filter(|w| *w != ".").collect();
         let name = match kind {
             SpeakerKind::Organization => {
@@ -142,13 +184,28 @@ mod tests {
 
     #[test]
     fn surname_and_pronoun_resolution() {
-        let d = Doc::new("Kremlin Spokesman Lev Drozd spoke. Later Drozd said it. Ana Mira Kos left.");
+        let d =
+            Doc::new("Kremlin Spokesman Lev Drozd spoke. Later Drozd said it. Ana Mira Kos left.");
         let mut r = Resolver::new(&d);
-        let (n, _) = r.resolve(SpeakerKind::Person, Some("Drozd"), None, None, Some("Kremlin Spokesman"), 40);
+        let (n, _) = r.resolve(
+            SpeakerKind::Person,
+            Some("Drozd"),
+            None,
+            None,
+            Some("Kremlin Spokesman"),
+            40,
+        );
         assert_eq!(n.as_deref(), Some("Lev Drozd"));
         let (n, _) = r.resolve(SpeakerKind::Person, None, Some("he"), None, None, 50);
         assert_eq!(n.as_deref(), Some("Lev Drozd"));
-        let (n, _) = r.resolve(SpeakerKind::Unnamed, None, None, Some("spokesman"), None, 60);
+        let (n, _) = r.resolve(
+            SpeakerKind::Unnamed,
+            None,
+            None,
+            Some("spokesman"),
+            None,
+            60,
+        );
         assert_eq!(n.as_deref(), Some("Lev Drozd"));
         assert_eq!(r.surname("Kos", 0).as_deref(), Some("Mira Kos"));
     }
@@ -157,7 +214,17 @@ mod tests {
     fn organisations_drop_the() {
         let d = Doc::new("x");
         let mut r = Resolver::new(&d);
-        let (n, k) = r.resolve(SpeakerKind::Organization, Some("The Daily Planet"), None, None, None, 0);
-        assert_eq!((n.as_deref(), k), (Some("Daily Planet"), SpeakerKind::Organization));
+        let (n, k) = r.resolve(
+            SpeakerKind::Organization,
+            Some("The Daily Planet"),
+            None,
+            None,
+            None,
+            0,
+        );
+        assert_eq!(
+            (n.as_deref(), k),
+            (Some("Daily Planet"), SpeakerKind::Organization)
+        );
     }
 }

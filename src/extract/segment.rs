@@ -12,9 +12,10 @@ pub struct Sentence {
 }
 
 const ABBREV: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Reps", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "St", "Jr", "Sr", "Inc",
-    "Co", "Corp", "Ltd", "No", "vs", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec", "Rev",
-    "Prof", "Del", "Capt", "Cmdr", "Adm", "Maj", "Pres", "Ft", "Mt", "Supt", "Atty", "Gens", "approx", "Dept", "Univ",
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Reps", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "St",
+    "Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "No", "vs", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept",
+    "Sep", "Oct", "Nov", "Dec", "Rev", "Prof", "Del", "Capt", "Cmdr", "Adm", "Maj", "Pres", "Ft",
+    "Mt", "Supt", "Atty", "Gens", "approx", "Dept", "Univ",
 ];
 
 fn is_abbrev(w: &str) -> bool {
@@ -26,7 +27,11 @@ fn is_abbrev(w: &str) -> bool {
 pub fn quote_map(n: usize, quotes: &[Quote]) -> Vec<u32> {
     let mut m = vec![u32::MAX; n];
     for (k, q) in quotes.iter().enumerate() {
-        for x in m.iter_mut().take(q.close.min(n.saturating_sub(1)) + 1).skip(q.open) {
+        for x in m
+            .iter_mut()
+            .take(q.close.min(n.saturating_sub(1)) + 1)
+            .skip(q.open)
+        {
             *x = k as u32;
         }
     }
@@ -60,7 +65,11 @@ pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -
             };
             if (terminal && !inside && q == u32::MAX) || closes_after_terminal {
                 // abbreviation?
-                let abbrev = terminal && i > 0 && tokens[i - 1].word && tokens[i - 1].end == tokens[i].start && is_abbrev(tokens[i - 1].text(body));
+                let abbrev = terminal
+                    && i > 0
+                    && tokens[i - 1].word
+                    && tokens[i - 1].end == tokens[i].start
+                    && is_abbrev(tokens[i - 1].text(body));
                 // skip closing brackets
                 let mut j = i + 1;
                 while j < n && !tokens[j].nl_before && matches!(tokens[j].text(body), ")" | "]") {
@@ -72,7 +81,11 @@ pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -
                 } else if !abbrev || tokens[j].nl_before {
                     let nt = tokens[j];
                     let ntxt = nt.text(body);
-                    let starts = nt.nl_before || nt.cap || ntxt.starts_with(|c: char| c.is_numeric() || super::text::is_quote_char(c) || c == '(' || c == '\'');
+                    let starts = nt.nl_before
+                        || nt.cap
+                        || ntxt.starts_with(|c: char| {
+                            c.is_numeric() || super::text::is_quote_char(c) || c == '(' || c == '\''
+                        });
                     if starts {
                         boundary = true;
                         i = j - 1;
@@ -99,17 +112,30 @@ mod tests {
         let t = tokenize(s);
         let q = find_quotes(&t, s);
         let m = quote_map(t.len(), &q);
-        sentences(&t, s, &m, &q).iter().map(|x| s[t[x.start].start..t[x.end - 1].end].to_string()).collect()
+        sentences(&t, s, &m, &q)
+            .iter()
+            .map(|x| s[t[x.start].start..t[x.end - 1].end].to_string())
+            .collect()
     }
 
     #[test]
     fn splits_on_terminal_punctuation_not_abbreviations() {
-        assert_eq!(sents("Mr. Varga met the U.S. envoy. He left. Then J. Doe came"), vec!["Mr. Varga met the U.S. envoy.", "He left.", "Then J. Doe came"]);
+        assert_eq!(
+            sents("Mr. Varga met the U.S. envoy. He left. Then J. Doe came"),
+            vec![
+                "Mr. Varga met the U.S. envoy.",
+                "He left.",
+                "Then J. Doe came"
+            ]
+        );
     }
 
     #[test]
     fn does_not_split_inside_quotes() {
-        assert_eq!(sents("“It is bad. Very bad,” he said. “Go.” Next"), vec!["“It is bad. Very bad,” he said.", "“Go.”", "Next"]);
+        assert_eq!(
+            sents("“It is bad. Very bad,” he said. “Go.” Next"),
+            vec!["“It is bad. Very bad,” he said.", "“Go.”", "Next"]
+        );
     }
 
     #[test]

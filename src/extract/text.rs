@@ -27,7 +27,10 @@ impl<'a> CharIndex<'a> {
         let b = b.min(self.bytes.len());
         let k = b / STEP;
         let base = self.checkpoints[k];
-        base + self.bytes[k * STEP..b].iter().filter(|&&x| (x & 0xC0) != 0x80).count()
+        base + self.bytes[k * STEP..b]
+            .iter()
+            .filter(|&&x| (x & 0xC0) != 0x80)
+            .count()
     }
 }
 

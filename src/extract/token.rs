@@ -32,11 +32,16 @@ pub fn tokenize(body: &str) -> Vec<Token> {
     let mut prev_char = ' ';
     while let Some((i, c)) = it.next() {
         if c.is_whitespace() || c.is_control() || c == '\u{feff}' {
-            if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{85}') || (c == '\r' && !body[i + 1..].starts_with('\n')) {
+            if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{85}')
+                || (c == '\r' && !body[i + 1..].starts_with('\n'))
+            {
                 newlines += 1;
                 // a single line break between two lowercase words is a wrapped line, not a paragraph
-                let next_lower = body[i + c.len_utf8()..].trim_start_matches([' ', '\t']).starts_with(|n: char| n.is_lowercase());
-                let wrapped = newlines == 1 && (prev_char.is_lowercase() || prev_char == ',') && next_lower;
+                let next_lower = body[i + c.len_utf8()..]
+                    .trim_start_matches([' ', '\t'])
+                    .starts_with(|n: char| n.is_lowercase());
+                let wrapped =
+                    newlines == 1 && (prev_char.is_lowercase() || prev_char == ',') && next_lower;
                 if !wrapped {
                     nl = true;
                 }
@@ -49,8 +54,7 @@ pub fn tokenize(body: &str) -> Vec<Token> {
             let mut end = i + c.len_utf8();
             let mut seg_len = 1usize; // letters since the last dot
             let mut has_dot = false;
-            loop {
-                let Some(&(j, d)) = it.peek() else { break };
+            while let Some(&(j, d)) = it.peek() {
                 if d.is_alphanumeric() {
                     it.next();
                     end = j + d.len_utf8();
@@ -60,7 +64,13 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 if d == ',' && body[i..j].ends_with(|c: char| c.is_ascii_digit()) {
                     // "42,000"
                     let next = body[j + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_digit()) && body[j + 1..].chars().take_while(|c| c.is_ascii_digit()).count() == 3 {
+                    if next.is_some_and(|n| n.is_ascii_digit())
+                        && body[j + 1..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_digit())
+                            .count()
+                            == 3
+                    {
                         it.next();
                         end = j + 1;
                         continue;
@@ -91,10 +101,22 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 }
                 break;
             }
-            out.push(Token { start: i, end, word: true, cap: c.is_uppercase(), nl_before: nl });
+            out.push(Token {
+                start: i,
+                end,
+                word: true,
+                cap: c.is_uppercase(),
+                nl_before: nl,
+            });
             prev_char = body[..end].chars().next_back().unwrap_or(' ');
         } else {
-            out.push(Token { start: i, end: i + c.len_utf8(), word: false, cap: false, nl_before: nl });
+            out.push(Token {
+                start: i,
+                end: i + c.len_utf8(),
+                word: false,
+                cap: false,
+                nl_before: nl,
+            });
         }
         nl = false;
     }
@@ -111,8 +133,14 @@ mod tests {
 
     #[test]
     fn keeps_contractions_abbreviations_and_possessives() {
-        assert_eq!(words("Russia’s U.S. don't Mr. al-Assad."), vec!["Russia’s", "U.S.", "don't", "Mr", ".", "al-Assad", "."]);
-        assert_eq!(words("$42,000, 3,5"), vec!["$", "42,000", ",", "3", ",", "5"]);
+        assert_eq!(
+            words("Russia’s U.S. don't Mr. al-Assad."),
+            vec!["Russia’s", "U.S.", "don't", "Mr", ".", "al-Assad", "."]
+        );
+        assert_eq!(
+            words("$42,000, 3,5"),
+            vec!["$", "42,000", ",", "3", ",", "5"]
+        );
     }
 
     #[test]
