@@ -1019,7 +1019,7 @@ fn extend_split_quote(doc: &Doc, from: usize, s1: usize, b: usize) -> usize {
     let mut j = from;
     while j < s1 && !doc.is_quote_mark(j) {
         // anything but another attribution may stand between the two parts
-        if doc.is_word(j) && lookup(doc.lw(j)).is_some_and(|c| c.strength == 2 && !c.participle) {
+        if doc.is_word(j) && lookup(doc.lw(j)).is_some_and(|c| c.strength == 2) {
             return b;
         }
         j += 1;
