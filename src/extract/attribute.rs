@@ -197,6 +197,7 @@ fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usiz
                         | "while"
                         | "whereas"
                 ) || lookup(n1).is_some_and(|c| c.participle)
+                    || (n1 == "but" && !doc.in_quote(i + 1))
                 {
                     return i;
                 }
