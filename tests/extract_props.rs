@@ -133,3 +133,17 @@ fn large_article_is_linear_enough() {
     let marks = "“ ” \" « ".repeat(50_000);
     let _ = extract(&marks, None);
 }
+
+#[test]
+fn one_huge_sentence_full_of_cues_is_not_quadratic() {
+    let unit = "Varga said that Obst told reporters the plan, which critics say failed, according to officials ";
+    let body = unit.repeat(1_000_000 / unit.len());
+    let t = std::time::Instant::now();
+    let claims = extract(&body, None);
+    assert!(!claims.is_empty());
+    assert!(t.elapsed().as_secs_f64() < 20.0, "took {:?}", t.elapsed());
+    let quoted = format!("“{}”", "he said it was fine and ".repeat(40_000));
+    let t = std::time::Instant::now();
+    let _ = extract(&quoted, None);
+    assert!(t.elapsed().as_secs_f64() < 20.0, "took {:?}", t.elapsed());
+}

@@ -38,8 +38,31 @@ pub fn quote_map(n: usize, quotes: &[Quote]) -> Vec<u32> {
     m
 }
 
-/// Splits tokens into sentences.
+/// Longest sentence (in tokens) the later steps see; longer runs are cut at a comma or
+/// semicolon, or hard, so that per-sentence work stays bounded and extraction stays linear.
+pub const MAX_SENTENCE_TOKENS: usize = 160;
+
+/// Splits tokens into sentences, none longer than [`MAX_SENTENCE_TOKENS`].
 pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -> Vec<Sentence> {
+    let raw = raw_sentences(tokens, body, qmap, quotes);
+    let mut out = Vec::with_capacity(raw.len());
+    for s in raw {
+        let mut start = s.start;
+        while s.end - start > MAX_SENTENCE_TOKENS {
+            let hard = start + MAX_SENTENCE_TOKENS;
+            let cut = (start + MAX_SENTENCE_TOKENS / 2..hard)
+                .rev()
+                .find(|&i| matches!(tokens[i].text(body), "," | ";" | ":"))
+                .map_or(hard, |i| i + 1);
+            out.push(Sentence { start, end: cut });
+            start = cut;
+        }
+        out.push(Sentence { start, end: s.end });
+    }
+    out
+}
+
+fn raw_sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let n = tokens.len();
     let mut start = 0;
@@ -136,6 +159,19 @@ mod tests {
             sents("“It is bad. Very bad,” he said. “Go.” Next"),
             vec!["“It is bad. Very bad,” he said.", "“Go.”", "Next"]
         );
+    }
+
+    #[test]
+    fn long_runs_are_cut() {
+        let s = "word, ".repeat(1000);
+        let t = tokenize(&s);
+        let q = find_quotes(&t, &s);
+        let m = quote_map(t.len(), &q);
+        let v = sentences(&t, &s, &m, &q);
+        assert!(v.iter().all(|x| x.end - x.start <= MAX_SENTENCE_TOKENS));
+        assert_eq!(v.first().map(|x| x.start), Some(0));
+        assert_eq!(v.last().map(|x| x.end), Some(t.len()));
+        assert!(v.windows(2).all(|w| w[0].end == w[1].start));
     }
 
     #[test]
