@@ -575,6 +575,25 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 continue;
             }
             let mut done = false;
+            // "…, said Dan Roe, a strategist." / "The contrast, said Roe, is clear."
+            let left_named = || {
+                speaker_left(doc, s0, i).is_some_and(|np| {
+                    let info = analyze(doc, np);
+                    info.name.is_some() || info.pronoun.is_some()
+                })
+            };
+            if ci.strength == 2
+                && i > s0
+                && !OBJECT_CUES.contains(&w)
+                && (matches!(prev, "," | "—" | "–") || doc.is_quote_mark(i - 1))
+                && !left_named()
+            {
+                if let Some(c) = inverted_first(doc, s0, s1, i, ce, si) {
+                    claims.push(c);
+                    i = ce;
+                    continue;
+                }
+            }
             // speaker on the left
             if let Some(np) = speaker_left(doc, s0, i) {
                 let info = analyze(doc, np);
@@ -935,6 +954,72 @@ fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim
         sent: si,
         inherits: None,
         frame: (s0, k + 1),
+    })
+}
+
+/// An inverted attribution whose subject clearly ends its clause: "…, said Dan Roe, a strategist."
+fn inverted_first(
+    doc: &Doc,
+    s0: usize,
+    s1: usize,
+    i: usize,
+    ce: usize,
+    si: usize,
+) -> Option<RawClaim> {
+    let np = speaker_right(doc, ce, s1)?;
+    let after = doc.tx(np.end);
+    let ends_clause = np.end >= s1
+        || matches!(after, "," | "." | "!" | "?" | ";" | ":" | "—" | "–")
+        || doc.is_quote_mark(np.end);
+    if !ends_clause {
+        return None;
+    }
+    let info = analyze(doc, np);
+    let head = info.head.as_str();
+    let sourcey = super::lex::SOURCE_NOUN.contains(head)
+        || super::lex::SOURCE_NOUN.contains(head.trim_end_matches('s'));
+    if !(info.name.is_some() || info.pronoun.is_some() || sourcey) || !plausible(doc, np, &info, 2)
+    {
+        return None;
+    }
+    let (a, b) = trim(doc, s0, i);
+    if words_in(doc, a, b) < 1 {
+        return None;
+    }
+    // parenthetical: more of the sentence follows the attribution
+    let mut k = np.end;
+    if after == "," {
+        // skip an appositive up to the next comma ("said Roe, a strategist, would …")
+        let rest_words = words_in(doc, np.end, s1);
+        let next_is_participle = lookup(doc.lw(np.end + 1)).is_some_and(|c| c.participle)
+            || doc.lw(np.end + 1).ends_with("ing");
+        if rest_words >= 3
+            && !next_is_participle
+            && !doc.is_quote_mark(np.end + 1)
+            && !doc.is_quote_mark(a)
+        {
+            let second = (np.end + 1..s1).find(|&j| doc.tx(j) == ",");
+            let appositive = matches!(doc.lw(np.end + 1), "a" | "an" | "the" | "who" | "which")
+                || doc.lw(np.end + 1).starts_with(|c: char| c.is_ascii_digit());
+            if !appositive || second.is_some_and(|j| words_in(doc, j, s1) >= 3) {
+                k = s1;
+            }
+        }
+    }
+    let (a, b) = if k == s1 && k > np.end {
+        trim(doc, s0, s1)
+    } else {
+        (a, b)
+    };
+    let b = extend_split_quote(doc, np.end, s1, close_quotes(doc, a, b));
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((i, ce)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (i, s1),
     })
 }
 
@@ -1372,6 +1457,21 @@ mod tests {
                 ("the rigged system".into(), "Ivo Marek".into()),
                 ("the board of fraud".into(), "Ivo Marek".into())
             ]
+        );
+    }
+
+    #[test]
+    fn inverted_attributions() {
+        assert_eq!(
+            run("The race will be tight, said Dan Roe, a strategist."),
+            vec![("The race will be tight".into(), "Dan Roe".into())]
+        );
+        assert_eq!(
+            run("The contrast with Obst, said Dan Roe, would be clear to everyone."),
+            vec![(
+                "The contrast with Obst, said Dan Roe, would be clear to everyone".into(),
+                "Dan Roe".into()
+            )]
         );
     }
 
