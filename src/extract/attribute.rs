@@ -290,14 +290,21 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 if let Some(np) = speaker_right(doc, i + 2, s1) {
                     let info = analyze(doc, np);
                     let after = trim(doc, np.end, s1);
-                    let (a, b) = if starts_clause(doc, s0, i)
-                        && words_in(doc, after.0, after.1) >= 2
-                        && words_in(doc, s0, i) <= 3
-                    {
-                        after
-                    } else {
-                        trim(doc, s0, i)
-                    };
+                    let before_words = words_in(doc, s0, i);
+                    let after_words = words_in(doc, after.0, after.1);
+                    let (a, b) =
+                        if starts_clause(doc, s0, i) && after_words >= 2 && before_words <= 3 {
+                            after
+                        } else if before_words >= 3
+                            && after_words >= 3
+                            && doc.tx(np.end) == ","
+                            && doc.tx(i.saturating_sub(1)) == ","
+                        {
+                            // "Absent from the talks, according to members, was any mention of …"
+                            trim(doc, s0, s1)
+                        } else {
+                            trim(doc, s0, i)
+                        };
                     if words_in(doc, a, b) >= 2 {
                         let b = close_quotes(doc, a, b);
                         claims.push(RawClaim {
