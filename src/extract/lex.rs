@@ -15,7 +15,7 @@ pub static AUX: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          initially immediately famously frequently already still n't didn't doesn't don't hasn't haven't hadn't wasn't isn't won't wouldn't \
          didn’t doesn’t don’t hasn’t haven’t hadn’t wasn’t isn’t won’t wouldn’t has’ve 've ’ve 's ’s 'd ’d even simply actually indeed \
          finally last explicitly clearly directly specifically separately similarly formally officially pointedly bluntly angrily \
-         strongly sharply loudly happily proudly correctly falsely wrongly erroneously recently since long consistently regularly")
+         strongly sharply loudly happily proudly overall correctly falsely wrongly erroneously recently since long consistently regularly")
 });
 
 pub static PRONOUNS: LazyLock<HashSet<&'static str>> =

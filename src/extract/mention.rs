@@ -283,6 +283,15 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                     continue;
                 }
             }
+            let numeric = |t: &str| {
+                t.starts_with(|c: char| c.is_ascii_digit())
+                    || matches!(t, "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten")
+            };
+            if w == "in" && i > s0 && a < e && numeric(doc.lw(i - 1)) && numeric(doc.lw(a)) {
+                // "eight in 10 voters said"
+                a -= 1;
+                continue;
+            }
             if matches!(w, "of" | "from") && i > s0 && doc.is_cap(i - 1) && a < e && doc.is_cap(a) {
                 // "Senator Chris Murphy of Connecticut"
                 a -= 1;
