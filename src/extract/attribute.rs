@@ -721,7 +721,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             info,
                             sent: si,
                             inherits: None,
-                            frame: (np.start, cs),
+                            frame: (s0, cs),
                         });
                         done = true;
                     } else if after_content && ci.strength == 2 {

@@ -285,7 +285,19 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
             }
             let numeric = |t: &str| {
                 t.starts_with(|c: char| c.is_ascii_digit())
-                    || matches!(t, "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten")
+                    || matches!(
+                        t,
+                        "one"
+                            | "two"
+                            | "three"
+                            | "four"
+                            | "five"
+                            | "six"
+                            | "seven"
+                            | "eight"
+                            | "nine"
+                            | "ten"
+                    )
             };
             if w == "in" && i > s0 && a < e && numeric(doc.lw(i - 1)) && numeric(doc.lw(a)) {
                 // "eight in 10 voters said"

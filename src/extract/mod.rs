@@ -98,6 +98,11 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
             .info
             .title
             .clone()
+            .or_else(|| {
+                name.as_deref()
+                    .and_then(|n| resolver.title_of(n))
+                    .map(str::to_string)
+            })
             .filter(|_| skind == SpeakerKind::Person);
         out.push(Claim {
             text: text.to_string(),
@@ -166,6 +171,7 @@ mod tests {
         assert_eq!(c[1].speaker.name.as_deref(), Some("Lena Varga"));
         assert_eq!(c[2].kind, ClaimKind::Mixed);
         assert_eq!(c[2].speaker.name.as_deref(), Some("Lena Varga"));
+        assert_eq!(c[2].speaker.title.as_deref(), Some("Foreign Minister"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub struct Resolver {
     last_person: Option<(String, bool)>,
     last_org: Option<String>,
     roles: HashMap<String, String>,
+    titles: HashMap<String, String>,
 }
 
 fn clean_name(parts: &[&str]) -> String {
@@ -94,6 +95,7 @@ impl Resolver {
             last_person: None,
             last_org: None,
             roles: HashMap::new(),
+            titles: HashMap::new(),
         }
     }
 
@@ -117,6 +119,11 @@ impl Resolver {
             return Some(kept.join(" "));
         }
         Some(pick.1.clone())
+    }
+
+    /// The title a person was first given in the article ("Kremlin Spokesman").
+    pub fn title_of(&self, name: &str) -> Option<&str> {
+        self.titles.get(name).map(String::as_str)
     }
 
     /// Resolves a mention to (name, kind). `name_text` is the name part as written, if any.
@@ -172,6 +179,9 @@ impl Resolver {
                 if let Some(last) = t.split_whitespace().last() {
                     self.roles.insert(last.to_lowercase(), name.clone());
                 }
+                self.titles
+                    .entry(name.clone())
+                    .or_insert_with(|| t.to_string());
             }
         }
         (Some(name), kind)
