@@ -3,15 +3,21 @@
 //! Pipeline (one file per step, each with its own tests):
 //! `token` (words/punctuation, paragraph breaks) → `quotes` (quotation spans) → `segment`
 //! (sentences) → `cue` (speech-verb lexicon) → `mention` (speaker noun phrases) → `attribute`
-//! (claim patterns) → `resolve` (in-article coreference) → `medium` / `date` → [`Claim`]s.
+//! (claim patterns per sentence, with `content` for content boundaries, `forms` for colon and
+//! inverted attributions, `nesting` for nested attributions, `quote_claims` for quotations
+//! without a cue) → `resolve` (in-article coreference) → `medium` / `date` → [`Claim`]s.
 
 mod attribute;
+mod content;
 mod cue;
 mod date;
 mod doc;
+mod forms;
 mod lex;
 mod medium;
 mod mention;
+mod nesting;
+mod quote_claims;
 mod quotes;
 mod resolve;
 mod segment;
