@@ -366,7 +366,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // speaker on the left
             if let Some(np) = speaker_left(doc, s0, i) {
                 let info = analyze(doc, np);
-                if plausible(doc, np, &info, ci.strength) {
+                // a speech verb followed by "that"/":"/a quotation attributes whatever its subject
+                let explicit_speech = ci.strength == 2
+                    && np.end - np.start <= 8
+                    && doc.is_word(np.end - 1)
+                    && skip_complements2(doc, ce, s1, cue_lw).1;
+                if plausible(doc, np, &info, ci.strength) || explicit_speech {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
                     let relative = matches!(
                         doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)),
