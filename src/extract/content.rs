@@ -1,0 +1,310 @@
+//! Where reported content starts and ends: skipping objects, time and medium phrases and
+//! "that" after a cue; stopping at clause boundaries; trimming punctuation; closing quotations.
+
+use super::cue::lookup;
+use super::doc::Doc;
+use super::lex::WEEKDAYS;
+
+pub(super) const OBJECT_CUES: &[&str] = &[
+    "told", "tell", "tells", "telling", "assured", "assures", "reminded", "informed", "warned",
+    "warns", "urged", "asked", "asks", "wrote", "emailed", "texted",
+];
+
+pub(super) fn is_time_word(w: &str) -> bool {
+    WEEKDAYS.contains(&w)
+        || matches!(
+            w,
+            "yesterday"
+                | "today"
+                | "tonight"
+                | "earlier"
+                | "later"
+                | "recently"
+                | "afterward"
+                | "afterwards"
+                | "repeatedly"
+                | "again"
+                | "last"
+                | "this"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "week"
+                | "month"
+                | "year"
+                | "monday’s"
+                | "publicly"
+                | "privately"
+        )
+}
+
+/// First content token after a cue ending at `ce` (skips objects, time and place phrases, "that").
+pub(super) fn skip_complements(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
+    skip_complements2(doc, ce, s1, cue).0
+}
+
+/// Like `skip_complements`, also telling whether an explicit marker ("that", ":", a quotation)
+/// introduced the content.
+pub(super) fn skip_complements2(doc: &Doc, ce: usize, s1: usize, cue: &str) -> (usize, bool) {
+    let r = skip_inner(doc, ce, s1, cue);
+    let explicit =
+        r > ce && (matches!(doc.lw(r - 1), "that" | ":") || (r < s1 && doc.is_quote_mark(r)));
+    (r, explicit || (r == ce && r < s1 && doc.is_quote_mark(r)))
+}
+
+pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
+    let mut j = ce;
+    let find_marker = |from: usize, lim: usize| -> Option<usize> {
+        (from..lim.min(s1)).find(|&p| {
+            let w = doc.lw(p);
+            (w == "that" && !doc.in_quote(p))
+                || ((w == "," || w == ":") && !doc.in_quote(p))
+                || (doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p)
+        })
+    };
+    let marker_to_start = |p: usize| -> usize {
+        if doc.is_quote_mark(p) && doc.quotes[doc.qmap[p] as usize].open == p {
+            p
+        } else {
+            p + 1
+        }
+    };
+    if OBJECT_CUES.contains(&cue) {
+        // "told reporters that …", "told CNN: …"; a comma only right after a short object
+        if let Some(p) = find_marker(j, j + 9).filter(|&p| doc.tx(p) != "," || p <= j + 4) {
+            return marker_to_start(p);
+        }
+        // object pronoun or capitalised run or "reporters"
+        let w = doc.lw(j);
+        if matches!(
+            w,
+            "him"
+                | "her"
+                | "them"
+                | "us"
+                | "me"
+                | "reporters"
+                | "journalists"
+                | "supporters"
+                | "voters"
+                | "lawmakers"
+                | "colleagues"
+        ) {
+            j += 1;
+        } else {
+            while j < s1 && doc.is_cap(j) {
+                j += 1;
+            }
+        }
+    }
+    for _ in 0..4 {
+        if j >= s1 {
+            return j;
+        }
+        let w = doc.lw(j);
+        match w {
+            "that" => return j + 1,
+            "," | ":" | "—" | "–" => return j + 1,
+            _ => {}
+        }
+        if is_time_word(w) {
+            j += 1;
+            continue;
+        }
+        if matches!(
+            w,
+            "on" | "in"
+                | "at"
+                | "during"
+                | "to"
+                | "via"
+                | "through"
+                | "after"
+                | "before"
+                | "while"
+                | "when"
+                | "from"
+                | "with"
+                | "for"
+                | "by"
+                | "late"
+                | "early"
+        ) {
+            if let Some(p) = find_marker(j + 1, j + 14).filter(|&p| doc.tx(p) != "," || p <= j + 7)
+            {
+                return marker_to_start(p);
+            }
+            if j + 1 < s1
+                && (is_time_word(doc.lw(j + 1))
+                    || doc.lw(j + 1).starts_with(|c: char| c.is_ascii_digit()))
+            {
+                j += 2;
+                continue;
+            }
+        }
+        break;
+    }
+    j
+}
+
+/// Where right-hand content ends: the sentence end, or earlier at "; ", at ": “", before
+/// "and said …" (a coordinated cue makes its own claim), and, for object-taking weak cues and
+/// relative clauses ("who said …, was"), at the first comma or dash.
+pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bool) -> usize {
+    let mut i = a;
+    while i < s1 {
+        if doc.in_quote(i) {
+            // jump over the quotation
+            let q = doc.quotes[doc.qmap[i] as usize];
+            i = q.close.max(i) + 1;
+            continue;
+        }
+        let w = doc.lw(i);
+        match w {
+            ";" => return i,
+            ":" if i + 1 < s1 && doc.is_quote_mark(i + 1) => return i,
+            "," | "—" | "–" if relative && i > a => return i,
+            "," if i > a => {
+                let n1 = doc.lw(i + 1);
+                if matches!(
+                    n1,
+                    "who"
+                        | "which"
+                        | "whose"
+                        | "where"
+                        | "although"
+                        | "though"
+                        | "while"
+                        | "whereas"
+                ) || lookup(n1).is_some_and(|c| c.participle)
+                    || (n1 == "but" && !doc.in_quote(i + 1))
+                {
+                    return i;
+                }
+            }
+            "and" | "but" if i > a => {
+                let mut k = i + 1;
+                while k < s1
+                    && (super::mention::is_adverb(doc.lw(k))
+                        || matches!(doc.lw(k), "then" | "also" | "later" | "has" | "had"))
+                {
+                    k += 1;
+                }
+                if lookup(doc.lw(k)).is_some_and(|c| c.strength == 2 || weak) {
+                    let mut e = i;
+                    if e > a && doc.tx(e - 1) == "," {
+                        e -= 1;
+                    }
+                    return e;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    s1
+}
+
+/// Trims punctuation from both ends of a content range.
+pub(super) fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
+    while a < b
+        && !doc.is_word(a)
+        && !doc.is_quote_mark(a)
+        && !matches!(doc.tx(a), "‘" | "(" | "$" | "[")
+    {
+        a += 1;
+    }
+    while b > a
+        && !doc.is_word(b - 1)
+        && !doc.in_quote(b - 1)
+        && !matches!(doc.tx(b - 1), "’" | ")" | "%" | "]")
+    {
+        b -= 1;
+    }
+    (a, b)
+}
+
+/// Extends a content end to close any quotation opened inside it.
+pub(super) fn close_quotes(doc: &Doc, a: usize, b: usize) -> usize {
+    let mut b = b;
+    if b > a {
+        let q = doc.qmap[b - 1];
+        if q != u32::MAX {
+            let quote = doc.quotes[q as usize];
+            if quote.open >= a && quote.close >= b {
+                b = quote.close + 1;
+            }
+        }
+    }
+    b
+}
+
+pub(super) fn words_in(doc: &Doc, a: usize, b: usize) -> usize {
+    (a..b).filter(|&i| doc.is_word(i)).count()
+}
+
+pub(super) fn starts_clause(doc: &Doc, s0: usize, i: usize) -> bool {
+    i == s0
+        || matches!(doc.tx(i - 1), "," | "—" | "–" | ";" | ":" | "(")
+        || (i == s0 + 1 && matches!(doc.lw(s0), "and" | "but" | "so" | "yet" | "also"))
+}
+
+/// "“A,” X said, “B.”": extends the content over a quotation after the attribution.
+pub(super) fn extend_split_quote(doc: &Doc, from: usize, s1: usize, b: usize) -> usize {
+    let mut j = from;
+    while j < s1 && !doc.is_quote_mark(j) {
+        // anything but another attribution may stand between the two parts
+        if doc.is_word(j) && lookup(doc.lw(j)).is_some_and(|c| c.strength == 2) {
+            return b;
+        }
+        j += 1;
+    }
+    if j < s1 && doc.is_quote_mark(j) {
+        let q = doc.quotes[doc.qmap[j] as usize];
+        if q.open == j {
+            return q.close + 1;
+        }
+    }
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(d: &Doc, w: &str) -> usize {
+        (0..d.tokens.len()).find(|&i| d.tx(i) == w).unwrap()
+    }
+
+    #[test]
+    fn complements_are_skipped() {
+        let d = Doc::new("Obst told reporters on Monday that prices rose.");
+        let c = idx(&d, "told");
+        let s1 = d.tokens.len();
+        assert_eq!(d.tx(skip_complements(&d, c + 1, s1, "told")), "prices");
+        let d = Doc::new("Obst warned in an interview with Radio Zeta that prices rose.");
+        let c = idx(&d, "warned");
+        assert!(skip_complements2(&d, c + 1, d.tokens.len(), "warned").1);
+    }
+
+    #[test]
+    fn content_ends_at_clause_boundaries() {
+        let d = Doc::new("he said the plan failed, which nobody expected.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed and added that it was late.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+    }
+
+    #[test]
+    fn trimming_keeps_quote_marks() {
+        let d = Doc::new(", “It is over,” .");
+        let (a, b) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.slice(a, b), "“It is over,”");
+        assert_eq!(words_in(&d, a, b), 3);
+    }
+}

@@ -1,0 +1,253 @@
+//! Special attribution forms: headline/transcript colons ("Varga: …"), inverted attributions
+//! ("…, said Dan Roe, a strategist."), and the clause subject that participles inherit.
+
+use super::attribute::RawClaim;
+use super::content::{close_quotes, extend_split_quote, trim, words_in};
+use super::cue::lookup;
+use super::doc::Doc;
+use super::mention::{analyze, plausible, speaker_right, Np};
+
+/// "Varga: Talks Are Over" — a name and a colon opening a paragraph (headlines, transcripts).
+pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+    if !(s0 == 0 || doc.tokens[s0].nl_before) {
+        return None;
+    }
+    let mut k = s0;
+    while k < s1
+        && k < s0 + 6
+        && (doc.is_cap(k) || (doc.tx(k) == "." && k > s0) || (doc.tx(k) == "-" && k > s0))
+    {
+        k += 1;
+    }
+    if k == s0 || k >= s1 || doc.tx(k) != ":" || k - s0 > 5 {
+        return None;
+    }
+    let w = doc.tx(s0);
+    if k == s0 + 1
+        && (w.chars().count() < 2
+            || matches!(
+                w,
+                "Update"
+                    | "Note"
+                    | "Editor"
+                    | "Photo"
+                    | "Watch"
+                    | "Source"
+                    | "Sources"
+                    | "Related"
+                    | "Read"
+                    | "Breaking"
+                    | "Exclusive"
+                    | "Video"
+                    | "Q"
+                    | "A"
+                    | "Editor’s"
+                    | "Editor's"
+                    | "Credit"
+                    | "Image"
+                    | "Listen"
+                    | "See"
+                    | "Also"
+                    | "Correction"
+                    | "Disclosure"
+                    | "Warning"
+                    | "Background"
+                    | "Analysis"
+                    | "Opinion"
+            ))
+    {
+        return None;
+    }
+    if (s0..k).any(|i| {
+        matches!(
+            doc.lw(i),
+            "the"
+                | "over"
+                | "of"
+                | "in"
+                | "on"
+                | "for"
+                | "to"
+                | "and"
+                | "with"
+                | "at"
+                | "by"
+                | "is"
+                | "are"
+                | "a"
+        ) || lookup(doc.lw(i)).is_some()
+            || super::lex::CAP_STOP.contains(doc.lw(i)) && !doc.is_cap(i)
+    }) {
+        return None;
+    }
+    let (a, b) = trim(doc, k + 1, s1);
+    if words_in(doc, a, b) < 3 {
+        return None;
+    }
+    // "Rome: Minister X said …" is a dateline before an attribution of its own
+    if (a..b).any(|i| {
+        !doc.in_quote(i) && !doc.is_cap(i) && lookup(doc.lw(i)).is_some_and(|c| c.strength == 2)
+    }) {
+        return None;
+    }
+    let b = close_quotes(doc, a, b);
+    let np = Np {
+        start: s0,
+        end: k,
+        aside: None,
+    };
+    let info = analyze(doc, np);
+    info.name?;
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((k, k + 1)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (s0, k + 1),
+    })
+}
+
+/// An inverted attribution whose subject clearly ends its clause: "…, said Dan Roe, a strategist."
+pub(super) fn inverted_first(
+    doc: &Doc,
+    s0: usize,
+    s1: usize,
+    i: usize,
+    ce: usize,
+    si: usize,
+) -> Option<RawClaim> {
+    let np = speaker_right(doc, ce, s1)?;
+    let after = doc.tx(np.end);
+    let ends_clause = np.end >= s1
+        || matches!(after, "," | "." | "!" | "?" | ";" | ":" | "—" | "–")
+        || doc.is_quote_mark(np.end);
+    if !ends_clause {
+        return None;
+    }
+    let info = analyze(doc, np);
+    let head = info.head.as_str();
+    let sourcey = super::lex::SOURCE_NOUN.contains(head)
+        || super::lex::SOURCE_NOUN.contains(head.trim_end_matches('s'));
+    if !(info.name.is_some() || info.pronoun.is_some() || sourcey) || !plausible(doc, np, &info, 2)
+    {
+        return None;
+    }
+    let (a, b) = trim(doc, s0, i);
+    if words_in(doc, a, b) < 1 {
+        return None;
+    }
+    // parenthetical: more of the sentence follows the attribution
+    let mut k = np.end;
+    if after == "," {
+        // skip an appositive up to the next comma ("said Roe, a strategist, would …")
+        let rest_words = words_in(doc, np.end, s1);
+        let next_is_participle = lookup(doc.lw(np.end + 1)).is_some_and(|c| c.participle)
+            || doc.lw(np.end + 1).ends_with("ing");
+        if rest_words >= 3
+            && !next_is_participle
+            && !doc.is_quote_mark(np.end + 1)
+            && !doc.is_quote_mark(a)
+        {
+            let second = (np.end + 1..s1).find(|&j| doc.tx(j) == ",");
+            let appositive = matches!(doc.lw(np.end + 1), "a" | "an" | "the" | "who" | "which")
+                || doc.lw(np.end + 1).starts_with(|c: char| c.is_ascii_digit());
+            if !appositive || second.is_some_and(|j| words_in(doc, j, s1) >= 3) {
+                k = s1;
+            }
+        }
+    }
+    let (a, b) = if k == s1 && k > np.end {
+        trim(doc, s0, s1)
+    } else {
+        (a, b)
+    };
+    let b = extend_split_quote(doc, np.end, s1, close_quotes(doc, a, b));
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((i, ce)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (i, s1),
+    })
+}
+
+/// The first capitalised name or pronoun of the sentence, as the subject of a participle.
+pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
+    // the subject right at the start ("But Trump went further, …")
+    let mut a = s0;
+    while a < lim
+        && super::lex::CAP_STOP.contains(doc.lw(a))
+        && !super::lex::PRONOUNS.contains(doc.lw(a))
+        && doc.lw(a) != "the"
+    {
+        a += 1;
+    }
+    if a < lim
+        && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ","))
+    {
+        if super::lex::PRONOUNS.contains(doc.lw(a)) {
+            return Some(Np {
+                start: a,
+                end: a + 1,
+                aside: None,
+            });
+        }
+        let mut e = a;
+        while e < lim
+            && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3))
+        {
+            e += 1;
+        }
+        if e < lim && doc.is_word(e) && !doc.is_cap(e) {
+            return Some(Np {
+                start: a,
+                end: e,
+                aside: None,
+            });
+        }
+    }
+    let mut a = s0;
+    // skip an intro phrase up to its comma
+    if let Some(p) = (s0..lim.min(s0 + 10)).find(|&p| doc.tx(p) == ",") {
+        if (!doc.is_cap(s0) || super::lex::CAP_STOP.contains(doc.lw(s0)))
+            && !super::lex::PRONOUNS.contains(doc.lw(s0))
+        {
+            a = p + 1;
+        }
+    }
+    while a < lim
+        && super::lex::CAP_STOP.contains(doc.lw(a))
+        && !super::lex::PRONOUNS.contains(doc.lw(a))
+    {
+        a += 1;
+    }
+    if a >= lim {
+        return None;
+    }
+    if super::lex::PRONOUNS.contains(doc.lw(a)) {
+        return Some(Np {
+            start: a,
+            end: a + 1,
+            aside: None,
+        });
+    }
+    let mut e = a;
+    while e < lim
+        && (doc.is_cap(e) || (doc.tx(e) == "." && e > a && doc.tx(e - 1).chars().count() <= 3))
+    {
+        e += 1;
+    }
+    if e > a {
+        Some(Np {
+            start: a,
+            end: e,
+            aside: None,
+        })
+    } else {
+        None
+    }
+}

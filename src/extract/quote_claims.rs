@@ -1,0 +1,110 @@
+//! Quotations without a cue of their own: quote paragraphs that continue the previous
+//! speaker, and long quotations next to a name with an unlisted verb ("“…,” Varga barked.").
+
+use super::attribute::RawClaim;
+use super::content::{close_quotes, trim};
+use super::doc::Doc;
+use super::forms::sentence_subject;
+use super::mention::analyze;
+
+/// Quote-only sentences that no claim covers inherit the speaker of the previous claim when it
+/// is close (same or previous two paragraphs) — the usual way a long quotation continues.
+pub(super) fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
+    let mut covered_until = 0usize;
+    let mut ci = 0usize;
+    let mut extra: Vec<RawClaim> = Vec::new();
+    let mut last: Option<usize> = None; // index into claims
+    let mut paras_since = 0usize;
+    for (si, s) in doc.sents.iter().enumerate() {
+        if doc.tokens[s.start].nl_before {
+            paras_since += 1;
+        }
+        while ci < claims.len() && claims[ci].content.0 < s.end {
+            covered_until = covered_until.max(claims[ci].content.1);
+            last = Some(ci);
+            paras_since = 0;
+            ci += 1;
+        }
+        if s.start < covered_until {
+            continue;
+        }
+        let (a, b) = trim(doc, s.start, s.end);
+        let quote_only = b > a && doc.is_quote_mark(a) && {
+            let q = doc.quotes[doc.qmap[a] as usize];
+            q.open == a && q.words >= 4 && (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i))
+        };
+        if !quote_only {
+            // a long quotation with an unlisted verb: "“Go back,” Trump barked." / "she added a caveat: “…”"
+            let mut i = s.start;
+            while i < s.end {
+                let qi = doc.qmap[i];
+                if qi == u32::MAX || i < covered_until {
+                    i += 1;
+                    continue;
+                }
+                let q = doc.quotes[qi as usize];
+                if q.open != i || q.words < 5 {
+                    i = q.close.max(i) + 1;
+                    continue;
+                }
+                let mut np = None;
+                let mut k = q.close + 1;
+                if doc.tx(k) == "," {
+                    k += 1;
+                }
+                if k < s.end {
+                    if let Some(n) = sentence_subject(doc, k, s.end.min(k + 5)) {
+                        if n.start == k && n.end < s.end && doc.is_word(n.end) && !doc.is_cap(n.end)
+                        {
+                            np = Some(n);
+                        }
+                    }
+                }
+                if np.is_none() && q.open > s.start {
+                    np = sentence_subject(doc, s.start, q.open);
+                }
+                if let Some(n) = np {
+                    let info = analyze(doc, n);
+                    if info.name.is_some() || info.pronoun.is_some() {
+                        extra.push(RawClaim {
+                            content: (q.open, q.close + 1),
+                            cue: None,
+                            np: n,
+                            info,
+                            sent: si,
+                            inherits: None,
+                            frame: (s.start, s.end),
+                        });
+                        covered_until = q.close + 1;
+                    }
+                }
+                i = q.close + 1;
+            }
+            continue;
+        }
+        let q = doc.quotes[doc.qmap[a] as usize];
+        let Some(l) = last else { continue };
+        if paras_since > 2 {
+            continue;
+        }
+        let b = close_quotes(doc, a, b).max(q.close + 1);
+        let prev = &claims[l];
+        let same_para = !(prev.content.1..=a).any(|i| doc.tokens[i].nl_before);
+        if same_para && prev.content.1 <= a {
+            // "“A,” said X. “B.”": one claim
+            claims[l].content.1 = b;
+        } else {
+            extra.push(RawClaim {
+                content: (a, b),
+                cue: None,
+                np: prev.np,
+                info: prev.info.clone(),
+                sent: si,
+                inherits: Some(l),
+                frame: (a, a),
+            });
+        }
+        covered_until = b;
+    }
+    claims.extend(extra);
+}

@@ -1,0 +1,181 @@
+//! Sentence segmentation over tokens. Never splits inside a quotation; always splits at a
+//! paragraph break.
+
+use super::quotes::Quote;
+use super::token::Token;
+
+/// A sentence as a half-open token range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+}
+
+const ABBREV: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Reps", "Sens", "Gov", "Gen", "Lt", "Col", "Sgt", "St",
+    "Jr", "Sr", "Inc", "Co", "Corp", "Ltd", "No", "vs", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept",
+    "Sep", "Oct", "Nov", "Dec", "Rev", "Prof", "Del", "Capt", "Cmdr", "Adm", "Maj", "Pres", "Ft",
+    "Mt", "Supt", "Atty", "Gens", "approx", "Dept", "Univ",
+];
+
+fn is_abbrev(w: &str) -> bool {
+    (w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase())) || ABBREV.contains(&w)
+}
+
+/// For each token, the index of the outermost quote containing it (strictly between its marks
+/// or on them), or `u32::MAX`.
+pub fn quote_map(n: usize, quotes: &[Quote]) -> Vec<u32> {
+    let mut m = vec![u32::MAX; n];
+    for (k, q) in quotes.iter().enumerate() {
+        for x in m
+            .iter_mut()
+            .take(q.close.min(n.saturating_sub(1)) + 1)
+            .skip(q.open)
+        {
+            *x = k as u32;
+        }
+    }
+    m
+}
+
+/// Longest sentence (in tokens) the later steps see; longer runs are cut at a comma or
+/// semicolon, or hard, so that per-sentence work stays bounded and extraction stays linear.
+pub const MAX_SENTENCE_TOKENS: usize = 160;
+
+/// Splits tokens into sentences, none longer than [`MAX_SENTENCE_TOKENS`].
+pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -> Vec<Sentence> {
+    let raw = raw_sentences(tokens, body, qmap, quotes);
+    let mut out = Vec::with_capacity(raw.len());
+    for s in raw {
+        let mut start = s.start;
+        while s.end - start > MAX_SENTENCE_TOKENS {
+            let hard = start + MAX_SENTENCE_TOKENS;
+            let cut = (start + MAX_SENTENCE_TOKENS / 2..hard)
+                .rev()
+                .find(|&i| matches!(tokens[i].text(body), "," | ";" | ":"))
+                .map_or(hard, |i| i + 1);
+            out.push(Sentence { start, end: cut });
+            start = cut;
+        }
+        out.push(Sentence { start, end: s.end });
+    }
+    out
+}
+
+fn raw_sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let n = tokens.len();
+    let mut start = 0;
+    let mut i = 0;
+    while i < n {
+        let next_nl = i + 1 < n && tokens[i + 1].nl_before;
+        let mut boundary = next_nl;
+        if !boundary && !tokens[i].word {
+            let txt = tokens[i].text(body);
+            let terminal = matches!(txt, "." | "!" | "?" | "…");
+            let q = qmap[i];
+            let inside = q != u32::MAX && quotes[q as usize].close != i;
+            let closes_after_terminal = q != u32::MAX && quotes[q as usize].close == i && {
+                // the mark may be two tokens (''), and nested single closers may precede it
+                let mut k = i;
+                if k > 0 && tokens[k].text(body) == "'" && tokens[k - 1].text(body) == "'" {
+                    k -= 1;
+                }
+                while k > 0 && matches!(tokens[k - 1].text(body), "'" | "’" | "\"" | "”") {
+                    k -= 1;
+                }
+                k > 0 && matches!(tokens[k - 1].text(body), "." | "!" | "?" | "…")
+            };
+            if (terminal && !inside && q == u32::MAX) || closes_after_terminal {
+                // abbreviation?
+                let abbrev = terminal
+                    && i > 0
+                    && tokens[i - 1].word
+                    && tokens[i - 1].end == tokens[i].start
+                    && is_abbrev(tokens[i - 1].text(body));
+                // skip closing brackets
+                let mut j = i + 1;
+                while j < n && !tokens[j].nl_before && matches!(tokens[j].text(body), ")" | "]") {
+                    j += 1;
+                }
+                if j >= n {
+                    boundary = true;
+                    i = j - 1;
+                } else if !abbrev || tokens[j].nl_before {
+                    let nt = tokens[j];
+                    let ntxt = nt.text(body);
+                    let starts = nt.nl_before
+                        || nt.cap
+                        || ntxt.starts_with(|c: char| {
+                            c.is_numeric() || super::text::is_quote_char(c) || c == '(' || c == '\''
+                        });
+                    if starts {
+                        boundary = true;
+                        i = j - 1;
+                    }
+                }
+            }
+        }
+        if boundary || i + 1 >= n {
+            out.push(Sentence { start, end: i + 1 });
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::quotes::find_quotes;
+    use super::super::token::tokenize;
+    use super::*;
+
+    fn sents(s: &str) -> Vec<String> {
+        let t = tokenize(s);
+        let q = find_quotes(&t, s);
+        let m = quote_map(t.len(), &q);
+        sentences(&t, s, &m, &q)
+            .iter()
+            .map(|x| s[t[x.start].start..t[x.end - 1].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_terminal_punctuation_not_abbreviations() {
+        assert_eq!(
+            sents("Mr. Varga met the U.S. envoy. He left. Then J. Doe came"),
+            vec![
+                "Mr. Varga met the U.S. envoy.",
+                "He left.",
+                "Then J. Doe came"
+            ]
+        );
+    }
+
+    #[test]
+    fn does_not_split_inside_quotes() {
+        assert_eq!(
+            sents("“It is bad. Very bad,” he said. “Go.” Next"),
+            vec!["“It is bad. Very bad,” he said.", "“Go.”", "Next"]
+        );
+    }
+
+    #[test]
+    fn long_runs_are_cut() {
+        let s = "word, ".repeat(1000);
+        let t = tokenize(&s);
+        let q = find_quotes(&t, &s);
+        let m = quote_map(t.len(), &q);
+        let v = sentences(&t, &s, &m, &q);
+        assert!(v.iter().all(|x| x.end - x.start <= MAX_SENTENCE_TOKENS));
+        assert_eq!(v.first().map(|x| x.start), Some(0));
+        assert_eq!(v.last().map(|x| x.end), Some(t.len()));
+        assert!(v.windows(2).all(|w| w[0].end == w[1].start));
+    }
+
+    #[test]
+    fn paragraphs_always_split() {
+        assert_eq!(sents("One line\nTwo line"), vec!["One line", "Two line"]);
+    }
+}

@@ -1,0 +1,117 @@
+//! End-to-end behaviour of `claimwire::extract::extract` on invented articles.
+
+use chrono::NaiveDate;
+use claimwire::claim::{ClaimKind, SpeakerKind};
+use claimwire::extract::extract;
+
+fn friday() -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(2025, 4, 25)
+}
+
+fn span_text(body: &str, start: usize, end: usize) -> String {
+    body.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn wire_story_with_titles_pronouns_and_dates() {
+    let body = "Rome: Interior Minister Lena Varga has said that the new border rules are final.\n\n\
+                Such a change would cause “serious harm” to farmers, Varga said on Thursday.\n\n\
+                “We have listened to everyone. The decision stands,” she added.\n\n\
+                Earlier, Opposition Leader Tomas Brel warned in an interview with Radio Zeta that the rules could cost thousands of jobs.\n\n\
+                He pointed to the fact that exports had already fallen.";
+    let claims = extract(body, friday());
+    let got: Vec<(ClaimKind, Option<&str>)> = claims
+        .iter()
+        .map(|c| (c.kind, c.speaker.name.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (ClaimKind::Indirect, Some("Lena Varga")),
+            (ClaimKind::Mixed, Some("Lena Varga")),
+            (ClaimKind::Direct, Some("Lena Varga")),
+            (ClaimKind::Indirect, Some("Tomas Brel")),
+            (ClaimKind::Indirect, Some("Tomas Brel")),
+        ]
+    );
+    assert_eq!(
+        claims[0].speaker.title.as_deref(),
+        Some("Interior Minister")
+    );
+    assert_eq!(claims[1].stated_on, NaiveDate::from_ymd_opt(2025, 4, 24));
+    assert_eq!(
+        claims[2].text,
+        "We have listened to everyone. The decision stands,"
+    );
+    assert_eq!(claims[2].speaker.mention.text, "she");
+    assert_eq!(
+        claims[3].medium.as_deref(),
+        Some("interview with Radio Zeta")
+    );
+    assert_eq!(
+        claims[4].cue.as_ref().map(|c| c.text.as_str()),
+        Some("pointed to the fact that")
+    );
+    for c in &claims {
+        assert_eq!(
+            span_text(
+                body,
+                c.cue.as_ref().unwrap().start,
+                c.cue.as_ref().unwrap().end
+            ),
+            c.cue.as_ref().unwrap().text
+        );
+    }
+}
+
+#[test]
+fn quotation_over_several_paragraphs_is_one_claim() {
+    let body = "“The first part of the statement goes here,” said Karl Obst, the mayor. “And it goes on.\n\n\
+                “The second paragraph reopens the quote.\n\n\
+                “The third one finally closes it.”\n\nUnrelated text follows.";
+    let claims = extract(body, None);
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    let c = &claims[0];
+    assert_eq!(c.kind, ClaimKind::Direct);
+    assert_eq!(c.speaker.name.as_deref(), Some("Karl Obst"));
+    assert!(span_text(body, c.span.start, c.span.end).ends_with("closes it.”"));
+}
+
+#[test]
+fn organisations_unnamed_sources_and_according_to() {
+    let body = "The Foreign Ministry said in a statement that the talks would resume.\n\n\
+                Officials said the venue had not been chosen.\n\n\
+                According to a source close to the delegation, the talks will be held in Vienna.";
+    let claims = extract(body, None);
+    assert_eq!(claims.len(), 3);
+    assert_eq!(claims[0].speaker.kind, SpeakerKind::Organization);
+    assert_eq!(claims[0].speaker.name.as_deref(), Some("Foreign Ministry"));
+    assert_eq!(claims[0].medium.as_deref(), Some("statement"));
+    assert_eq!(claims[1].speaker.kind, SpeakerKind::Unnamed);
+    assert_eq!(claims[2].speaker.kind, SpeakerKind::Unnamed);
+    assert_eq!(claims[2].text, "the talks will be held in Vienna");
+}
+
+#[test]
+fn asides_and_dashes_do_not_steal_the_claim() {
+    let body = "Ivo Marek, who replaced Anna Kovac in July, said the budget was balanced.\n\n\
+                “We will not raise taxes” — Ivo Marek.";
+    let claims = extract(body, None);
+    assert!(!claims.is_empty());
+    assert_eq!(claims[0].speaker.name.as_deref(), Some("Ivo Marek"));
+    assert_eq!(claims[0].text, "the budget was balanced");
+}
+
+#[test]
+fn thinking_verbs_negation_and_broken_marks() {
+    let body = "Lena Varga believes the plan will fail.\n\n\
+                Varga did not say whether the plan would pass.\n\n\
+                ” stray mark “ and “ more stray marks\n\n\
+                \"\"\"\n\n\
+                Varga told reporters the vote was close.";
+    let claims = extract(body, None);
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert!(!texts.iter().any(|t| t.contains("will fail")), "{texts:?}");
+    assert!(texts.contains(&"whether the plan would pass"), "{texts:?}");
+    assert!(texts.contains(&"the vote was close"), "{texts:?}");
+}
