@@ -47,7 +47,7 @@ fn chars(s: &str, start: u64, end: u64) -> String {
 }
 
 const FIRST: &str = "Harbor Commissioner Ilse Brandvold said on Friday that the new container terminal will open before the end of the year.";
-const SECOND: &str = "Port officials met on Monday.\n\n\u{201c}The new container terminal will open before the end of the year,\u{201d} Brandvold said.";
+const SECOND: &str = "Ilse Brandvold toured the port on Monday.\n\n\u{201c}The new container terminal will open before the end of the year,\u{201d} Brandvold said.";
 
 #[test]
 fn the_seed_story_yields_valid_records_pointing_into_the_body() {
