@@ -12,6 +12,7 @@
 pub mod article;
 pub mod claim;
 pub mod error;
+pub mod embed;
 pub mod extract;
 pub mod pipeline;
 pub mod record;

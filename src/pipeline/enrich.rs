@@ -5,10 +5,12 @@ use crate::claim::Claim;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
 use crate::speaker::Identities;
 use crate::store::StoredClaim;
-use crate::track::{normalize, Entry, Memory};
+use crate::embed::Encoder;
+use crate::track::{Memory, Probe};
 
 /// Builds the stored claim (record and memory entry) for a claim not seen before.
-/// `seq` orders the claim in its speaker's history.
+/// `seq` orders the claim in its speaker's history. With an `encoder`, the claim is embedded
+/// (and the embedding kept with it); without, judgement is lexical.
 pub fn enrich(
     article: &Article,
     claim: &Claim,
@@ -16,25 +18,24 @@ pub fn enrich(
     seq: u64,
     identities: &Identities,
     memory: &Memory,
+    encoder: Option<&Encoder>,
 ) -> StoredClaim {
     let speaker_id = identities.resolve(claim.speaker.kind, claim.speaker.name.as_deref());
     let date = claim
         .stated_on
         .or(article.published_on)
         .map(|d| d.to_string());
-    let normalized = normalize(&claim.text);
     let (history, entry) = match &speaker_id {
         Some(speaker_id) => {
-            let history = memory.judge(speaker_id, &normalized, date);
-            let entry = Entry {
+            let probe = Probe::new(&claim.text, encoder.map(|e| e.embed(&claim.text)));
+            let history = memory.judge(speaker_id, &probe, date);
+            let entry = probe.into_entry(
                 seq,
-                claim_id: claim_id.clone(),
-                article_id: article.id.clone(),
-                speaker_id: speaker_id.clone(),
-                normalized,
-                first_seen: history.first_seen.clone(),
-                times_seen: history.times_seen,
-            };
+                claim_id.clone(),
+                article.id.clone(),
+                speaker_id.clone(),
+                &history,
+            );
             (history, Some(entry))
         }
         None => (History::first(date), None),

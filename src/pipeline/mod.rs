@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::article::Article;
+use crate::embed::Encoder;
 use crate::error::{ErrorClass, Fault};
 use crate::extract::extract;
 use crate::record::ClaimRecord;
@@ -45,6 +46,8 @@ pub struct Pipeline {
     memory: Memory,
     /// Speaker id resolution, with the operators' aliases.
     identities: Identities,
+    /// Sentence encoder for judgement; `None`: lexical judgement only.
+    encoder: Option<Encoder>,
 }
 
 impl Pipeline {
@@ -63,7 +66,15 @@ impl Pipeline {
             store,
             memory,
             identities,
+            encoder: None,
         })
+    }
+
+    /// Judges with this sentence encoder (claims stored without an embedding are then
+    /// compared lexically only).
+    pub fn with_encoder(mut self, encoder: Option<Encoder>) -> Self {
+        self.encoder = encoder;
+        self
     }
 
     /// Number of claims remembered.
@@ -107,7 +118,15 @@ impl Pipeline {
                     continue;
                 }
                 let seq = self.memory.next_seq();
-                let stored = enrich(article, &claim, id.clone(), seq, &self.identities, &self.memory);
+                let stored = enrich(
+                    article,
+                    &claim,
+                    id.clone(),
+                    seq,
+                    &self.identities,
+                    &self.memory,
+                    self.encoder.as_ref(),
+                );
                 if let Some(entry) = &stored.entry {
                     self.memory.insert(entry.clone());
                 }

@@ -1,12 +1,13 @@
 //! Claim memory: everything each speaker said, and the judgement of a new claim against it.
 //!
 //! Pure and in-memory: the durable copy lives in `crate::store`, which hands every stored
-//! claim back at start-up through [`Memory::insert`].
+//! claim back at start-up through [`Memory::insert`]. Embeddings come from `crate::embed`
+//! when a model is loaded; without one, judgement is lexical.
 
 mod judge;
 mod memory;
 mod text;
 
-pub use judge::{judge_pair, Judgement};
-pub use memory::{Entry, Memory};
-pub use text::{normalize, tokens};
+pub use judge::{decide, features, judge_pair, same_claim_score, Features, Judgement, View};
+pub use memory::{Entry, Memory, Probe};
+pub use text::{anchors, normalize, stem, tokens, words};
