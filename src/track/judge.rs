@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use crate::embed::Embedding;
 use crate::record::Relation;
 
-use super::text::{antonyms, is_negator, is_stopword, is_time_word, stem, words};
+use super::text::{antonyms, is_negator, is_number_like, is_soft_negator, is_stopword, stem, words};
 
 /// How a new claim relates to one earlier claim.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +65,8 @@ const REVERSAL_CONTAINMENT: f32 = 0.7;
 const REVERSAL_COSINE: f32 = 0.8;
 const REVERSAL_COSINE_DICE: f32 = 0.35;
 /// An entity swap needs the rest of the claim to be the same.
-const SWAP_DICE: f32 = 0.6;
+/// An entity swap changes names, numbers, dates and at most this many other words.
+const SWAP_MAX_PLAIN: usize = 2;
 /// Same-claim score above which a pair is a paraphrase, with embeddings and without.
 const PARAPHRASE_SCORE: f32 = 0.4;
 const PARAPHRASE_SCORE_LEXICAL: f32 = 0.5;
@@ -81,13 +82,13 @@ struct Content {
 }
 
 /// Content words after a negator that it is taken to govern.
-const NEGATION_SCOPE: usize = 3;
+const NEGATION_SCOPE: usize = 2;
 
 fn content(words: &[String]) -> Content {
     let mut c = Content { stems: Vec::new(), negators: 0, negated: HashSet::new() };
     let mut scope = 0;
     for w in words {
-        if is_negator(w) {
+        if is_negator(w) || is_soft_negator(w) {
             c.negators += 1;
             scope = NEGATION_SCOPE;
         } else if w == "yes" {
@@ -138,18 +139,24 @@ pub fn features(new: View<'_>, old: View<'_>) -> Features {
     let antonym = added.iter().any(|x| removed.iter().any(|y| antonyms(x, y)))
         || (neg_a > neg_b && yes_no(&removed, neg_a))
         || (neg_b > neg_a && yes_no(&added, neg_b));
-    let swapped = |anchors: &[String], side: &[&str]| {
-        side.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) || is_time_word(w))
-            || anchors.iter().any(|n| {
-                n.split(' ')
-                    .map(|w| {
-                        let w = w.strip_suffix("'s").unwrap_or(w);
-                        if w.chars().any(|c| c.is_ascii_digit()) { w.to_owned() } else { stem(w) }
-                    })
-                    .any(|s| side.contains(&s.as_str()))
+    // Changed words that are names, numbers or dates, and how many changed words are not.
+    let named = |anchors: &[String], side: &[&str]| -> (bool, usize) {
+        let stems: HashSet<String> = anchors
+            .iter()
+            .flat_map(|n| n.split(' '))
+            .map(|w| {
+                let w = w.strip_suffix("'s").unwrap_or(w);
+                if w.chars().any(|c| c.is_ascii_digit()) { w.to_owned() } else { stem(w) }
             })
+            .collect();
+        let is_named = |w: &&str| is_number_like(w) || stems.contains(*w);
+        let plain = side.iter().filter(|w| !is_named(w)).map(|w| counts[w].unsigned_abs() as usize).sum();
+        (side.iter().any(|w| is_named(&w)), plain)
     };
-    let entity_swap = swapped(new.anchors, &added) && swapped(old.anchors, &removed);
+    let (named_added, plain_added) = named(new.anchors, &added);
+    let (named_removed, plain_removed) = named(old.anchors, &removed);
+    let plain_changed = plain_added + plain_removed;
+    let entity_swap = named_added && named_removed && shared >= 1 && plain_changed <= SWAP_MAX_PLAIN.max(total / 10);
     let cosine = match (new.embedding, old.embedding) {
         (Some(x), Some(y)) => Some(x.cosine(y)),
         _ => None,
@@ -188,7 +195,7 @@ pub fn decide(f: &Features) -> Judgement {
             relation: Some(Relation::Reversal),
         };
     }
-    if f.entity_swap && f.dice >= SWAP_DICE {
+    if f.entity_swap {
         return Judgement {
             similarity: score * 0.5,
             relation: Some(Relation::Related),

@@ -38,65 +38,41 @@ pub fn is_negator(word: &str) -> bool {
     NEGATORS.contains(&word)
 }
 
-/// Pairs of words of opposite meaning (compared after [`stem`]).
+/// Pairs of words of opposite meaning, as written (compared after [`stem`]).
 const ANTONYMS: &[(&str, &str)] = &[
-    ("yes", "no"),
-    ("true", "fals"),
-    ("true", "untru"),
-    ("real", "fake"),
-    ("increas", "decreas"),
-    ("rise", "fall"),
-    ("rais", "lower"),
-    ("higher", "lower"),
-    ("more", "less"),
-    ("more", "fewer"),
-    ("most", "least"),
-    ("up", "down"),
-    ("win", "lose"),
-    ("won", "lost"),
-    ("support", "oppos"),
-    ("legal", "illeg"),
-    ("good", "bad"),
-    ("better", "wors"),
-    ("best", "worst"),
-    ("alway", "never"),
-    ("everyon", "nobodi"),
-    ("all", "none"),
-    ("accept", "reject"),
-    ("agre", "disagre"),
-    ("strong", "weak"),
-    ("strengthen", "weaken"),
-    ("safe", "danger"),
-    ("success", "failur"),
-    ("succeed", "fail"),
-    ("possibl", "imposs"),
-    ("like", "unlik"),
-    ("expand", "cut"),
-    ("gain", "loss"),
-    ("allow", "ban"),
-    ("allow", "forbid"),
-    ("love", "hate"),
-    ("guilti", "innoc"),
-    ("right", "wrong"),
-    ("approv", "reject"),
-    ("above", "below"),
-    ("befor", "after"),
-    ("open", "close"),
-    ("left", "right"),
-    ("difficult", "easi"),
-    ("hard", "easi"),
-    ("everybodi", "nobodi"),
-    ("everyth", "noth"),
-    ("respect", "disrespect"),
-    ("honest", "dishonest"),
-    ("rich", "poor"),
-    ("earli", "late"),
-    ("first", "last"),
-    ("guilt", "innoc"),
-    ("friend", "enemi"),
-    ("victori", "defeat"),
-    ("peac", "war"),
+    ("yes", "no"), ("true", "false"), ("true", "untrue"), ("real", "fake"), ("genuine", "fake"),
+    ("authentic", "fake"), ("real", "fictional"), ("real", "imaginary"), ("accurate", "misleading"),
+    ("accurate", "false"), ("increase", "decrease"), ("increase", "reduce"), ("rise", "fall"),
+    ("rising", "falling"), ("rose", "fell"), ("raise", "lower"), ("raise", "cut"),
+    ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("most", "least"), ("up", "down"),
+    ("win", "lose"), ("won", "lost"), ("winning", "losing"), ("winner", "loser"),
+    ("support", "oppose"), ("legal", "illegal"), ("good", "bad"), ("better", "worse"),
+    ("best", "worst"), ("always", "never"), ("everyone", "nobody"), ("everybody", "nobody"),
+    ("everything", "nothing"), ("all", "none"), ("accept", "reject"), ("agree", "disagree"),
+    ("strong", "weak"), ("strengthen", "weaken"), ("safe", "dangerous"), ("success", "failure"),
+    ("succeed", "fail"), ("possible", "impossible"), ("likely", "unlikely"), ("expand", "cut"),
+    ("gain", "loss"), ("allow", "ban"), ("allow", "forbid"), ("love", "hate"),
+    ("guilty", "innocent"), ("right", "wrong"), ("approve", "reject"), ("above", "below"),
+    ("before", "after"), ("open", "close"), ("open", "closed"), ("opening", "closing"),
+    ("difficult", "easy"), ("hard", "easy"), ("respect", "disrespect"), ("honest", "dishonest"),
+    ("rich", "poor"), ("early", "late"), ("first", "last"), ("friend", "enemy"),
+    ("victory", "defeat"), ("peace", "war"), ("confirm", "deny"), ("confirming", "denying"),
+    ("continue", "stop"), ("continue", "pause"), ("continue", "end"), ("grow", "shrink"),
+    ("include", "exclude"), ("including", "excluding"), ("full", "part"), ("happy", "reluctant"),
+    ("happy", "sad"), ("gay", "straight"), ("follow", "unfollow"), ("keep", "remove"),
+    ("maintain", "strip"), ("maintains", "stripping"), ("taking", "keeping"), ("add", "remove"),
+    ("hire", "fire"), ("arrive", "leave"), ("alive", "dead"), ("found", "lost"),
+    ("present", "absent"), ("public", "private"), ("guilty", "acquitted"), ("must", "need"),
+    ("pass", "fail"), ("passed", "failed"), ("healthy", "sick"), ("cheap", "expensive"),
 ];
+
+/// Words that negate what follows them without being negators grammatically.
+const SOFT_NEGATORS: &[&str] = &["refuse", "refused", "refusing", "fail", "failed", "fails", "lack", "lacks", "else"];
+
+/// Whether a word (as written) negates what it governs.
+pub fn is_soft_negator(word: &str) -> bool {
+    SOFT_NEGATORS.contains(&word)
+}
 
 /// Whether one stemmed word is the other with a negating prefix ("unfair"/"fair").
 pub fn negated_form(a: &str, b: &str) -> bool {
@@ -109,10 +85,10 @@ pub fn negated_form(a: &str, b: &str) -> bool {
 
 /// Whether two stemmed words are antonyms.
 pub fn antonyms(a: &str, b: &str) -> bool {
-    negated_form(a, b)
-        || ANTONYMS
-            .iter()
-            .any(|&(x, y)| (a == x && b == y) || (a == y && b == x))
+    use std::sync::OnceLock;
+    static STEMMED: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let table = STEMMED.get_or_init(|| ANTONYMS.iter().map(|(x, y)| (stem(x), stem(y))).collect());
+    negated_form(a, b) || table.iter().any(|(x, y)| (a == x && b == y) || (a == y && b == x))
 }
 
 /// Words that date a claim; swapping one ("today" → "tomorrow") makes another claim.
@@ -120,12 +96,25 @@ const TIME_WORDS: &[&str] = &[
     "today", "tomorrow", "yesterday", "tonight", "week", "month", "year", "decade", "monday",
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "evening",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "previous", "next", "last",
+    "november", "december", "previous", "next", "last", "day", "days", "weekend", "recently",
+    "ago", "hour", "hours", "weeks", "months", "years", "soon", "later", "earlier",
 ];
 
-/// Whether a word (or its [`stem`]) dates a claim.
-pub fn is_time_word(word: &str) -> bool {
-    TIME_WORDS.iter().any(|t| *t == word || stem(t) == word)
+/// Amounts that are numbers in words.
+const QUANTITY_WORDS: &[&str] = &[
+    "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "trillions", "million",
+    "billion", "trillion", "few", "several", "many", "half", "double", "triple", "first",
+    "second", "third", "fourth", "fifth", "once", "twice",
+];
+
+/// Whether a stemmed word is a number, an amount or a date.
+pub fn is_number_like(word: &str) -> bool {
+    use std::sync::OnceLock;
+    static STEMMED: OnceLock<Vec<String>> = OnceLock::new();
+    let table = STEMMED.get_or_init(|| {
+        TIME_WORDS.iter().chain(QUANTITY_WORDS).flat_map(|w| [w.to_string(), stem(w)]).collect()
+    });
+    word.chars().any(|c| c.is_ascii_digit()) || table.iter().any(|t| t == word)
 }
 
 /// Function words left out of content comparison (negators are kept apart, not here).
@@ -193,6 +182,15 @@ pub fn words(normalized: &str) -> Vec<String> {
             other => other,
         };
         out.push(t.to_owned());
+        // "other than X", "it is false that X": negations in other words.
+        let n = out.len();
+        if n >= 2 && out[n - 2] == "other" && out[n - 1] == "than" {
+            out.truncate(n - 2);
+            out.push("not".to_owned());
+        } else if n >= 2 && out[n - 2] == "false" && out[n - 1] == "that" {
+            out.truncate(n - 2);
+            out.push("not".to_owned());
+        }
     }
     out
 }
@@ -260,8 +258,7 @@ pub fn anchors(text: &str) -> Vec<String> {
             let first = word.chars().next().unwrap();
             let has_digit = word.chars().any(|c| c.is_ascii_digit());
             let _ = sentence_start;
-            let capital = first.is_uppercase()
-                && !(word.chars().all(|c| !c.is_lowercase()) && word.len() > 5);
+            let capital = first.is_uppercase();
             if has_digit || capital {
                 let n = normalize(word);
                 let n = n.strip_suffix("'s").unwrap_or(&n).to_owned();
