@@ -125,7 +125,7 @@ fn main() -> anyhow::Result<()> {
         n += 1;
         if let Some(f) = feats.as_mut() {
             for (cid, e) in memory.entries_of(&speaker_id) {
-                let view = View { normalized: &probe.normalized, anchors: &probe.anchors, embedding: probe.embedding.as_ref() };
+                let view = View { normalized: &probe.normalized, anchors: &probe.anchors, embedding: probe.embedding.as_ref().map(|e| e.as_ref()) };
                 let fe = features(view, e);
                 writeln!(f, "{}", json!({"later": id, "earlier_claim": cid, "f": fe}))?;
             }

@@ -37,9 +37,10 @@ fn default_positions() -> usize {
     512
 }
 
-/// A dense layer: `y = x Wᵀ + b`, `w` row-major `[out, in]` as PyTorch stores it.
+/// A dense layer: `y = x Wᵀ + b`. PyTorch stores `W` as `[out, in]`; it is kept transposed,
+/// `wt` row-major `[in, out]`, so that the matrix product reads it sequentially.
 struct Linear {
-    w: Vec<f32>,
+    wt: Vec<f32>,
     b: Vec<f32>,
     n_in: usize,
     n_out: usize,
@@ -52,7 +53,7 @@ impl Linear {
         for _ in 0..rows {
             y.extend_from_slice(&self.b);
         }
-        // y (rows×out) += x (rows×in) · Wᵀ (in×out); Wᵀ[i][o] = w[o*in + i].
+        // y (rows×out) += x (rows×in) · Wᵀ (in×out).
         unsafe {
             matrixmultiply::sgemm(
                 rows,
@@ -62,9 +63,9 @@ impl Linear {
                 x.as_ptr(),
                 self.n_in as isize,
                 1,
-                self.w.as_ptr(),
+                self.wt.as_ptr(),
+                self.n_out as isize,
                 1,
-                self.n_in as isize,
                 1.0,
                 y.as_mut_ptr(),
                 self.n_out as isize,
@@ -175,7 +176,13 @@ impl Bert {
             if w.len() != n_in * n_out || b.len() != n_out {
                 return Err(ModelError::Format(format!("{p}: unexpected shape")));
             }
-            Ok(Linear { w, b, n_in, n_out })
+            let mut wt = vec![0f32; w.len()];
+            for o in 0..n_out {
+                for i in 0..n_in {
+                    wt[i * n_out + o] = w[o * n_in + i];
+                }
+            }
+            Ok(Linear { wt, b, n_in, n_out })
         };
         let norm = |p: &str| -> Result<LayerNorm, ModelError> {
             Ok(LayerNorm {
@@ -304,19 +311,16 @@ fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x / std::f32::consts::SQRT_2))
 }
 
-/// erf to ~1e-7 (Abramowitz & Stegun 7.1.26 is 1.5e-7; this uses the f64 path for margin).
+/// erf by Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7), in f32.
 fn erf(x: f32) -> f32 {
-    let x = x as f64;
-    let s = x.signum();
     let a = x.abs();
-    // W. J. Cody's rational approximation is overkill; A&S 7.1.26 in f64 is plenty here.
     let t = 1.0 / (1.0 + 0.327_591_1 * a);
     let y = 1.0
-        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t
-            + 0.254_829_592)
+        - (((((1.061_405_4 * t - 1.453_152_1) * t) + 1.421_413_8) * t - 0.284_496_74) * t
+            + 0.254_829_6)
             * t
             * (-a * a).exp();
-    (s * y) as f32
+    y.copysign(x)
 }
 
 #[cfg(test)]

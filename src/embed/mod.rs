@@ -87,7 +87,34 @@ pub struct Embedding {
     pub q: Vec<i8>,
 }
 
+/// A borrowed [`Embedding`], e.g. a row of a contiguous arena.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EmbeddingRef<'a> {
+    pub scale: f32,
+    pub q: &'a [i8],
+}
+
+impl EmbeddingRef<'_> {
+    /// See [`Embedding::cosine`].
+    pub fn cosine(self, other: EmbeddingRef<'_>) -> f32 {
+        if self.q.len() != other.q.len() || self.q.is_empty() {
+            return 0.0;
+        }
+        let dot: i32 = self
+            .q
+            .iter()
+            .zip(other.q)
+            .map(|(a, b)| *a as i16 as i32 * *b as i16 as i32)
+            .sum();
+        (dot as f32 * self.scale * other.scale / (127.0 * 127.0)).clamp(-1.0, 1.0)
+    }
+}
+
 impl Embedding {
+    pub fn as_ref(&self) -> EmbeddingRef<'_> {
+        EmbeddingRef { scale: self.scale, q: &self.q }
+    }
+
     pub fn quantize(v: &[f32]) -> Self {
         let scale = v.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-12);
         let q = v
@@ -97,23 +124,11 @@ impl Embedding {
         Embedding { scale, q }
     }
 
-    /// Cosine of two (unit-length before quantisation) embeddings; re-normalised so that
-    /// quantisation does not bias it.
+    /// Cosine of two embeddings of unit vectors. Quantisation maps the largest component to
+    /// 127, so a vector's length in quantised units is ≈ 127 / scale: the cosine is one i8
+    /// dot product, rescaled (error ~1e-3).
     pub fn cosine(&self, other: &Embedding) -> f32 {
-        if self.q.len() != other.q.len() || self.q.is_empty() {
-            return 0.0;
-        }
-        let (mut dot, mut na, mut nb) = (0i32, 0i32, 0i32);
-        for (a, b) in self.q.iter().zip(&other.q) {
-            let (a, b) = (*a as i32, *b as i32);
-            dot += a * b;
-            na += a * a;
-            nb += b * b;
-        }
-        if na == 0 || nb == 0 {
-            return 0.0;
-        }
-        dot as f32 / ((na as f32).sqrt() * (nb as f32).sqrt())
+        self.as_ref().cosine(other.as_ref())
     }
 }
 

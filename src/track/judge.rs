@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::embed::Embedding;
+use crate::embed::EmbeddingRef;
 use crate::record::Relation;
 
 use super::text::{antonyms, is_negator, is_number_like, is_soft_negator, is_stopword, stem, words};
@@ -32,7 +32,7 @@ pub struct View<'a> {
     /// [`anchors`](super::anchors) of the raw text.
     pub anchors: &'a [String],
     /// Sentence embedding, when an encoder was loaded.
-    pub embedding: Option<&'a Embedding>,
+    pub embedding: Option<EmbeddingRef<'a>>,
 }
 
 /// The measurements a judgement is decided on; public for evaluation and tuning.
@@ -75,7 +75,7 @@ const RELATED_SCORE: f32 = 0.25;
 
 /// Content stems of a claim, its negator count, and the stems a negator governs (the next
 /// few content words after it).
-struct Content {
+pub struct Content {
     stems: Vec<String>,
     negators: usize,
     negated: HashSet<String>,
@@ -108,7 +108,16 @@ fn content(words: &[String]) -> Content {
 
 /// The measurements of `new` against `old`.
 pub fn features(new: View<'_>, old: View<'_>) -> Features {
-    let ca = content(&words(new.normalized));
+    features_with(&analyze(new.normalized), new, old)
+}
+
+/// What judgement reads of a claim's words, computed once per new claim.
+pub fn analyze(normalized: &str) -> Content {
+    content(&words(normalized))
+}
+
+/// [`features`] with the new claim's words already analysed.
+pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
     let cb = content(&words(old.normalized));
     let (a, neg_a) = (&ca.stems, ca.negators);
     let (b, neg_b) = (&cb.stems, cb.negators);
@@ -220,13 +229,18 @@ pub fn decide(f: &Features) -> Judgement {
 
 /// Judges `new` against `old`.
 pub fn judge_pair(new: View<'_>, old: View<'_>) -> Judgement {
+    judge_analyzed(&analyze(new.normalized), new, old)
+}
+
+/// [`judge_pair`] with the new claim's words already analysed.
+pub fn judge_analyzed(analyzed: &Content, new: View<'_>, old: View<'_>) -> Judgement {
     if new.normalized == old.normalized && !new.normalized.is_empty() {
         return Judgement {
             similarity: 1.0,
             relation: Some(Relation::Verbatim),
         };
     }
-    decide(&features(new, old))
+    decide(&features_with(analyzed, new, old))
 }
 
 #[cfg(test)]

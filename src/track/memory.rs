@@ -5,7 +5,9 @@
 //! - words: postings of content stems; a claim's rarest stems pick the earlier claims that
 //!   share most of them (stems too common for this speaker are skipped);
 //! - meaning: with embeddings, an exact cosine scan of short histories, and for long ones
-//!   random-hyperplane LSH (16 tables of 8 bits) whose buckets hold the near neighbours.
+//!   random-hyperplane LSH (20 tables; 16-bit signatures kept per claim, of which a table
+//!   uses as many bits as keep its buckets at ~64 claims, so the work stays flat as
+//!   histories grow) whose buckets hold the near neighbours.
 //!
 //! The best candidates (cosine, else shared stems) get the full judgement of [`judge_pair`].
 
@@ -14,10 +16,10 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::embed::Embedding;
+use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
 
-use super::judge::{judge_pair, View};
+use super::judge::{analyze, judge_analyzed, View};
 use super::text::{anchors, is_negator, is_stopword, normalize, stem, words};
 
 /// One remembered claim.
@@ -70,7 +72,7 @@ impl Probe {
         View {
             normalized: &self.normalized,
             anchors: &self.anchors,
-            embedding: self.embedding.as_ref(),
+            embedding: self.embedding.as_ref().map(Embedding::as_ref),
         }
     }
 
@@ -97,12 +99,34 @@ impl Probe {
     }
 }
 
-impl Entry {
-    fn view(&self) -> View<'_> {
+impl Speaker {
+    /// Rebuilds the LSH tables from the signatures, with key bits for the current size.
+    fn rebucket(&mut self) {
+        let bits = lsh_bits(self.entries.len());
+        self.lsh_bits = bits;
+        self.lsh = vec![HashMap::new(); LSH_TABLES];
+        for (i, sig) in self.sigs.iter().enumerate() {
+            if self.scales[i] > 0.0 {
+                for (t, s) in sig.iter().enumerate() {
+                    self.lsh[t].entry(key(*s, bits)).or_default().push(i as u32);
+                }
+            }
+        }
+    }
+
+    /// The embedding of entry `i`, from the arena.
+    fn embedding(&self, i: usize) -> Option<EmbeddingRef<'_>> {
+        let dim = self.dim;
+        let scale = self.scales[i];
+        (scale > 0.0).then(|| EmbeddingRef { scale, q: &self.vectors[i * dim..(i + 1) * dim] })
+    }
+
+    fn view(&self, i: usize) -> View<'_> {
+        let e = &self.entries[i];
         View {
-            normalized: &self.normalized,
-            anchors: &self.anchors,
-            embedding: self.embedding.as_ref(),
+            normalized: &e.normalized,
+            anchors: &e.anchors,
+            embedding: self.embedding(i),
         }
     }
 }
@@ -112,24 +136,48 @@ const MAX_MATCHES: usize = 10;
 /// Histories up to this size are scanned whole by cosine; longer ones go through LSH.
 const EXACT_SCAN: usize = 2048;
 /// A stem in more of the speaker's claims than this is not used to find candidates.
-const MAX_POSTING: usize = 4096;
+const MAX_POSTING: usize = 2048;
 /// Query stems used for lookup, rarest first.
-const MAX_QUERY_STEMS: usize = 12;
+const MAX_QUERY_STEMS: usize = 8;
 /// Candidates that get the full judgement.
-const MAX_JUDGED: usize = 48;
+const MAX_JUDGED: usize = 24;
 /// Candidates by cosine need at least this much.
 const MIN_COSINE: f32 = 0.35;
-const LSH_TABLES: usize = 16;
-const LSH_BITS: usize = 8;
+const LSH_TABLES: usize = 20;
+/// Bits of signature per table; a table keys on the top `lsh_bits` of them.
+const LSH_BITS: usize = 16;
+/// Claims per LSH bucket aimed at.
+const LSH_BUCKET: usize = 64;
+
+/// Key bits for a history of `n` claims.
+fn lsh_bits(n: usize) -> u32 {
+    (n.div_ceil(LSH_BUCKET).max(2).ilog2() + 1).clamp(8, LSH_BITS as u32)
+}
+
+fn key(sig: u16, bits: u32) -> u16 {
+    sig >> (16 - bits)
+}
 
 /// One speaker's claims and their index.
 #[derive(Debug, Default)]
 struct Speaker {
+    /// The claims, without their embeddings (those are in `vectors`).
     entries: Vec<Entry>,
+    /// Embedding dimension of `vectors` (0 until the first embedding).
+    dim: usize,
+    /// Embeddings, one row of `dim` per entry, contiguous so that a scan stays in cache;
+    /// zeros for an entry without one.
+    vectors: Vec<i8>,
+    /// Per entry: the embedding's scale, 0 when it has none.
+    scales: Vec<f32>,
     exact: HashMap<u64, Vec<u32>>,
     postings: HashMap<u64, Vec<u32>>,
     /// `LSH_TABLES` tables: bucket → entries.
-    lsh: Vec<HashMap<u8, Vec<u32>>>,
+    lsh: Vec<HashMap<u16, Vec<u32>>>,
+    /// Key bits the tables were built with.
+    lsh_bits: u32,
+    /// Per entry: its LSH signature per table (zeros without an embedding).
+    sigs: Vec<[u16; LSH_TABLES]>,
 }
 
 /// Content stems of a normalised text, deduplicated, as hashes.
@@ -178,20 +226,20 @@ impl Memory {
         self.speakers
             .get(speaker_id)
             .into_iter()
-            .flat_map(|sp| sp.entries.iter().map(|e| (e.claim_id.as_str(), e.view())))
+            .flat_map(|sp| (0..sp.entries.len()).map(move |i| (sp.entries[i].claim_id.as_str(), sp.view(i))))
     }
 
     /// LSH bucket of an embedding in each table.
-    fn buckets(&self, e: &Embedding) -> Option<[u8; LSH_TABLES]> {
+    fn buckets(&self, e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
         let dim = e.q.len();
         if dim == 0 || self.planes.len() != LSH_TABLES * LSH_BITS * dim {
             return None;
         }
-        let mut out = [0u8; LSH_TABLES];
+        let mut out = [0u16; LSH_TABLES];
         for (t, bucket) in out.iter_mut().enumerate() {
             for bit in 0..LSH_BITS {
                 let row = &self.planes[(t * LSH_BITS + bit) * dim..][..dim];
-                let dot: f32 = row.iter().zip(&e.q).map(|(p, q)| p * *q as f32).sum();
+                let dot: f32 = row.iter().zip(e.q).map(|(p, q)| p * *q as f32).sum();
                 if dot > 0.0 {
                     *bucket |= 1 << bit;
                 }
@@ -218,24 +266,28 @@ impl Memory {
                 ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
             })
             .collect();
-        // Rebuild buckets of everything remembered (dimension changed, e.g. first embedding).
-        let speakers: Vec<String> = self.speakers.keys().cloned().collect();
+        // Rebuild the buckets of every indexed history (the dimension changed).
+        let speakers: Vec<String> = self
+            .speakers
+            .iter()
+            .filter(|(_, sp)| !sp.lsh.is_empty())
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in speakers {
-            let buckets: Vec<Option<[u8; LSH_TABLES]>> = self.speakers[&id]
-                .entries
-                .iter()
-                .map(|e| e.embedding.as_ref().and_then(|e| self.buckets(e)))
-                .collect();
-            let sp = self.speakers.get_mut(&id).unwrap();
-            sp.lsh = vec![HashMap::new(); LSH_TABLES];
-            for (i, b) in buckets.into_iter().enumerate() {
-                if let Some(b) = b {
-                    for (t, k) in b.iter().enumerate() {
-                        sp.lsh[t].entry(*k).or_default().push(i as u32);
-                    }
-                }
-            }
+            self.build_lsh(&id);
         }
+    }
+
+    /// (Re)builds a speaker's LSH signatures from its embeddings (when the hyperplanes
+    /// changed) and its tables.
+    fn build_lsh(&mut self, speaker_id: &str) {
+        let Some(sp) = self.speakers.get(speaker_id) else { return };
+        let sigs: Vec<[u16; LSH_TABLES]> = (0..sp.entries.len())
+            .map(|i| sp.embedding(i).and_then(|e| self.buckets(e)).unwrap_or_default())
+            .collect();
+        let sp = self.speakers.get_mut(speaker_id).unwrap();
+        sp.sigs = sigs;
+        sp.rebucket();
     }
 
     /// Earlier claims worth judging against, best first.
@@ -247,31 +299,33 @@ impl Memory {
         }
         // By meaning.
         let mut by_cosine: Vec<(f32, u32)> = Vec::new();
-        if let Some(e) = &probe.embedding {
+        if let Some(e) = probe.embedding.as_ref().map(Embedding::as_ref) {
             let mut consider = |i: u32| {
-                if let Some(o) = &sp.entries[i as usize].embedding {
+                if let Some(o) = sp.embedding(i as usize) {
                     let c = e.cosine(o);
                     if c >= MIN_COSINE {
                         by_cosine.push((c, i));
                     }
                 }
             };
-            if n <= EXACT_SCAN {
-                (0..n as u32).for_each(&mut consider);
-            } else if let Some(buckets) = self.buckets(e) {
-                let mut seen = HashSet::new();
-                for (t, k) in buckets.iter().enumerate() {
-                    if let Some(list) = sp.lsh.get(t).and_then(|m| m.get(k)) {
-                        for &i in list {
-                            if seen.insert(i) {
-                                consider(i);
+            match self.buckets(e) {
+                Some(buckets) if n > EXACT_SCAN && !sp.lsh.is_empty() => {
+                    let mut seen = vec![false; n];
+                    for (t, s) in buckets.iter().enumerate() {
+                        let k = key(*s, sp.lsh_bits);
+                        if let Some(list) = sp.lsh.get(t).and_then(|m| m.get(&k)) {
+                            for &i in list {
+                                if !std::mem::replace(&mut seen[i as usize], true) {
+                                    consider(i);
+                                }
                             }
                         }
                     }
                 }
+                _ => (0..n as u32).for_each(&mut consider),
             }
         }
-        // By words: rarest stems first.
+        // By words: the rarest stems of the claim, counted per earlier claim.
         let mut lists: Vec<&Vec<u32>> = stem_keys(&probe.normalized)
             .iter()
             .filter_map(|k| sp.postings.get(k))
@@ -279,19 +333,40 @@ impl Memory {
             .collect();
         lists.sort_by_key(|l| l.len());
         lists.truncate(MAX_QUERY_STEMS);
-        let mut shared: HashMap<u32, u32> = HashMap::new();
+        let need = if lists.len() <= 2 { 1 } else { 2.max(lists.len() as u8 / 2) };
+        let mut shared = vec![0u8; n];
+        let mut touched: Vec<u32> = Vec::new();
         for l in &lists {
             for &i in l.iter() {
-                *shared.entry(i).or_default() += 1;
+                let c = &mut shared[i as usize];
+                if *c == 0 {
+                    touched.push(i);
+                }
+                *c += 1;
             }
         }
-        let mut by_words: Vec<(u32, u32)> = shared.into_iter().filter(|(_, c)| *c >= 2 || lists.len() <= 2).map(|(i, c)| (c, i)).collect();
-        by_words.sort_unstable_by(|a, b| b.cmp(a));
-        by_cosine.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        let mut by_words: Vec<(u8, u32)> = touched
+            .into_iter()
+            .map(|i| (shared[i as usize], i))
+            .filter(|(c, _)| *c >= need)
+            .collect();
         let half = MAX_JUDGED / 2;
+        let top = |v: &mut Vec<(u8, u32)>| {
+            if v.len() > half {
+                v.select_nth_unstable_by(half, |a, b| b.cmp(a));
+                v.truncate(half);
+            }
+            v.sort_unstable_by(|a, b| b.cmp(a));
+        };
+        top(&mut by_words);
+        if by_cosine.len() > MAX_JUDGED {
+            by_cosine.select_nth_unstable_by(MAX_JUDGED, |a, b| b.0.total_cmp(&a.0));
+            by_cosine.truncate(MAX_JUDGED);
+        }
+        by_cosine.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
         picked.extend(by_cosine.iter().take(half).map(|(_, i)| *i));
-        picked.extend(by_words.iter().take(half).map(|(_, i)| *i));
-        picked.extend(by_cosine.iter().skip(half).take(half).map(|(_, i)| *i));
+        picked.extend(by_words.iter().map(|(_, i)| *i));
+        picked.extend(by_cosine.iter().skip(half).map(|(_, i)| *i));
         let mut seen = HashSet::new();
         picked.retain(|i| seen.insert(*i));
         picked.truncate(MAX_JUDGED + MAX_MATCHES);
@@ -304,12 +379,13 @@ impl Memory {
         let Some(sp) = self.speakers.get(speaker_id) else {
             return History::first(date);
         };
+        let analyzed = analyze(&probe.normalized);
         let mut found: Vec<(Match, &Entry)> = self
             .candidates(sp, probe)
             .into_iter()
             .filter_map(|i| {
                 let entry = &sp.entries[i as usize];
-                let j = judge_pair(probe.view(), entry.view());
+                let j = judge_analyzed(&analyzed, probe.view(), sp.view(i as usize));
                 j.relation.map(|relation| {
                     let m = Match {
                         claim_id: entry.claim_id.clone(),
@@ -354,14 +430,29 @@ impl Memory {
     }
 
     /// Remembers a claim.
-    pub fn insert(&mut self, entry: Entry) {
+    pub fn insert(&mut self, mut entry: Entry) {
         if let Some(e) = &entry.embedding {
             self.ensure_planes(e.q.len());
         }
-        let buckets = entry.embedding.as_ref().and_then(|e| self.buckets(e));
+        let embedding = entry.embedding.take();
+        let buckets = embedding.as_ref().and_then(|e| self.buckets(e.as_ref()));
         self.next_seq = self.next_seq.max(entry.seq + 1);
         let sp = self.speakers.entry(entry.speaker_id.clone()).or_default();
         let i = sp.entries.len() as u32;
+        match embedding {
+            Some(e) if sp.dim == 0 || sp.dim == e.q.len() => {
+                if sp.dim == 0 {
+                    sp.dim = e.q.len();
+                    sp.vectors = vec![0; sp.entries.len() * sp.dim];
+                }
+                sp.vectors.extend_from_slice(&e.q);
+                sp.scales.push(e.scale);
+            }
+            _ => {
+                sp.vectors.resize(sp.vectors.len() + sp.dim, 0);
+                sp.scales.push(0.0);
+            }
+        }
         sp.exact
             .entry(xxh3_64(entry.normalized.as_bytes()))
             .or_default()
@@ -369,15 +460,18 @@ impl Memory {
         for k in stem_keys(&entry.normalized) {
             sp.postings.entry(k).or_default().push(i);
         }
-        if let Some(b) = buckets {
-            if sp.lsh.is_empty() {
-                sp.lsh = vec![HashMap::new(); LSH_TABLES];
-            }
-            for (t, k) in b.iter().enumerate() {
-                sp.lsh[t].entry(*k).or_default().push(i);
+        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
+        sp.sigs.push(buckets.unwrap_or_default());
+        let build = sp.lsh.is_empty() && sp.entries.len() >= EXACT_SCAN;
+        if let (Some(b), false) = (buckets, sp.lsh.is_empty()) {
+            for (t, s) in b.iter().enumerate() {
+                sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
             }
         }
         sp.entries.push(entry);
+        if build || (!sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits) {
+            sp.rebucket();
+        }
     }
 
     /// Forgets the last claim remembered for a speaker (undo of a failed commit).
@@ -385,8 +479,8 @@ impl Memory {
         let buckets = self
             .speakers
             .get(speaker_id)
-            .and_then(|sp| sp.entries.last())
-            .and_then(|e| e.embedding.as_ref())
+            .filter(|sp| !sp.entries.is_empty())
+            .and_then(|sp| sp.embedding(sp.entries.len() - 1))
             .and_then(|e| self.buckets(e));
         let Some(sp) = self.speakers.get_mut(speaker_id) else {
             return;
@@ -395,6 +489,8 @@ impl Memory {
             return;
         };
         let i = sp.entries.len() as u32;
+        sp.vectors.truncate(sp.entries.len() * sp.dim);
+        sp.scales.truncate(sp.entries.len());
         let unlist = |map: &mut HashMap<u64, Vec<u32>>, k: u64| {
             if let Some(list) = map.get_mut(&k) {
                 if list.last() == Some(&i) {
@@ -409,9 +505,11 @@ impl Memory {
         for k in stem_keys(&entry.normalized) {
             unlist(&mut sp.postings, k);
         }
+        sp.sigs.truncate(sp.entries.len());
         if let Some(b) = buckets {
-            for (t, k) in b.iter().enumerate() {
-                if let Some(list) = sp.lsh.get_mut(t).and_then(|m| m.get_mut(k)) {
+            for (t, s) in b.iter().enumerate() {
+                let k = key(*s, sp.lsh_bits);
+                if let Some(list) = sp.lsh.get_mut(t).and_then(|m| m.get_mut(&k)) {
                     if list.last() == Some(&i) {
                         list.pop();
                     }
@@ -442,8 +540,9 @@ impl Memory {
                 bytes += e.first_seen.as_ref().map_or(0, |s| s.capacity());
                 bytes += e.anchors.capacity() * std::mem::size_of::<String>()
                     + e.anchors.iter().map(|a| a.capacity()).sum::<usize>();
-                bytes += e.embedding.as_ref().map_or(0, |e| e.q.capacity());
             }
+            bytes += sp.vectors.capacity() + sp.scales.capacity() * 4;
+            bytes += sp.sigs.capacity() * std::mem::size_of::<[u16; LSH_TABLES]>();
             // Hash maps: key + value + ~1 control byte per bucket, at ~7/8 load.
             let map = |len: usize, cap: usize, entry: usize| cap.max(len) * (entry + 1) * 8 / 7;
             bytes += map(sp.exact.len(), sp.exact.capacity(), 8 + 24)
@@ -451,7 +550,7 @@ impl Memory {
             bytes += map(sp.postings.len(), sp.postings.capacity(), 8 + 24)
                 + sp.postings.values().map(|l| l.capacity() * 4).sum::<usize>();
             for t in &sp.lsh {
-                bytes += map(t.len(), t.capacity(), 1 + 24) + t.values().map(|l| l.capacity() * 4).sum::<usize>();
+                bytes += map(t.len(), t.capacity(), 2 + 24) + t.values().map(|l| l.capacity() * 4).sum::<usize>();
             }
         }
         bytes as f64 / n as f64

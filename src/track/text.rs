@@ -224,17 +224,20 @@ pub fn stem(word: &str) -> String {
     ] {
         if let Some(base) = s.strip_suffix(suf) {
             if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
-                s = format!("{base}{rep}");
+                let keep = base.len();
+                s.truncate(keep);
+                s.push_str(rep);
                 break;
             }
         }
     }
     // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet.
     if s.len() > 3 {
-        if let Some(base) = s.strip_suffix('e') {
-            s = base.to_owned();
-        } else if let Some(base) = s.strip_suffix('y') {
-            s = format!("{base}i");
+        if s.ends_with('e') {
+            s.pop();
+        } else if s.ends_with('y') {
+            s.pop();
+            s.push('i');
         }
     }
     // Undouble a final consonant ("stopp" → "stop").
