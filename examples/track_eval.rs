@@ -97,6 +97,14 @@ fn main() -> anyhow::Result<()> {
     let out = std::io::stdout();
     let mut out = BufWriter::new(out.lock());
     let (mut encode_time, mut judge_time, mut n) = (0.0f64, Vec::new(), 0usize);
+    struct Item {
+        id: String,
+        text: String,
+        name: Option<String>,
+        speaker_id: String,
+        date: Option<String>,
+    }
+    let mut items = Vec::new();
     for line in std::io::BufReader::new(std::fs::File::open(&input)?).lines() {
         let line = line?;
         if line.trim().is_empty() {
@@ -114,10 +122,21 @@ fn main() -> anyhow::Result<()> {
         let Some(speaker_id) = identities.resolve(SpeakerKind::Person, name.as_deref()) else {
             continue;
         };
+        items.push(Item { id, text, name, speaker_id, date });
+    }
+    // Encoding does not depend on memory: the whole stream is encoded in batches first.
+    let t = Instant::now();
+    let mut embeddings: Vec<Option<claimwire::embed::Embedding>> = match &encoder {
+        Some(e) => {
+            let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+            e.embed_batch(&texts).into_iter().map(Some).collect()
+        }
+        None => vec![None; items.len()],
+    };
+    encode_time += t.elapsed().as_secs_f64();
+    for (k, Item { id, text, name, speaker_id, date }) in items.into_iter().enumerate() {
         let claim_id = format!("{id}:0");
-        let t = Instant::now();
-        let embedding = encoder.as_ref().map(|e| e.embed(&text));
-        encode_time += t.elapsed().as_secs_f64();
+        let embedding = embeddings[k].take();
         let probe = Probe::new(&text, embedding);
         let t = Instant::now();
         let history = memory.judge(&speaker_id, &probe, date.clone());

@@ -225,82 +225,108 @@ impl Bert {
 
     /// Mean-pooled, L2-normalised embedding of one token sequence.
     pub fn embed(&self, ids: &[u32]) -> Vec<f32> {
+        self.embed_batch(&[ids]).pop().unwrap_or_default()
+    }
+
+    /// Embeddings of several sequences in one pass: the dense layers run on all their
+    /// tokens stacked (the weights are read once per batch, not once per sequence);
+    /// attention stays within each sequence, so results equal one-by-one encoding.
+    pub fn embed_batch(&self, batch: &[&[u32]]) -> Vec<Vec<f32>> {
         let h = self.cfg.hidden_size;
-        let n = ids.len().min(self.cfg.max_position_embeddings);
-        let mut x = vec![0f32; n * h];
-        for (i, &id) in ids[..n].iter().enumerate() {
-            let id = (id as usize).min(self.vocab - 1);
-            let row = &mut x[i * h..(i + 1) * h];
-            for j in 0..h {
-                row[j] = self.word[id * h + j] + self.pos[i * h + j] + self.typ[j];
+        let maxp = self.cfg.max_position_embeddings;
+        let lens: Vec<usize> = batch.iter().map(|ids| ids.len().min(maxp)).collect();
+        let rows: usize = lens.iter().sum();
+        if rows == 0 {
+            return batch.iter().map(|_| vec![0f32; h]).collect();
+        }
+        let mut x = vec![0f32; rows * h];
+        let mut r = 0;
+        for (ids, &n) in batch.iter().zip(&lens) {
+            for (i, &id) in ids[..n].iter().enumerate() {
+                let id = (id as usize).min(self.vocab - 1);
+                let row = &mut x[r * h..(r + 1) * h];
+                for j in 0..h {
+                    row[j] = self.word[id * h + j] + self.pos[i * h + j] + self.typ[j];
+                }
+                r += 1;
             }
         }
         self.ln.apply(&mut x);
         let heads = self.cfg.num_attention_heads;
         let d = h / heads;
         let scale = 1.0 / (d as f32).sqrt();
-        let mut scores = vec![0f32; n * n];
+        let longest = lens.iter().copied().max().unwrap_or(0);
+        let mut scores = vec![0f32; longest * longest];
         for layer in &self.layers {
-            let q = layer.q.forward(&x, n);
-            let k = layer.k.forward(&x, n);
-            let v = layer.v.forward(&x, n);
-            let mut ctx = vec![0f32; n * h];
-            for hd in 0..heads {
-                let off = hd * d;
-                // scores (n×n) = Q_h (n×d) · K_hᵀ (d×n)
-                unsafe {
-                    matrixmultiply::sgemm(
-                        n, d, n, scale,
-                        q.as_ptr().add(off), h as isize, 1,
-                        k.as_ptr().add(off), 1, h as isize,
-                        0.0, scores.as_mut_ptr(), n as isize, 1,
-                    );
-                }
-                for row in scores.chunks_mut(n) {
-                    let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                    let mut s = 0.0;
-                    for v in row.iter_mut() {
-                        *v = (*v - m).exp();
-                        s += *v;
+            let q = layer.q.forward(&x, rows);
+            let k = layer.k.forward(&x, rows);
+            let v = layer.v.forward(&x, rows);
+            let mut ctx = vec![0f32; rows * h];
+            let mut start = 0;
+            for &n in &lens {
+                let base = start * h;
+                for hd in 0..heads {
+                    let off = base + hd * d;
+                    // scores (n×n) = Q_h (n×d) · K_hᵀ (d×n)
+                    unsafe {
+                        matrixmultiply::sgemm(
+                            n, d, n, scale,
+                            q.as_ptr().add(off), h as isize, 1,
+                            k.as_ptr().add(off), 1, h as isize,
+                            0.0, scores.as_mut_ptr(), n as isize, 1,
+                        );
                     }
-                    for v in row.iter_mut() {
-                        *v /= s;
+                    for row in scores[..n * n].chunks_mut(n) {
+                        let m = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                        let mut s = 0.0;
+                        for v in row.iter_mut() {
+                            *v = (*v - m).exp();
+                            s += *v;
+                        }
+                        for v in row.iter_mut() {
+                            *v /= s;
+                        }
+                    }
+                    // ctx_h (n×d) = P (n×n) · V_h (n×d)
+                    unsafe {
+                        matrixmultiply::sgemm(
+                            n, n, d, 1.0,
+                            scores.as_ptr(), n as isize, 1,
+                            v.as_ptr().add(off), h as isize, 1,
+                            0.0, ctx.as_mut_ptr().add(off), h as isize, 1,
+                        );
                     }
                 }
-                // ctx_h (n×d) = P (n×n) · V_h (n×d)
-                unsafe {
-                    matrixmultiply::sgemm(
-                        n, n, d, 1.0,
-                        scores.as_ptr(), n as isize, 1,
-                        v.as_ptr().add(off), h as isize, 1,
-                        0.0, ctx.as_mut_ptr().add(off), h as isize, 1,
-                    );
-                }
+                start += n;
             }
-            let attn = layer.o.forward(&ctx, n);
+            let attn = layer.o.forward(&ctx, rows);
             for (a, b) in x.iter_mut().zip(&attn) {
                 *a += b;
             }
             layer.ln1.apply(&mut x);
-            let mut up = layer.up.forward(&x, n);
+            let mut up = layer.up.forward(&x, rows);
             for v in up.iter_mut() {
                 *v = gelu(*v);
             }
-            let down = layer.down.forward(&up, n);
+            let down = layer.down.forward(&up, rows);
             for (a, b) in x.iter_mut().zip(&down) {
                 *a += b;
             }
             layer.ln2.apply(&mut x);
         }
-        let mut out = vec![0f32; h];
-        for row in x.chunks(h) {
-            for (o, v) in out.iter_mut().zip(row) {
-                *o += v;
+        let mut out = Vec::with_capacity(batch.len());
+        let mut start = 0;
+        for &n in &lens {
+            let mut e = vec![0f32; h];
+            for row in x[start * h..(start + n) * h].chunks(h) {
+                for (o, v) in e.iter_mut().zip(row) {
+                    *o += v;
+                }
             }
-        }
-        let norm = out.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
-        for o in out.iter_mut() {
-            *o /= norm;
+            let norm = e.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            e.iter_mut().for_each(|o| *o /= norm);
+            out.push(e);
+            start += n;
         }
         out
     }

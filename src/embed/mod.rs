@@ -74,6 +74,18 @@ impl Encoder {
     pub fn embed(&self, text: &str) -> Embedding {
         Embedding::quantize(&self.embed_f32(text))
     }
+
+    /// Quantised embeddings of several texts, encoded together (faster per text than one by
+    /// one: the weights are read once per batch). Same results as [`Encoder::embed`].
+    pub fn embed_batch(&self, texts: &[&str]) -> Vec<Embedding> {
+        let ids: Vec<Vec<u32>> = texts.iter().map(|t| self.token_ids(t)).collect();
+        let refs: Vec<&[u32]> = ids.iter().map(Vec::as_slice).collect();
+        // Batches of similar lengths waste nothing; a batch of 16 claims is plenty.
+        refs.chunks(16)
+            .flat_map(|chunk| self.bert.embed_batch(chunk))
+            .map(|v| Embedding::quantize(&v))
+            .collect()
+    }
 }
 
 /// A unit vector quantised to i8 with one scale per vector: `v[i] ≈ q[i] * scale / 127`.

@@ -5,12 +5,12 @@ use crate::claim::Claim;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
 use crate::speaker::Identities;
 use crate::store::StoredClaim;
-use crate::embed::Encoder;
+use crate::embed::Embedding;
 use crate::track::{Memory, Probe};
 
 /// Builds the stored claim (record and memory entry) for a claim not seen before.
-/// `seq` orders the claim in its speaker's history. With an `encoder`, the claim is embedded
-/// (and the embedding kept with it); without, judgement is lexical.
+/// `seq` orders the claim in its speaker's history. `embedding` is the claim's sentence
+/// embedding when an encoder is loaded (kept with the claim); without, judgement is lexical.
 pub fn enrich(
     article: &Article,
     claim: &Claim,
@@ -18,7 +18,7 @@ pub fn enrich(
     seq: u64,
     identities: &Identities,
     memory: &Memory,
-    encoder: Option<&Encoder>,
+    embedding: Option<Embedding>,
 ) -> StoredClaim {
     let speaker_id = identities.resolve(claim.speaker.kind, claim.speaker.name.as_deref());
     let date = claim
@@ -27,7 +27,7 @@ pub fn enrich(
         .map(|d| d.to_string());
     let (history, entry) = match &speaker_id {
         Some(speaker_id) => {
-            let probe = Probe::new(&claim.text, encoder.map(|e| e.embed(&claim.text)));
+            let probe = Probe::new(&claim.text, embedding);
             let history = memory.judge(speaker_id, &probe, date);
             let entry = probe.into_entry(
                 seq,

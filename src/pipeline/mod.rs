@@ -107,7 +107,30 @@ impl Pipeline {
         let mut fresh_index: HashMap<String, usize> = HashMap::new();
         for article in articles {
             let mut records = Vec::new();
-            for claim in extract(&article.body, article.published_on) {
+            let claims = extract(&article.body, article.published_on);
+            // Which claims are new (not stored, not seen earlier in this batch); those are
+            // encoded together, one pass over the model's weights per article.
+            let mut new_ids: Vec<Option<String>> = Vec::with_capacity(claims.len());
+            for claim in &claims {
+                let id = claim_id(&article.id, claim);
+                let seen = fresh_index.contains_key(&id)
+                    || new_ids.iter().flatten().any(|x| *x == id)
+                    || self.store.get(&id)?.is_some();
+                new_ids.push((!seen).then_some(id));
+            }
+            let mut embeddings: Vec<Option<crate::embed::Embedding>> = vec![None; claims.len()];
+            if let Some(encoder) = &self.encoder {
+                let (at, texts): (Vec<usize>, Vec<&str>) = claims
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| new_ids[*k].is_some())
+                    .map(|(k, c)| (k, c.text.as_str()))
+                    .unzip();
+                for (k, e) in at.into_iter().zip(encoder.embed_batch(&texts)) {
+                    embeddings[k] = Some(e);
+                }
+            }
+            for (k, claim) in claims.into_iter().enumerate() {
                 let id = claim_id(&article.id, &claim);
                 if let Some(&i) = fresh_index.get(&id) {
                     records.push(fresh[i].record.clone());
@@ -125,7 +148,7 @@ impl Pipeline {
                     seq,
                     &self.identities,
                     &self.memory,
-                    self.encoder.as_ref(),
+                    embeddings[k].take(),
                 );
                 if let Some(entry) = &stored.entry {
                     self.memory.insert(entry.clone());
