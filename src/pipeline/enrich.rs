@@ -20,7 +20,11 @@ pub fn enrich(
     memory: &Memory,
     embedding: Option<Embedding>,
 ) -> StoredClaim {
-    let speaker_id = identities.resolve(claim.speaker.kind, claim.speaker.name.as_deref());
+    let speaker_id = identities.resolve_titled(
+        claim.speaker.kind,
+        claim.speaker.name.as_deref(),
+        claim.speaker.title.as_deref(),
+    );
     let date = claim
         .stated_on
         .or(article.published_on)
