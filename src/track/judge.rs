@@ -69,9 +69,10 @@ const REVERSAL_COSINE_DICE: f32 = 0.35;
 const SWAP_MAX_PLAIN: usize = 2;
 /// Same-claim score above which a pair is a paraphrase, with embeddings and without.
 const PARAPHRASE_SCORE: f32 = 0.4;
-const PARAPHRASE_SCORE_LEXICAL: f32 = 0.5;
+const PARAPHRASE_SCORE_LEXICAL: f32 = 0.3;
 /// Below the paraphrase score, still the same subject.
 const RELATED_SCORE: f32 = 0.25;
+const RELATED_SCORE_LEXICAL: f32 = 0.15;
 
 /// Content stems of a claim, its negator count, and the stems a negator governs (the next
 /// few content words after it).
@@ -216,7 +217,7 @@ pub fn decide(f: &Features) -> Judgement {
         >= if f.cosine.is_some() { PARAPHRASE_SCORE } else { PARAPHRASE_SCORE_LEXICAL }
     {
         Some(Relation::Paraphrase)
-    } else if score >= RELATED_SCORE {
+    } else if score >= if f.cosine.is_some() { RELATED_SCORE } else { RELATED_SCORE_LEXICAL } {
         Some(Relation::Related)
     } else {
         None

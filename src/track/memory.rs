@@ -155,7 +155,7 @@ fn lsh_bits(n: usize) -> u32 {
 }
 
 fn key(sig: u16, bits: u32) -> u16 {
-    sig >> (16 - bits)
+    sig.checked_shr(16 - bits.min(16)).unwrap_or(0)
 }
 
 /// One speaker's claims and their index.
