@@ -79,32 +79,57 @@ const RELATED_SCORE_LEXICAL: f32 = 0.15;
 pub struct Content {
     stems: Vec<String>,
     negators: usize,
-    negated: HashSet<String>,
+    /// Per negator, the content stems it governs (the next [`NEGATION_SCOPE`]).
+    groups: Vec<Vec<String>>,
+    /// Stems within [`NEGATION_REACH`] of a negator: what counts as negated too when the
+    /// other claim's negation is checked against this one (wording shifts words around).
+    negated_wide: HashSet<String>,
 }
 
 /// Content words after a negator that it is taken to govern.
 const NEGATION_SCOPE: usize = 2;
+/// Content words after a negator that it may govern.
+const NEGATION_REACH: usize = 4;
 
 fn content(words: &[String]) -> Content {
-    let mut c = Content { stems: Vec::new(), negators: 0, negated: HashSet::new() };
-    let mut scope = 0;
+    let mut c = Content {
+        stems: Vec::new(),
+        negators: 0,
+        groups: Vec::new(),
+        negated_wide: HashSet::new(),
+    };
+    let mut since: Option<usize> = None;
     for w in words {
         if is_negator(w) || is_soft_negator(w) {
             c.negators += 1;
-            scope = NEGATION_SCOPE;
+            c.groups.push(Vec::new());
+            since = Some(0);
         } else if w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
             c.stems.push(w.clone());
         } else if !is_stopword(w) {
             let s = stem(w);
-            if scope > 0 {
-                c.negated.insert(s.clone());
-                scope -= 1;
+            if let Some(k) = since {
+                if k < NEGATION_SCOPE {
+                    c.groups.last_mut().unwrap().push(s.clone());
+                }
+                if k < NEGATION_REACH {
+                    c.negated_wide.insert(s.clone());
+                }
+                since = Some(k + 1);
             }
             c.stems.push(s);
         }
     }
     c
+}
+
+/// Whether a negation in `x` governs words that `y` has, un-negated.
+fn negates_what_other_affirms(x: &Content, y: &Content) -> bool {
+    x.groups.iter().any(|g| {
+        let mut shared = g.iter().filter(|w| y.stems.contains(w)).peekable();
+        shared.peek().is_some() && shared.all(|w| !y.negated_wide.contains(w))
+    })
 }
 
 /// The measurements of `new` against `old`.
@@ -141,10 +166,7 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
     // A word both claims have, negated in one and not the other ("has not committed" /
     // "has committed"), even when one claim is only part of the other; or, for claims that
     // are the same throughout, simply more negators on one side.
-    let in_both: HashSet<&String> = a.iter().filter(|w| b.contains(w)).collect();
-    let scope_flip = in_both
-        .iter()
-        .any(|w| ca.negated.contains(*w) != cb.negated.contains(*w));
+    let scope_flip = negates_what_other_affirms(ca, &cb) || negates_what_other_affirms(&cb, ca);
     let negation_flip = scope_flip || (neg_a != neg_b && dice >= REVERSAL_DICE);
     let antonym = added.iter().any(|x| removed.iter().any(|y| antonyms(x, y)))
         || (neg_a > neg_b && yes_no(&removed, neg_a))
