@@ -99,12 +99,25 @@ fn content(words: &[String]) -> Content {
         negated_wide: HashSet::new(),
     };
     let mut since: Option<usize> = None;
+    let mut prev_negator = false;
     for w in words {
         if is_negator(w) || is_soft_negator(w) {
+            if prev_negator && is_soft_negator(w) {
+                // "did not refuse", "never fails": the two cancel out.
+                c.negators -= 1;
+                c.groups.pop();
+                since = None;
+                prev_negator = false;
+                continue;
+            }
             c.negators += 1;
             c.groups.push(Vec::new());
             since = Some(0);
-        } else if w == "yes" {
+            prev_negator = true;
+            continue;
+        }
+        prev_negator = false;
+        if w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
             c.stems.push(w.clone());
         } else if !is_stopword(w) {

@@ -187,6 +187,9 @@ pub fn words(normalized: &str) -> Vec<String> {
         if n >= 2 && out[n - 2] == "other" && out[n - 1] == "than" {
             out.truncate(n - 2);
             out.push("not".to_owned());
+        } else if n >= 2 && out[n - 2] == "anything" && out[n - 1] == "but" {
+            out.truncate(n - 2);
+            out.push("not".to_owned());
         } else if n >= 2 && out[n - 2] == "false" && out[n - 1] == "that" {
             out.truncate(n - 2);
             out.push("not".to_owned());
