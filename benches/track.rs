@@ -137,9 +137,12 @@ fn main() {
     let mut gen = Gen::new();
     let sizes = [1_000usize, 10_000, 100_000];
     let mut memory = Memory::new();
-    let mut kept: Vec<(String, Vec<f32>)> = Vec::new();
+    let mut kept: Vec<(String, Vec<f32>, String)> = Vec::new();
     println!("judgement (candidate search + checks, encoding excluded), one speaker's history:");
-    println!("{:>9} {:>10} {:>10} {:>10} {:>14}", "history", "p50 ms", "p99 ms", "max ms", "mem B/claim");
+    println!(
+        "{:>9} {:>10} {:>10} {:>10} {:>14} {:>16}",
+        "history", "p50 ms", "p99 ms", "max ms", "mem B/claim", "repeats found"
+    );
     let mut text_bytes = 0usize;
     for &size in &sizes {
         while memory.speaker_len(speaker) < size {
@@ -151,43 +154,54 @@ fn main() {
             let seq = memory.next_seq();
             memory.insert(probe.into_entry(seq, format!("c{i:08}"), format!("a{i:08}"), speaker.into(), &history));
             if i % 97 == 0 {
-                kept.push((text, v));
+                kept.push((text, v, format!("c{i:08}")));
             }
         }
         let mut times = Vec::new();
+        let (mut planted, mut found) = (0, 0);
         for k in 0..2000 {
-            let (text, v) = if k % 2 == 0 {
-                let (t, v) = kept[gen.rng.below(kept.len())].clone();
-                gen.variant(&t, &v)
+            let (text, v, source) = if k % 2 == 0 {
+                let (t, v, id) = kept[gen.rng.below(kept.len())].clone();
+                let (t, v) = gen.variant(&t, &v);
+                (t, v, Some(id))
             } else {
-                gen.claim()
+                let (t, v) = gen.claim();
+                (t, v, None)
             };
             let probe = Probe::new(&text, Some(Embedding::quantize(&v)));
             let t = Instant::now();
             let h = memory.judge(speaker, &probe, None);
             times.push(t.elapsed().as_secs_f64() * 1e3);
+            if let Some(id) = source {
+                planted += 1;
+                found += h.matches.iter().any(|m| m.claim_id == id && m.relation.is_repeat()) as usize;
+            }
             std::hint::black_box(h);
         }
         times.sort_by(f64::total_cmp);
         let text_per_claim = text_bytes as f64 / memory.len() as f64;
         println!(
-            "{:>9} {:>10.3} {:>10.3} {:>10.3} {:>14.0}",
+            "{:>9} {:>10.3} {:>10.3} {:>10.3} {:>14.0} {:>10}/{:<5}",
             size,
             percentile(&times, 0.5),
             percentile(&times, 0.99),
             times[times.len() - 1],
-            memory.bytes_per_claim() - 0.0 * text_per_claim
+            memory.bytes_per_claim(),
+            found,
+            planted
         );
+        let _ = text_per_claim;
     }
 
-    // Store bytes per claim: 10,000 claims with embeddings through the real store.
+    // Store bytes per claim: 10,000 claims with and without embeddings through the real store.
+    for with_embedding in [false, true] {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path()).expect("store");
     let n = 10_000;
     let mut batch = Vec::new();
     for i in 0..n {
         let (text, v) = gen.claim();
-        let probe = Probe::new(&text, Some(Embedding::quantize(&v)));
+        let probe = Probe::new(&text, with_embedding.then(|| Embedding::quantize(&v)));
         let history = claimwire::record::History::first(Some("2026-01-01".into()));
         let entry = probe.into_entry(i as u64, format!("c{i:08}"), format!("a{i:08}"), speaker.into(), &history);
         batch.push(stored(i, &text, entry, history));
@@ -199,10 +213,12 @@ fn main() {
     store.put_all(&batch).expect("put");
     let one = serde_json::to_vec(&stored(0, "x", Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(0, "c".into(), "a".into(), speaker.into(), &claimwire::record::History::first(None)), claimwire::record::History::first(None))).unwrap().len();
     println!(
-        "store: {} claims with embeddings, {:.0} bytes/claim on disk (redb file; JSON value of a claim with a 1-char text is {one} B)",
+        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); JSON value of a claim with a 1-char text and an embedding: {one} B",
         n,
+        if with_embedding { "with" } else { "without" },
         store.file_bytes() as f64 / n as f64
     );
+    }
 
     // Encoding throughput, when the model is present.
     match Encoder::load(model_dir.as_ref()) {
