@@ -118,4 +118,9 @@ fn the_example_alias_file_parses() {
     let aliases = Aliases::parse(&text).unwrap();
     assert_eq!(aliases.lookup_name("John Smith", Some("Senator")), Some("person:john-smith-senator"));
     assert_eq!(aliases.lookup_name("Hillary Rodham", None), Some("person:hillary-clinton"));
+    let ids = claimwire::speaker::Identities::new(aliases);
+    assert_eq!(
+        ids.resolve(claimwire::claim::SpeakerKind::Person, Some("Lula")).as_deref(),
+        Some("person:lula-da-silva")
+    );
 }

@@ -49,6 +49,11 @@ impl Identities {
         if let Some(id) = self.aliases.lookup_name(name, title) {
             return Some(id.to_owned());
         }
+        // A lone surname ("Clinton") the article did not resolve to a full name could be
+        // any of several people: no history, unless an operator pinned it (mononyms).
+        if kind == SpeakerKind::Person && !key.contains('-') {
+            return None;
+        }
         Some(format!("{prefix}:{key}"))
     }
 }
@@ -112,5 +117,8 @@ mod tests {
         assert_eq!(ids.resolve(SpeakerKind::Person, None), None);
         assert_eq!(ids.resolve(SpeakerKind::Person, Some("Officials")), None);
         assert_eq!(ids.resolve(SpeakerKind::Person, Some("he")), None);
+        // A bare surname could be Bill or Hillary: not merged into either history.
+        assert_eq!(ids.resolve(SpeakerKind::Person, Some("Clinton")), None);
+        assert_eq!(ids.resolve(SpeakerKind::Organization, Some("Reuters")).as_deref(), Some("org:reuters"));
     }
 }
