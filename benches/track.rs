@@ -49,14 +49,25 @@ struct Gen {
 impl Gen {
     fn new() -> Self {
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-        let syl = ["ka", "lo", "mi", "ten", "ra", "su", "ve", "dor", "pa", "ni", "qua", "bel", "tor", "ax", "en", "lu"];
+        let syl = [
+            "ka", "lo", "mi", "ten", "ra", "su", "ve", "dor", "pa", "ni", "qua", "bel", "tor",
+            "ax", "en", "lu",
+        ];
         let vocab = (0..5000)
-            .map(|_| (0..2 + rng.below(2)).map(|_| syl[rng.below(syl.len())]).collect::<String>())
+            .map(|_| {
+                (0..2 + rng.below(2))
+                    .map(|_| syl[rng.below(syl.len())])
+                    .collect::<String>()
+            })
             .collect();
         let centroids = (0..TOPICS)
             .map(|_| unit((0..DIM).map(|_| rng.gauss()).collect()))
             .collect();
-        Gen { rng, vocab, centroids }
+        Gen {
+            rng,
+            vocab,
+            centroids,
+        }
     }
 
     fn word(&mut self) -> &str {
@@ -78,7 +89,11 @@ impl Gen {
 
     /// A near-repeat: two words changed, embedding nudged.
     fn variant(&mut self, text: &str, v: &[f32]) -> (String, Vec<f32>) {
-        let mut words: Vec<String> = text.trim_end_matches('.').split(' ').map(str::to_owned).collect();
+        let mut words: Vec<String> = text
+            .trim_end_matches('.')
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
         for _ in 0..2 {
             let i = self.rng.below(words.len());
             words[i] = self.word().to_owned();
@@ -98,8 +113,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn stored(i: usize, text: &str, entry: claimwire::track::Entry, history: claimwire::record::History) -> StoredClaim {
-    let mention = Located { text: "Ana Ruiz".into(), start: 0, end: 8 };
+fn stored(
+    i: usize,
+    text: &str,
+    entry: claimwire::track::Entry,
+    history: claimwire::record::History,
+) -> StoredClaim {
+    let mention = Located {
+        text: "Ana Ruiz".into(),
+        start: 0,
+        end: 8,
+    };
     StoredClaim {
         record: ClaimRecord {
             schema: SCHEMA_VERSION.into(),
@@ -109,8 +133,15 @@ fn stored(i: usize, text: &str, entry: claimwire::track::Entry, history: claimwi
             source: Some("bench".into()),
             text: text.to_owned(),
             kind: ClaimKind::Direct,
-            span: Span { start: 10 + i % 50, end: 10 + i % 50 + text.chars().count() },
-            cue: Some(Located { text: "said".into(), start: 9, end: 13 }),
+            span: Span {
+                start: 10 + i % 50,
+                end: 10 + i % 50 + text.chars().count(),
+            },
+            cue: Some(Located {
+                text: "said".into(),
+                start: 9,
+                end: 13,
+            }),
             speaker: SpeakerRecord {
                 id: Some(entry.speaker_id.clone()),
                 name: Some("Ana Ruiz".into()),
@@ -152,7 +183,13 @@ fn main() {
             text_bytes += probe.normalized.len();
             let history = claimwire::record::History::first(None);
             let seq = memory.next_seq();
-            memory.insert(probe.into_entry(seq, format!("c{i:08}"), format!("a{i:08}"), speaker.into(), &history));
+            memory.insert(probe.into_entry(
+                seq,
+                format!("c{i:08}"),
+                format!("a{i:08}"),
+                speaker.into(),
+                &history,
+            ));
             if i % 97 == 0 {
                 kept.push((text, v, format!("c{i:08}")));
             }
@@ -174,7 +211,11 @@ fn main() {
             times.push(t.elapsed().as_secs_f64() * 1e3);
             if let Some(id) = source {
                 planted += 1;
-                found += h.matches.iter().any(|m| m.claim_id == id && m.relation.is_repeat()) as usize;
+                found += h
+                    .matches
+                    .iter()
+                    .any(|m| m.claim_id == id && m.relation.is_repeat())
+                    as usize;
             }
             std::hint::black_box(h);
         }
@@ -195,24 +236,43 @@ fn main() {
 
     // Store bytes per claim: 10,000 claims with and without embeddings through the real store.
     for with_embedding in [false, true] {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("store");
-    let n = 10_000;
-    let mut batch = Vec::new();
-    for i in 0..n {
-        let (text, v) = gen.claim();
-        let probe = Probe::new(&text, with_embedding.then(|| Embedding::quantize(&v)));
-        let history = claimwire::record::History::first(Some("2026-01-01".into()));
-        let entry = probe.into_entry(i as u64, format!("c{i:08}"), format!("a{i:08}"), speaker.into(), &history);
-        batch.push(stored(i, &text, entry, history));
-        if batch.len() == 500 {
-            store.put_all(&batch).expect("put");
-            batch.clear();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("store");
+        let n = 10_000;
+        let mut batch = Vec::new();
+        for i in 0..n {
+            let (text, v) = gen.claim();
+            let probe = Probe::new(&text, with_embedding.then(|| Embedding::quantize(&v)));
+            let history = claimwire::record::History::first(Some("2026-01-01".into()));
+            let entry = probe.into_entry(
+                i as u64,
+                format!("c{i:08}"),
+                format!("a{i:08}"),
+                speaker.into(),
+                &history,
+            );
+            batch.push(stored(i, &text, entry, history));
+            if batch.len() == 500 {
+                store.put_all(&batch).expect("put");
+                batch.clear();
+            }
         }
-    }
-    store.put_all(&batch).expect("put");
-    let one = serde_json::to_vec(&stored(0, "x", Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(0, "c".into(), "a".into(), speaker.into(), &claimwire::record::History::first(None)), claimwire::record::History::first(None))).unwrap().len();
-    println!(
+        store.put_all(&batch).expect("put");
+        let one = serde_json::to_vec(&stored(
+            0,
+            "x",
+            Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(
+                0,
+                "c".into(),
+                "a".into(),
+                speaker.into(),
+                &claimwire::record::History::first(None),
+            ),
+            claimwire::record::History::first(None),
+        ))
+        .unwrap()
+        .len();
+        println!(
         "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); JSON value of a claim with a 1-char text and an embedding: {one} B",
         n,
         if with_embedding { "with" } else { "without" },

@@ -22,11 +22,44 @@ use serde_json::json;
 
 /// Words that are titles, roles or template words, never part of a name.
 const NOT_NAME: &[&str] = &[
-    "State", "Senator", "Governor", "Lieutenant", "Party", "Chair", "Campaign", "Spokesperson",
-    "Councilmember", "Council", "Deputy", "Mayor", "Attorney", "General", "Treasurer",
-    "Assembly", "Member", "County", "Commissioner", "City", "Regional", "In", "Speaking",
-    "The", "A", "President", "Minister", "Secretary", "Senior", "Official", "Representative",
-    "Rep", "Sen", "Gov", "Dr", "Mr", "Mrs", "Ms",
+    "State",
+    "Senator",
+    "Governor",
+    "Lieutenant",
+    "Party",
+    "Chair",
+    "Campaign",
+    "Spokesperson",
+    "Councilmember",
+    "Council",
+    "Deputy",
+    "Mayor",
+    "Attorney",
+    "General",
+    "Treasurer",
+    "Assembly",
+    "Member",
+    "County",
+    "Commissioner",
+    "City",
+    "Regional",
+    "In",
+    "Speaking",
+    "The",
+    "A",
+    "President",
+    "Minister",
+    "Secretary",
+    "Senior",
+    "Official",
+    "Representative",
+    "Rep",
+    "Sen",
+    "Gov",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
 ];
 
 fn speaker_of(frame: &str) -> Option<String> {
@@ -64,18 +97,31 @@ fn main() -> anyhow::Result<()> {
     }
     if !embed_texts.is_empty() {
         // Cross-check against a reference implementation: token ids and the embedding.
-        let e = Encoder::load(model_dir.as_deref().unwrap_or("models/all-MiniLM-L6-v2".as_ref()))?;
+        let e = Encoder::load(
+            model_dir
+                .as_deref()
+                .unwrap_or("models/all-MiniLM-L6-v2".as_ref()),
+        )?;
         for t in &embed_texts {
-            println!("{}", json!({"text": t, "ids": e.token_ids(t), "embedding": e.embed_f32(t)}));
+            println!(
+                "{}",
+                json!({"text": t, "ids": e.token_ids(t), "embedding": e.embed_f32(t)})
+            );
         }
         return Ok(());
     }
-    let input = input.ok_or_else(|| anyhow::anyhow!("usage: track_eval ARTICLES.jsonl [--model-dir DIR] [--features FILE]"))?;
+    let input = input.ok_or_else(|| {
+        anyhow::anyhow!("usage: track_eval ARTICLES.jsonl [--model-dir DIR] [--features FILE]")
+    })?;
     let encoder = match &model_dir {
         Some(dir) => {
             let t = Instant::now();
             let e = Encoder::load(dir)?;
-            eprintln!("encoder loaded from {} in {:.2?}", dir.display(), t.elapsed());
+            eprintln!(
+                "encoder loaded from {} in {:.2?}",
+                dir.display(),
+                t.elapsed()
+            );
             Some(e)
         }
         None => {
@@ -113,8 +159,12 @@ fn main() -> anyhow::Result<()> {
         let item: serde_json::Value = serde_json::from_str(&line)?;
         let id = item["id"].as_str().unwrap_or_default().to_owned();
         let body = item["body"].as_str().unwrap_or_default();
-        let date = item["published_at"].as_str().map(|d| d[..d.len().min(10)].to_owned());
-        let Some(cap) = quote.captures(body) else { continue };
+        let date = item["published_at"]
+            .as_str()
+            .map(|d| d[..d.len().min(10)].to_owned());
+        let Some(cap) = quote.captures(body) else {
+            continue;
+        };
         let text = cap[1].trim_end_matches([',', ' ']).to_owned();
         let frame = quote.replace(body, " | ");
         let frame = frame.split(" — ").last().unwrap_or(&frame);
@@ -122,7 +172,13 @@ fn main() -> anyhow::Result<()> {
         let Some(speaker_id) = identities.resolve(SpeakerKind::Person, name.as_deref()) else {
             continue;
         };
-        items.push(Item { id, text, name, speaker_id, date });
+        items.push(Item {
+            id,
+            text,
+            name,
+            speaker_id,
+            date,
+        });
     }
     // Encoding does not depend on memory: the whole stream is encoded in batches first.
     let t = Instant::now();
@@ -134,7 +190,17 @@ fn main() -> anyhow::Result<()> {
         None => vec![None; items.len()],
     };
     encode_time += t.elapsed().as_secs_f64();
-    for (k, Item { id, text, name, speaker_id, date }) in items.into_iter().enumerate() {
+    for (
+        k,
+        Item {
+            id,
+            text,
+            name,
+            speaker_id,
+            date,
+        },
+    ) in items.into_iter().enumerate()
+    {
         let claim_id = format!("{id}:0");
         let embedding = embeddings[k].take();
         let probe = Probe::new(&text, embedding);
@@ -144,7 +210,11 @@ fn main() -> anyhow::Result<()> {
         n += 1;
         if let Some(f) = feats.as_mut() {
             for (cid, e) in memory.entries_of(&speaker_id) {
-                let view = View { normalized: &probe.normalized, anchors: &probe.anchors, embedding: probe.embedding.as_ref().map(|e| e.as_ref()) };
+                let view = View {
+                    normalized: &probe.normalized,
+                    anchors: &probe.anchors,
+                    embedding: probe.embedding.as_ref().map(|e| e.as_ref()),
+                };
                 let fe = features(view, e);
                 writeln!(f, "{}", json!({"later": id, "earlier_claim": cid, "f": fe}))?;
             }
@@ -162,7 +232,13 @@ fn main() -> anyhow::Result<()> {
     }
     out.flush()?;
     judge_time.sort_by(f64::total_cmp);
-    let pct = |p: f64| judge_time.get(((judge_time.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0.0) * 1e3;
+    let pct = |p: f64| {
+        judge_time
+            .get(((judge_time.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+            * 1e3
+    };
     eprintln!(
         "{n} claims; encoding {:.1} claims/s; judgement p50 {:.3} ms p99 {:.3} ms; memory ≈ {:.0} B/claim beyond text",
         n as f64 / encode_time.max(1e-9),

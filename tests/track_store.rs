@@ -22,7 +22,13 @@ fn unit(seed: u32) -> Vec<f32> {
 fn entry(seq: u64, text: &str, seed: u32) -> Entry {
     let probe = Probe::new(text, Some(Embedding::quantize(&unit(seed))));
     let history = claimwire::record::History::first(Some("2026-05-01".into()));
-    probe.into_entry(seq, format!("c{seq}"), format!("a{seq}"), "person:noor-haddad".into(), &history)
+    probe.into_entry(
+        seq,
+        format!("c{seq}"),
+        format!("a{seq}"),
+        "person:noor-haddad".into(),
+        &history,
+    )
 }
 
 #[test]
@@ -33,8 +39,16 @@ fn an_entry_keeps_its_embedding_through_json() {
     assert_eq!(back, e);
     assert!(back.embedding.is_some());
     // i8 + base64: the embedding costs ~520 bytes of JSON, not 384 floats.
-    let without = serde_json::to_string(&Entry { embedding: None, ..e }).unwrap();
-    assert!(json.len() - without.len() < 600, "{}", json.len() - without.len());
+    let without = serde_json::to_string(&Entry {
+        embedding: None,
+        ..e
+    })
+    .unwrap();
+    assert!(
+        json.len() - without.len() < 600,
+        "{}",
+        json.len() - without.len()
+    );
 }
 
 #[test]
@@ -45,7 +59,11 @@ fn entries_stored_before_embeddings_still_load() {
     assert!(e.embedding.is_none() && e.anchors.is_empty());
     let mut m = Memory::new();
     m.insert(e);
-    let h = m.judge("person:noor-haddad", &Probe::new("Bus lanes will double by 2028.", None), None);
+    let h = m.judge(
+        "person:noor-haddad",
+        &Probe::new("Bus lanes will double by 2028.", None),
+        None,
+    );
     assert_eq!(h.matches[0].claim_id, "c3");
 }
 
@@ -65,12 +83,18 @@ fn a_rebuilt_memory_judges_the_same() {
         live.insert(e);
     }
     let mut rebuilt = Memory::new();
-    let mut entries: Vec<Entry> = stored.iter().map(|j| serde_json::from_str(j).unwrap()).collect();
+    let mut entries: Vec<Entry> = stored
+        .iter()
+        .map(|j| serde_json::from_str(j).unwrap())
+        .collect();
     entries.sort_by_key(|e| e.seq);
     for e in entries {
         rebuilt.insert(e);
     }
-    let probe = Probe::new("We will raise parking fees.", Some(Embedding::quantize(&unit(0))));
+    let probe = Probe::new(
+        "We will raise parking fees.",
+        Some(Embedding::quantize(&unit(0))),
+    );
     assert_eq!(
         live.judge("person:noor-haddad", &probe, None),
         rebuilt.judge("person:noor-haddad", &probe, None)
@@ -83,10 +107,18 @@ fn a_rebuilt_memory_judges_the_same() {
 fn pop_undoes_an_insert() {
     let mut m = Memory::new();
     m.insert(entry(0, "The ring road is finished.", 1));
-    let before = m.judge("person:noor-haddad", &Probe::new("The ring road is finished.", None), None);
+    let before = m.judge(
+        "person:noor-haddad",
+        &Probe::new("The ring road is finished.", None),
+        None,
+    );
     m.insert(entry(1, "The ring road is finished!", 2));
     m.pop("person:noor-haddad");
-    let after = m.judge("person:noor-haddad", &Probe::new("The ring road is finished.", None), None);
+    let after = m.judge(
+        "person:noor-haddad",
+        &Probe::new("The ring road is finished.", None),
+        None,
+    );
     assert_eq!(before, after);
     assert_eq!(m.next_seq(), 1);
 }
@@ -96,31 +128,57 @@ fn long_histories_still_find_their_repeats() {
     // Past the exact-scan size the memory goes through LSH and postings.
     let mut m = Memory::new();
     for i in 0..2100u64 {
-        m.insert(entry(i, &format!("Claim number {i} about district {} budgets.", i % 37), i as u32));
+        m.insert(entry(
+            i,
+            &format!("Claim number {i} about district {} budgets.", i % 37),
+            i as u32,
+        ));
     }
-    let target = entry(2100, "The night trains to the coast will run every hour from June.", 99_999);
+    let target = entry(
+        2100,
+        "The night trains to the coast will run every hour from June.",
+        99_999,
+    );
     let emb = target.embedding.clone();
     m.insert(target);
     for i in 2101..2300u64 {
-        m.insert(entry(i, &format!("Claim number {i} about district {} budgets.", i % 37), i as u32));
+        m.insert(entry(
+            i,
+            &format!("Claim number {i} about district {} budgets.", i % 37),
+            i as u32,
+        ));
     }
     let h = m.judge(
         "person:noor-haddad",
-        &Probe::new("From June, the night trains to the coast will run every hour.", emb),
+        &Probe::new(
+            "From June, the night trains to the coast will run every hour.",
+            emb,
+        ),
         None,
     );
-    assert_eq!(h.matches.first().map(|m| m.claim_id.as_str()), Some("c2100"));
+    assert_eq!(
+        h.matches.first().map(|m| m.claim_id.as_str()),
+        Some("c2100")
+    );
 }
 
 #[test]
 fn the_example_alias_file_parses() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/aliases.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/aliases.toml"))
+        .unwrap();
     let aliases = Aliases::parse(&text).unwrap();
-    assert_eq!(aliases.lookup_name("John Smith", Some("Senator")), Some("person:john-smith-senator"));
-    assert_eq!(aliases.lookup_name("Hillary Rodham", None), Some("person:hillary-clinton"));
+    assert_eq!(
+        aliases.lookup_name("John Smith", Some("Senator")),
+        Some("person:john-smith-senator")
+    );
+    assert_eq!(
+        aliases.lookup_name("Hillary Rodham", None),
+        Some("person:hillary-clinton")
+    );
     let ids = claimwire::speaker::Identities::new(aliases);
     assert_eq!(
-        ids.resolve(claimwire::claim::SpeakerKind::Person, Some("Lula")).as_deref(),
+        ids.resolve(claimwire::claim::SpeakerKind::Person, Some("Lula"))
+            .as_deref(),
         Some("person:lula-da-silva")
     );
 }

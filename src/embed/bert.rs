@@ -270,10 +270,20 @@ impl Bert {
                     // scores (n×n) = Q_h (n×d) · K_hᵀ (d×n)
                     unsafe {
                         matrixmultiply::sgemm(
-                            n, d, n, scale,
-                            q.as_ptr().add(off), h as isize, 1,
-                            k.as_ptr().add(off), 1, h as isize,
-                            0.0, scores.as_mut_ptr(), n as isize, 1,
+                            n,
+                            d,
+                            n,
+                            scale,
+                            q.as_ptr().add(off),
+                            h as isize,
+                            1,
+                            k.as_ptr().add(off),
+                            1,
+                            h as isize,
+                            0.0,
+                            scores.as_mut_ptr(),
+                            n as isize,
+                            1,
                         );
                     }
                     for row in scores[..n * n].chunks_mut(n) {
@@ -290,10 +300,20 @@ impl Bert {
                     // ctx_h (n×d) = P (n×n) · V_h (n×d)
                     unsafe {
                         matrixmultiply::sgemm(
-                            n, n, d, 1.0,
-                            scores.as_ptr(), n as isize, 1,
-                            v.as_ptr().add(off), h as isize, 1,
-                            0.0, ctx.as_mut_ptr().add(off), h as isize, 1,
+                            n,
+                            n,
+                            d,
+                            1.0,
+                            scores.as_ptr(),
+                            n as isize,
+                            1,
+                            v.as_ptr().add(off),
+                            h as isize,
+                            1,
+                            0.0,
+                            ctx.as_mut_ptr().add(off),
+                            h as isize,
+                            1,
                         );
                     }
                 }
@@ -355,7 +375,12 @@ mod tests {
 
     #[test]
     fn erf_matches_known_values() {
-        for (x, want) in [(0.0, 0.0), (0.5, 0.520_499_9), (1.0, 0.842_700_8), (-2.0, -0.995_322_3)] {
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_9),
+            (1.0, 0.842_700_8),
+            (-2.0, -0.995_322_3),
+        ] {
             assert!((erf(x) - want).abs() < 1e-6, "erf({x}) = {}", erf(x));
         }
     }

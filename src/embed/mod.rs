@@ -124,7 +124,10 @@ impl EmbeddingRef<'_> {
 
 impl Embedding {
     pub fn as_ref(&self) -> EmbeddingRef<'_> {
-        EmbeddingRef { scale: self.scale, q: &self.q }
+        EmbeddingRef {
+            scale: self.scale,
+            q: &self.q,
+        }
     }
 
     pub fn quantize(v: &[f32]) -> Self {
@@ -154,7 +157,10 @@ mod b64 {
         let bytes: Vec<u8> = v.iter().map(|b| *b as u8).collect();
         let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
         for chunk in bytes.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
             for i in 0..4 {
                 if i <= chunk.len() {
                     out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -178,7 +184,8 @@ mod b64 {
             let v = ALPHABET
                 .iter()
                 .position(|a| *a == c)
-                .ok_or_else(|| serde::de::Error::custom("invalid base64"))? as u32;
+                .ok_or_else(|| serde::de::Error::custom("invalid base64"))?
+                as u32;
             n = n << 6 | v;
             bits += 6;
             if bits >= 8 {
@@ -206,8 +213,12 @@ mod tests {
 
     #[test]
     fn quantised_cosine_is_close_to_exact() {
-        let a: Vec<f32> = (0..384).map(|i| ((i * 7 % 13) as f32 - 6.0) / 10.0).collect();
-        let b: Vec<f32> = (0..384).map(|i| ((i * 5 % 11) as f32 - 5.0) / 10.0).collect();
+        let a: Vec<f32> = (0..384)
+            .map(|i| ((i * 7 % 13) as f32 - 6.0) / 10.0)
+            .collect();
+        let b: Vec<f32> = (0..384)
+            .map(|i| ((i * 5 % 11) as f32 - 5.0) / 10.0)
+            .collect();
         let unit = |v: &[f32]| {
             let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
             v.iter().map(|x| x / n).collect::<Vec<_>>()

@@ -2,10 +2,10 @@
 
 use crate::article::Article;
 use crate::claim::Claim;
+use crate::embed::Embedding;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
 use crate::speaker::Identities;
 use crate::store::StoredClaim;
-use crate::embed::Embedding;
 use crate::track::{Memory, Probe};
 
 /// Builds the stored claim (record and memory entry) for a claim not seen before.

@@ -89,7 +89,9 @@ impl Aliases {
                     let pins = aliases.levels[level].entry(key).or_default();
                     // The same name (as spelled) for two ids under the same condition is an
                     // operator's mistake; at the looser levels it only makes the key ambiguous.
-                    if let Some(other) = pins.iter().find(|p| p.id != entry.id && p.titles == titles) {
+                    if let Some(other) =
+                        pins.iter().find(|p| p.id != entry.id && p.titles == titles)
+                    {
                         if level == 0 {
                             return Err(AliasError::Conflict {
                                 name: name.clone(),
@@ -99,7 +101,10 @@ impl Aliases {
                         }
                     }
                     if !pins.iter().any(|p| p.id == entry.id && p.titles == titles) {
-                        pins.push(Pin { id: entry.id.clone(), titles: titles.clone() });
+                        pins.push(Pin {
+                            id: entry.id.clone(),
+                            titles: titles.clone(),
+                        });
                     }
                 }
             }
@@ -110,8 +115,13 @@ impl Aliases {
     /// The pinned id for a name (with the speaker's title, when known), if any.
     pub fn lookup_name(&self, name: &str, title: Option<&str>) -> Option<&str> {
         let title = title.map(str::to_lowercase);
-        for (level, key) in [exact_key(name), name_key(name), person_key(name)].iter().enumerate() {
-            let Some(pins) = self.levels[level].get(key) else { continue };
+        for (level, key) in [exact_key(name), name_key(name), person_key(name)]
+            .iter()
+            .enumerate()
+        {
+            let Some(pins) = self.levels[level].get(key) else {
+                continue;
+            };
             // Title-limited pins first.
             if let Some(t) = &title {
                 let hits: Vec<&Pin> = pins
@@ -141,7 +151,9 @@ impl Aliases {
 /// The id all these pins agree on, if they do.
 fn unique<'a>(pins: &[&'a Pin]) -> Option<&'a str> {
     let first = pins.first()?;
-    pins.iter().all(|p| p.id == first.id).then_some(first.id.as_str())
+    pins.iter()
+        .all(|p| p.id == first.id)
+        .then_some(first.id.as_str())
 }
 
 #[cfg(test)]
@@ -158,10 +170,19 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(aliases.lookup(&name_key("ANA RUIZ")), Some("person:ana-ruiz-mayor"));
-        assert_eq!(aliases.lookup(&name_key("Ana Maria Ruiz")), Some("person:ana-ruiz-mayor"));
+        assert_eq!(
+            aliases.lookup(&name_key("ANA RUIZ")),
+            Some("person:ana-ruiz-mayor")
+        );
+        assert_eq!(
+            aliases.lookup(&name_key("Ana Maria Ruiz")),
+            Some("person:ana-ruiz-mayor")
+        );
         assert_eq!(aliases.lookup(&name_key("Ana Ruis")), None);
-        assert_eq!(aliases.lookup_name("Mayor Ana Ruiz", None), Some("person:ana-ruiz-mayor"));
+        assert_eq!(
+            aliases.lookup_name("Mayor Ana Ruiz", None),
+            Some("person:ana-ruiz-mayor")
+        );
     }
 
     #[test]
@@ -193,8 +214,14 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(aliases.lookup_name("Dmitri Ivanov", None), Some("person:dmitri-ivanov-chess"));
-        assert_eq!(aliases.lookup_name("dmitry  ivanov", None), Some("person:dmitry-ivanov-minister"));
+        assert_eq!(
+            aliases.lookup_name("Dmitri Ivanov", None),
+            Some("person:dmitri-ivanov-chess")
+        );
+        assert_eq!(
+            aliases.lookup_name("dmitry  ivanov", None),
+            Some("person:dmitry-ivanov-minister")
+        );
         // A third spelling folds to both: ambiguous, so not pinned.
         assert_eq!(aliases.lookup_name("Dmitriy Ivanov", None), None);
     }
@@ -214,8 +241,14 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(aliases.lookup_name("John Smith", Some("State Senator")), Some("person:john-smith-senator"));
-        assert_eq!(aliases.lookup_name("John Smith", Some("head coach")), Some("person:john-smith-coach"));
+        assert_eq!(
+            aliases.lookup_name("John Smith", Some("State Senator")),
+            Some("person:john-smith-senator")
+        );
+        assert_eq!(
+            aliases.lookup_name("John Smith", Some("head coach")),
+            Some("person:john-smith-coach")
+        );
         assert_eq!(aliases.lookup_name("John Smith", None), None);
     }
 }

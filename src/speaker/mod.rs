@@ -6,7 +6,7 @@
 mod aliases;
 mod name;
 
-pub use aliases::{Aliases, AliasError};
+pub use aliases::{AliasError, Aliases};
 pub use name::{exact_key, name_key, person_key};
 
 use crate::claim::SpeakerKind;
@@ -61,9 +61,31 @@ impl Identities {
 /// Words that stand for a source without naming it; never given a history, whatever the
 /// extractor called them.
 const UNNAMED: &[&str] = &[
-    "he", "she", "they", "it", "we", "i", "you", "officials", "official", "sources", "source",
-    "spokesman", "spokeswoman", "spokesperson", "aides", "aide", "analysts", "experts",
-    "residents", "witnesses", "people", "someone", "police", "authorities", "diplomats",
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "officials",
+    "official",
+    "sources",
+    "source",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "aides",
+    "aide",
+    "analysts",
+    "experts",
+    "residents",
+    "witnesses",
+    "people",
+    "someone",
+    "police",
+    "authorities",
+    "diplomats",
 ];
 
 #[cfg(test)]
@@ -75,8 +97,17 @@ mod tests {
         let ids = Identities::default();
         let a = ids.resolve(SpeakerKind::Person, Some("Dmitry Peskov"));
         assert_eq!(a.as_deref(), Some("person:dmitry-peskov"));
-        for variant in ["Dmitri Peskov", "Dmitry S. Peskov", "DMITRY PESKOV", "Dmitriy Peskov"] {
-            assert_eq!(ids.resolve(SpeakerKind::Person, Some(variant)), a, "{variant}");
+        for variant in [
+            "Dmitri Peskov",
+            "Dmitry S. Peskov",
+            "DMITRY PESKOV",
+            "Dmitriy Peskov",
+        ] {
+            assert_eq!(
+                ids.resolve(SpeakerKind::Person, Some(variant)),
+                a,
+                "{variant}"
+            );
         }
     }
 
@@ -94,7 +125,10 @@ mod tests {
         let ids = Identities::default();
         let p = |n| ids.resolve(SpeakerKind::Person, Some(n));
         assert_eq!(p("Hillary Rodham Clinton"), p("Hillary Clinton"));
-        assert_eq!(p("Secretary of State Hillary Clinton"), p("Hillary Clinton"));
+        assert_eq!(
+            p("Secretary of State Hillary Clinton"),
+            p("Hillary Clinton")
+        );
         assert_eq!(p("Recep Tayyip Erdoğan"), p("Recep Erdogan"));
         assert_eq!(p("Sergei Lavrov"), p("Sergey Lavrov"));
         assert_ne!(p("Hillary Clinton"), p("Chelsea Clinton"));
@@ -107,7 +141,10 @@ mod tests {
         assert_eq!(o("the Kremlin"), o("Kremlin"));
         assert_eq!(o("U.S. State Department"), o("US State Department"));
         assert_ne!(o("Bank of England"), o("Bank of Canada"));
-        assert_ne!(o("Bank of England"), ids.resolve(SpeakerKind::Person, Some("Bank of England")));
+        assert_ne!(
+            o("Bank of England"),
+            ids.resolve(SpeakerKind::Person, Some("Bank of England"))
+        );
     }
 
     #[test]
@@ -119,6 +156,10 @@ mod tests {
         assert_eq!(ids.resolve(SpeakerKind::Person, Some("he")), None);
         // A bare surname could be Bill or Hillary: not merged into either history.
         assert_eq!(ids.resolve(SpeakerKind::Person, Some("Clinton")), None);
-        assert_eq!(ids.resolve(SpeakerKind::Organization, Some("Reuters")).as_deref(), Some("org:reuters"));
+        assert_eq!(
+            ids.resolve(SpeakerKind::Organization, Some("Reuters"))
+                .as_deref(),
+            Some("org:reuters")
+        );
     }
 }

@@ -70,17 +70,92 @@ const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
 /// Titles that stand before a name and change over a career without changing the person.
 const TITLES: &[&str] = &[
-    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "representative",
-    "rep", "congressman", "congresswoman", "governor", "gov", "lieutenant", "lt", "mayor",
-    "deputy", "chancellor", "general", "gen", "colonel", "col", "captain", "capt", "admiral",
-    "adm", "sergeant", "sgt", "professor", "prof", "judge", "justice", "chief", "ambassador",
-    "spokesman", "spokeswoman", "spokesperson", "rev", "reverend", "father", "pope", "sheikh",
-    "lord", "lady", "speaker", "leader", "chairman", "chairwoman", "chair", "commissioner",
-    "councilmember", "councillor", "councilor", "attorney", "former", "state", "foreign",
-    "defense", "defence", "finance", "health", "interior", "elect", "acting", "kremlin",
-    "white", "house", "press", "party", "campaign", "treasurer", "assembly", "member",
-    "county", "city", "regional", "king", "queen", "prince", "princess", "emir", "crown",
-    "of", "the", "for", "and",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "representative",
+    "rep",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov",
+    "lieutenant",
+    "lt",
+    "mayor",
+    "deputy",
+    "chancellor",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "captain",
+    "capt",
+    "admiral",
+    "adm",
+    "sergeant",
+    "sgt",
+    "professor",
+    "prof",
+    "judge",
+    "justice",
+    "chief",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "rev",
+    "reverend",
+    "father",
+    "pope",
+    "sheikh",
+    "lord",
+    "lady",
+    "speaker",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "commissioner",
+    "councilmember",
+    "councillor",
+    "councilor",
+    "attorney",
+    "former",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "health",
+    "interior",
+    "elect",
+    "acting",
+    "kremlin",
+    "white",
+    "house",
+    "press",
+    "party",
+    "campaign",
+    "treasurer",
+    "assembly",
+    "member",
+    "county",
+    "city",
+    "regional",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emir",
+    "crown",
+    "of",
+    "the",
+    "for",
+    "and",
 ];
 
 fn folded_words(name: &str) -> Vec<String> {
@@ -113,7 +188,13 @@ fn transliteration(word: String) -> String {
     let mut word = word.replace("ks", "x");
     loop {
         let before = word.clone();
-        for (from, to) in [("iy", "y"), ("yy", "y"), ("ij", "y"), ("yi", "y"), ("ei", "ey")] {
+        for (from, to) in [
+            ("iy", "y"),
+            ("yy", "y"),
+            ("ij", "y"),
+            ("yi", "y"),
+            ("ei", "ey"),
+        ] {
             if word.len() > 3 && word.ends_with(from) {
                 word.truncate(word.len() - from.len());
                 word.push_str(to);
@@ -192,9 +273,15 @@ mod tests {
 
     #[test]
     fn middle_names_and_titles_do_not_matter_suffixes_do() {
-        assert_eq!(person_key("Hillary Rodham Clinton"), person_key("Hillary Clinton"));
+        assert_eq!(
+            person_key("Hillary Rodham Clinton"),
+            person_key("Hillary Clinton")
+        );
         assert_eq!(person_key("President Joe Biden"), person_key("Joe Biden"));
-        assert_eq!(person_key("Sen. Elizabeth Warren"), person_key("Elizabeth Warren"));
+        assert_eq!(
+            person_key("Sen. Elizabeth Warren"),
+            person_key("Elizabeth Warren")
+        );
         assert_ne!(person_key("Hillary Clinton"), person_key("Bill Clinton"));
         assert_ne!(person_key("Rudy Giuliani Jr."), person_key("Rudy Giuliani"));
         // A name that is only a title-like word is kept.

@@ -13,7 +13,9 @@ use std::collections::{HashMap, HashSet};
 use crate::embed::EmbeddingRef;
 use crate::record::Relation;
 
-use super::text::{antonyms, is_negator, is_number_like, is_soft_negator, is_stopword, stem, words};
+use super::text::{
+    antonyms, is_negator, is_number_like, is_soft_negator, is_stopword, stem, words,
+};
 
 /// How a new claim relates to one earlier claim.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,14 +169,30 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
     for w in b {
         *counts.entry(w).or_default() -= 1;
     }
-    let added: Vec<&str> = counts.iter().filter(|(_, c)| **c > 0).map(|(w, _)| *w).collect();
-    let removed: Vec<&str> = counts.iter().filter(|(_, c)| **c < 0).map(|(w, _)| *w).collect();
+    let added: Vec<&str> = counts
+        .iter()
+        .filter(|(_, c)| **c > 0)
+        .map(|(w, _)| *w)
+        .collect();
+    let removed: Vec<&str> = counts
+        .iter()
+        .filter(|(_, c)| **c < 0)
+        .map(|(w, _)| *w)
+        .collect();
     let changed: usize = counts.values().map(|c| c.unsigned_abs() as usize).sum();
     let total = a.len() + b.len();
     let shared = (total - changed) / 2;
-    let dice = if total == 0 { 0.0 } else { 2.0 * shared as f32 / total as f32 };
+    let dice = if total == 0 {
+        0.0
+    } else {
+        2.0 * shared as f32 / total as f32
+    };
     let smaller = a.len().min(b.len());
-    let containment = if smaller == 0 { 0.0 } else { shared as f32 / smaller as f32 };
+    let containment = if smaller == 0 {
+        0.0
+    } else {
+        shared as f32 / smaller as f32
+    };
     let yes_no = |x: &[&str], y: usize| x.contains(&"yes") && y > 0;
     // A word both claims have, negated in one and not the other ("has not committed" /
     // "has committed"), even when one claim is only part of the other; or, for claims that
@@ -191,17 +209,28 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
             .flat_map(|n| n.split(' '))
             .map(|w| {
                 let w = w.strip_suffix("'s").unwrap_or(w);
-                if w.chars().any(|c| c.is_ascii_digit()) { w.to_owned() } else { stem(w) }
+                if w.chars().any(|c| c.is_ascii_digit()) {
+                    w.to_owned()
+                } else {
+                    stem(w)
+                }
             })
             .collect();
         let is_named = |w: &&str| is_number_like(w) || stems.contains(*w);
-        let plain = side.iter().filter(|w| !is_named(w)).map(|w| counts[w].unsigned_abs() as usize).sum();
+        let plain = side
+            .iter()
+            .filter(|w| !is_named(w))
+            .map(|w| counts[w].unsigned_abs() as usize)
+            .sum();
         (side.iter().any(|w| is_named(&w)), plain)
     };
     let (named_added, plain_added) = named(new.anchors, &added);
     let (named_removed, plain_removed) = named(old.anchors, &removed);
     let plain_changed = plain_added + plain_removed;
-    let entity_swap = named_added && named_removed && shared >= 1 && plain_changed <= SWAP_MAX_PLAIN.max(total / 10);
+    let entity_swap = named_added
+        && named_removed
+        && shared >= 1
+        && plain_changed <= SWAP_MAX_PLAIN.max(total / 10);
     let cosine = match (new.embedding, old.embedding) {
         (Some(x), Some(y)) => Some(x.cosine(y)),
         _ => None,
@@ -233,7 +262,8 @@ pub fn decide(f: &Features) -> Judgement {
     let score = same_claim_score(f);
     let same_but_for_flip = f.dice >= REVERSAL_DICE
         || f.containment >= REVERSAL_CONTAINMENT
-        || f.cosine.is_some_and(|c| c >= REVERSAL_COSINE && f.containment >= REVERSAL_COSINE_DICE);
+        || f.cosine
+            .is_some_and(|c| c >= REVERSAL_COSINE && f.containment >= REVERSAL_COSINE_DICE);
     if (f.negation_flip || f.antonym) && same_but_for_flip {
         return Judgement {
             similarity: score,
@@ -249,10 +279,20 @@ pub fn decide(f: &Features) -> Judgement {
     let relation = if f.dice >= NEAR_VERBATIM_DICE {
         Some(Relation::NearVerbatim)
     } else if score
-        >= if f.cosine.is_some() { PARAPHRASE_SCORE } else { PARAPHRASE_SCORE_LEXICAL }
+        >= if f.cosine.is_some() {
+            PARAPHRASE_SCORE
+        } else {
+            PARAPHRASE_SCORE_LEXICAL
+        }
     {
         Some(Relation::Paraphrase)
-    } else if score >= if f.cosine.is_some() { RELATED_SCORE } else { RELATED_SCORE_LEXICAL } {
+    } else if score
+        >= if f.cosine.is_some() {
+            RELATED_SCORE
+        } else {
+            RELATED_SCORE_LEXICAL
+        }
+    {
         Some(Relation::Related)
     } else {
         None
@@ -288,8 +328,16 @@ mod tests {
         let (na, nb) = (normalize(a), normalize(b));
         let (aa, ab) = (anchors(a), anchors(b));
         judge_pair(
-            View { normalized: &na, anchors: &aa, embedding: None },
-            View { normalized: &nb, anchors: &ab, embedding: None },
+            View {
+                normalized: &na,
+                anchors: &aa,
+                embedding: None,
+            },
+            View {
+                normalized: &nb,
+                anchors: &ab,
+                embedding: None,
+            },
         )
     }
 
@@ -303,10 +351,19 @@ mod tests {
     #[test]
     fn a_negated_claim_is_a_reversal() {
         for (a, b) in [
-            ("The bridge will not reopen before winter.", "The bridge will reopen before winter."),
+            (
+                "The bridge will not reopen before winter.",
+                "The bridge will reopen before winter.",
+            ),
             ("The mayor hasn't resigned.", "The mayor has resigned."),
-            ("No, the audit is not finished.", "Yes, the audit is finished."),
-            ("Ferry fares will never rise again.", "Ferry fares will rise again."),
+            (
+                "No, the audit is not finished.",
+                "Yes, the audit is finished.",
+            ),
+            (
+                "Ferry fares will never rise again.",
+                "Ferry fares will rise again.",
+            ),
         ] {
             assert_eq!(judge(a, b).relation, Some(Relation::Reversal), "{a} / {b}");
             assert_eq!(judge(b, a).relation, Some(Relation::Reversal), "{b} / {a}");
@@ -315,15 +372,24 @@ mod tests {
 
     #[test]
     fn an_antonym_is_a_reversal() {
-        let j = judge("Crime in the harbour district decreased last year.", "Crime in the harbour district increased last year.");
+        let j = judge(
+            "Crime in the harbour district decreased last year.",
+            "Crime in the harbour district increased last year.",
+        );
         assert_eq!(j.relation, Some(Relation::Reversal));
     }
 
     #[test]
     fn a_swapped_name_or_number_is_related_not_a_repeat() {
         for (a, b) in [
-            ("Governor Ortiz signed the water bill in March.", "Governor Halloway signed the water bill in March."),
-            ("The city hired 40 new teachers this spring.", "The city hired 400 new teachers this spring."),
+            (
+                "Governor Ortiz signed the water bill in March.",
+                "Governor Halloway signed the water bill in March.",
+            ),
+            (
+                "The city hired 40 new teachers this spring.",
+                "The city hired 400 new teachers this spring.",
+            ),
         ] {
             let j = judge(a, b);
             assert_eq!(j.relation, Some(Relation::Related), "{a} / {b}");

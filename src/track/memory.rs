@@ -118,7 +118,10 @@ impl Speaker {
     fn embedding(&self, i: usize) -> Option<EmbeddingRef<'_>> {
         let dim = self.dim;
         let scale = self.scales[i];
-        (scale > 0.0).then(|| EmbeddingRef { scale, q: &self.vectors[i * dim..(i + 1) * dim] })
+        (scale > 0.0).then(|| EmbeddingRef {
+            scale,
+            q: &self.vectors[i * dim..(i + 1) * dim],
+        })
     }
 
     fn view(&self, i: usize) -> View<'_> {
@@ -222,11 +225,13 @@ impl Memory {
     }
 
     /// A speaker's remembered claims, oldest first: (claim id, what judgement reads).
-    pub fn entries_of<'a>(&'a self, speaker_id: &str) -> impl Iterator<Item = (&'a str, View<'a>)> + 'a {
-        self.speakers
-            .get(speaker_id)
-            .into_iter()
-            .flat_map(|sp| (0..sp.entries.len()).map(move |i| (sp.entries[i].claim_id.as_str(), sp.view(i))))
+    pub fn entries_of<'a>(
+        &'a self,
+        speaker_id: &str,
+    ) -> impl Iterator<Item = (&'a str, View<'a>)> + 'a {
+        self.speakers.get(speaker_id).into_iter().flat_map(|sp| {
+            (0..sp.entries.len()).map(move |i| (sp.entries[i].claim_id.as_str(), sp.view(i)))
+        })
     }
 
     /// LSH bucket of an embedding in each table.
@@ -281,9 +286,15 @@ impl Memory {
     /// (Re)builds a speaker's LSH signatures from its embeddings (when the hyperplanes
     /// changed) and its tables.
     fn build_lsh(&mut self, speaker_id: &str) {
-        let Some(sp) = self.speakers.get(speaker_id) else { return };
+        let Some(sp) = self.speakers.get(speaker_id) else {
+            return;
+        };
         let sigs: Vec<[u16; LSH_TABLES]> = (0..sp.entries.len())
-            .map(|i| sp.embedding(i).and_then(|e| self.buckets(e)).unwrap_or_default())
+            .map(|i| {
+                sp.embedding(i)
+                    .and_then(|e| self.buckets(e))
+                    .unwrap_or_default()
+            })
             .collect();
         let sp = self.speakers.get_mut(speaker_id).unwrap();
         sp.sigs = sigs;
@@ -333,7 +344,11 @@ impl Memory {
             .collect();
         lists.sort_by_key(|l| l.len());
         lists.truncate(MAX_QUERY_STEMS);
-        let need = if lists.len() <= 2 { 1 } else { 2.max(lists.len() as u8 / 2) };
+        let need = if lists.len() <= 2 {
+            1
+        } else {
+            2.max(lists.len() as u8 / 2)
+        };
         let mut shared = vec![0u8; n];
         let mut touched: Vec<u32> = Vec::new();
         for l in &lists {
@@ -548,9 +563,13 @@ impl Memory {
             bytes += map(sp.exact.len(), sp.exact.capacity(), 8 + 24)
                 + sp.exact.values().map(|l| l.capacity() * 4).sum::<usize>();
             bytes += map(sp.postings.len(), sp.postings.capacity(), 8 + 24)
-                + sp.postings.values().map(|l| l.capacity() * 4).sum::<usize>();
+                + sp.postings
+                    .values()
+                    .map(|l| l.capacity() * 4)
+                    .sum::<usize>();
             for t in &sp.lsh {
-                bytes += map(t.len(), t.capacity(), 2 + 24) + t.values().map(|l| l.capacity() * 4).sum::<usize>();
+                bytes += map(t.len(), t.capacity(), 2 + 24)
+                    + t.values().map(|l| l.capacity() * 4).sum::<usize>();
             }
         }
         bytes as f64 / n as f64

@@ -8,6 +8,9 @@ mod judge;
 mod memory;
 mod text;
 
-pub use judge::{analyze, decide, features, features_with, judge_analyzed, judge_pair, same_claim_score, Content, Features, Judgement, View};
+pub use judge::{
+    analyze, decide, features, features_with, judge_analyzed, judge_pair, same_claim_score,
+    Content, Features, Judgement, View,
+};
 pub use memory::{Entry, Memory, Probe};
 pub use text::{anchors, normalize, stem, tokens, words};

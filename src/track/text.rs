@@ -40,34 +40,110 @@ pub fn is_negator(word: &str) -> bool {
 
 /// Pairs of words of opposite meaning, as written (compared after [`stem`]).
 const ANTONYMS: &[(&str, &str)] = &[
-    ("yes", "no"), ("true", "false"), ("true", "untrue"), ("real", "fake"), ("genuine", "fake"),
-    ("authentic", "fake"), ("real", "fictional"), ("real", "imaginary"), ("accurate", "misleading"),
-    ("accurate", "false"), ("increase", "decrease"), ("increase", "reduce"), ("rise", "fall"),
-    ("rising", "falling"), ("rose", "fell"), ("raise", "lower"), ("raise", "cut"),
-    ("higher", "lower"), ("more", "less"), ("more", "fewer"), ("most", "least"), ("up", "down"),
-    ("win", "lose"), ("won", "lost"), ("winning", "losing"), ("winner", "loser"),
-    ("support", "oppose"), ("legal", "illegal"), ("good", "bad"), ("better", "worse"),
-    ("best", "worst"), ("always", "never"), ("everyone", "nobody"), ("everybody", "nobody"),
-    ("everything", "nothing"), ("all", "none"), ("accept", "reject"), ("agree", "disagree"),
-    ("strong", "weak"), ("strengthen", "weaken"), ("safe", "dangerous"), ("success", "failure"),
-    ("succeed", "fail"), ("possible", "impossible"), ("likely", "unlikely"), ("expand", "cut"),
-    ("gain", "loss"), ("allow", "ban"), ("allow", "forbid"), ("love", "hate"),
-    ("guilty", "innocent"), ("right", "wrong"), ("approve", "reject"), ("above", "below"),
-    ("before", "after"), ("open", "close"), ("open", "closed"), ("opening", "closing"),
-    ("difficult", "easy"), ("hard", "easy"), ("respect", "disrespect"), ("honest", "dishonest"),
-    ("rich", "poor"), ("early", "late"), ("first", "last"), ("friend", "enemy"),
-    ("victory", "defeat"), ("peace", "war"), ("confirm", "deny"), ("confirming", "denying"),
-    ("continue", "stop"), ("continue", "pause"), ("continue", "end"), ("grow", "shrink"),
-    ("include", "exclude"), ("including", "excluding"), ("full", "part"), ("happy", "reluctant"),
-    ("happy", "sad"), ("gay", "straight"), ("follow", "unfollow"), ("keep", "remove"),
-    ("maintain", "strip"), ("maintains", "stripping"), ("taking", "keeping"), ("add", "remove"),
-    ("hire", "fire"), ("arrive", "leave"), ("alive", "dead"), ("found", "lost"),
-    ("present", "absent"), ("public", "private"), ("guilty", "acquitted"), ("must", "need"),
-    ("pass", "fail"), ("passed", "failed"), ("healthy", "sick"), ("cheap", "expensive"),
+    ("yes", "no"),
+    ("true", "false"),
+    ("true", "untrue"),
+    ("real", "fake"),
+    ("genuine", "fake"),
+    ("authentic", "fake"),
+    ("real", "fictional"),
+    ("real", "imaginary"),
+    ("accurate", "misleading"),
+    ("accurate", "false"),
+    ("increase", "decrease"),
+    ("increase", "reduce"),
+    ("rise", "fall"),
+    ("rising", "falling"),
+    ("rose", "fell"),
+    ("raise", "lower"),
+    ("raise", "cut"),
+    ("higher", "lower"),
+    ("more", "less"),
+    ("more", "fewer"),
+    ("most", "least"),
+    ("up", "down"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("winning", "losing"),
+    ("winner", "loser"),
+    ("support", "oppose"),
+    ("legal", "illegal"),
+    ("good", "bad"),
+    ("better", "worse"),
+    ("best", "worst"),
+    ("always", "never"),
+    ("everyone", "nobody"),
+    ("everybody", "nobody"),
+    ("everything", "nothing"),
+    ("all", "none"),
+    ("accept", "reject"),
+    ("agree", "disagree"),
+    ("strong", "weak"),
+    ("strengthen", "weaken"),
+    ("safe", "dangerous"),
+    ("success", "failure"),
+    ("succeed", "fail"),
+    ("possible", "impossible"),
+    ("likely", "unlikely"),
+    ("expand", "cut"),
+    ("gain", "loss"),
+    ("allow", "ban"),
+    ("allow", "forbid"),
+    ("love", "hate"),
+    ("guilty", "innocent"),
+    ("right", "wrong"),
+    ("approve", "reject"),
+    ("above", "below"),
+    ("before", "after"),
+    ("open", "close"),
+    ("open", "closed"),
+    ("opening", "closing"),
+    ("difficult", "easy"),
+    ("hard", "easy"),
+    ("respect", "disrespect"),
+    ("honest", "dishonest"),
+    ("rich", "poor"),
+    ("early", "late"),
+    ("first", "last"),
+    ("friend", "enemy"),
+    ("victory", "defeat"),
+    ("peace", "war"),
+    ("confirm", "deny"),
+    ("confirming", "denying"),
+    ("continue", "stop"),
+    ("continue", "pause"),
+    ("continue", "end"),
+    ("grow", "shrink"),
+    ("include", "exclude"),
+    ("including", "excluding"),
+    ("full", "part"),
+    ("happy", "reluctant"),
+    ("happy", "sad"),
+    ("gay", "straight"),
+    ("follow", "unfollow"),
+    ("keep", "remove"),
+    ("maintain", "strip"),
+    ("maintains", "stripping"),
+    ("taking", "keeping"),
+    ("add", "remove"),
+    ("hire", "fire"),
+    ("arrive", "leave"),
+    ("alive", "dead"),
+    ("found", "lost"),
+    ("present", "absent"),
+    ("public", "private"),
+    ("guilty", "acquitted"),
+    ("must", "need"),
+    ("pass", "fail"),
+    ("passed", "failed"),
+    ("healthy", "sick"),
+    ("cheap", "expensive"),
 ];
 
 /// Words that negate what follows them without being negators grammatically.
-const SOFT_NEGATORS: &[&str] = &["refuse", "refused", "refusing", "fail", "failed", "fails", "lack", "lacks", "else"];
+const SOFT_NEGATORS: &[&str] = &[
+    "refuse", "refused", "refusing", "fail", "failed", "fails", "lack", "lacks", "else",
+];
 
 /// Whether a word (as written) negates what it governs.
 pub fn is_soft_negator(word: &str) -> bool {
@@ -88,23 +164,85 @@ pub fn antonyms(a: &str, b: &str) -> bool {
     use std::sync::OnceLock;
     static STEMMED: OnceLock<Vec<(String, String)>> = OnceLock::new();
     let table = STEMMED.get_or_init(|| ANTONYMS.iter().map(|(x, y)| (stem(x), stem(y))).collect());
-    negated_form(a, b) || table.iter().any(|(x, y)| (a == x && b == y) || (a == y && b == x))
+    negated_form(a, b)
+        || table
+            .iter()
+            .any(|(x, y)| (a == x && b == y) || (a == y && b == x))
 }
 
 /// Words that date a claim; swapping one ("today" → "tomorrow") makes another claim.
 const TIME_WORDS: &[&str] = &[
-    "today", "tomorrow", "yesterday", "tonight", "week", "month", "year", "decade", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "evening",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "previous", "next", "last", "day", "days", "weekend", "recently",
-    "ago", "hour", "hours", "weeks", "months", "years", "soon", "later", "earlier",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "evening",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "previous",
+    "next",
+    "last",
+    "day",
+    "days",
+    "weekend",
+    "recently",
+    "ago",
+    "hour",
+    "hours",
+    "weeks",
+    "months",
+    "years",
+    "soon",
+    "later",
+    "earlier",
 ];
 
 /// Amounts that are numbers in words.
 const QUANTITY_WORDS: &[&str] = &[
-    "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "trillions", "million",
-    "billion", "trillion", "few", "several", "many", "half", "double", "triple", "first",
-    "second", "third", "fourth", "fifth", "once", "twice",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+    "trillions",
+    "million",
+    "billion",
+    "trillion",
+    "few",
+    "several",
+    "many",
+    "half",
+    "double",
+    "triple",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "once",
+    "twice",
 ];
 
 /// Whether a stemmed word is a number, an amount or a date.
@@ -112,7 +250,11 @@ pub fn is_number_like(word: &str) -> bool {
     use std::sync::OnceLock;
     static STEMMED: OnceLock<Vec<String>> = OnceLock::new();
     let table = STEMMED.get_or_init(|| {
-        TIME_WORDS.iter().chain(QUANTITY_WORDS).flat_map(|w| [w.to_string(), stem(w)]).collect()
+        TIME_WORDS
+            .iter()
+            .chain(QUANTITY_WORDS)
+            .flat_map(|w| [w.to_string(), stem(w)])
+            .collect()
     });
     word.chars().any(|c| c.is_ascii_digit()) || table.iter().any(|t| t == word)
 }
@@ -121,13 +263,13 @@ pub fn is_number_like(word: &str) -> bool {
 const STOPWORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with",
     "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "it's",
-    "this", "that", "these", "those", "there", "here", "i", "we", "you", "he", "she", "they",
-    "me", "us", "him", "her", "them", "my", "our", "your", "his", "their", "do", "does", "did",
-    "have", "has", "had", "will", "would", "can", "could", "should", "shall", "may", "might",
-    "must", "so", "if", "then", "than", "just", "very", "about", "into", "over", "also", "which",
-    "who", "whom", "what", "when", "where", "why", "how", "all", "any", "some", "such", "only",
-    "own", "same", "too", "s", "t", "re", "ve", "ll", "d", "m", "up", "out", "because", "while",
-    "said", "says", "say", "going", "get", "got", "really", "now", "one",
+    "this", "that", "these", "those", "there", "here", "i", "we", "you", "he", "she", "they", "me",
+    "us", "him", "her", "them", "my", "our", "your", "his", "their", "do", "does", "did", "have",
+    "has", "had", "will", "would", "can", "could", "should", "shall", "may", "might", "must", "so",
+    "if", "then", "than", "just", "very", "about", "into", "over", "also", "which", "who", "whom",
+    "what", "when", "where", "why", "how", "all", "any", "some", "such", "only", "own", "same",
+    "too", "s", "t", "re", "ve", "ll", "d", "m", "up", "out", "because", "while", "said", "says",
+    "say", "going", "get", "got", "really", "now", "one",
 ];
 
 pub fn is_stopword(word: &str) -> bool {
@@ -288,13 +430,19 @@ mod tests {
 
     #[test]
     fn folds_case_marks_and_spacing() {
-        assert_eq!(normalize("“It is  UNACCEPTABLE,” he..."), "it is unacceptable he");
+        assert_eq!(
+            normalize("“It is  UNACCEPTABLE,” he..."),
+            "it is unacceptable he"
+        );
         assert_eq!(normalize("Russia’s"), "russia's");
     }
 
     #[test]
     fn expands_contractions_into_negators() {
-        assert_eq!(words("it isn't won't can't"), ["it", "is", "not", "will", "not", "can", "not"]);
+        assert_eq!(
+            words("it isn't won't can't"),
+            ["it", "is", "not", "will", "not", "can", "not"]
+        );
     }
 
     #[test]
