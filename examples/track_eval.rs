@@ -239,9 +239,13 @@ fn main() -> anyhow::Result<()> {
             .unwrap_or(0.0)
             * 1e3
     };
+    let encoding = if encoder.is_some() {
+        format!("encoding {:.1} claims/s (batched)", n as f64 / encode_time.max(1e-9))
+    } else {
+        "no encoding (lexical)".to_owned()
+    };
     eprintln!(
-        "{n} claims; encoding {:.1} claims/s; judgement p50 {:.3} ms p99 {:.3} ms; memory ≈ {:.0} B/claim beyond text",
-        n as f64 / encode_time.max(1e-9),
+        "{n} claims; {encoding}; judgement p50 {:.3} ms p99 {:.3} ms; memory ≈ {:.0} B/claim beyond text",
         pct(0.5),
         pct(0.99),
         memory.bytes_per_claim()

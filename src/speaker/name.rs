@@ -28,7 +28,7 @@ pub fn name_key(name: &str) -> String {
         .filter(|(i, w)| {
             // A single letter between first and last name is a middle initial.
             let middle = *i > 0 && *i + 1 < n;
-            !(middle && w.chars().count() == 1) && !HONORIFICS.contains(&w.as_str())
+            (!middle || w.chars().count() != 1) && !HONORIFICS.contains(&w.as_str())
         })
         .map(|(_, w)| w.as_str())
         .collect();

@@ -326,13 +326,12 @@ pub fn words(normalized: &str) -> Vec<String> {
         out.push(t.to_owned());
         // "other than X", "it is false that X": negations in other words.
         let n = out.len();
-        if n >= 2 && out[n - 2] == "other" && out[n - 1] == "than" {
-            out.truncate(n - 2);
-            out.push("not".to_owned());
-        } else if n >= 2 && out[n - 2] == "anything" && out[n - 1] == "but" {
-            out.truncate(n - 2);
-            out.push("not".to_owned());
-        } else if n >= 2 && out[n - 2] == "false" && out[n - 1] == "that" {
+        let negating_pair = n >= 2
+            && matches!(
+                (out[n - 2].as_str(), out[n - 1].as_str()),
+                ("other", "than") | ("anything", "but") | ("false", "that")
+            );
+        if negating_pair {
             out.truncate(n - 2);
             out.push("not".to_owned());
         }
