@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::article::Article;
-use crate::embed::Encoder;
+use crate::claim::Claim;
+use crate::embed::{Embedding, Encoder};
 use crate::error::{ErrorClass, Fault};
 use crate::extract::extract;
 use crate::record::ClaimRecord;
@@ -95,6 +96,40 @@ impl Pipeline {
             .unwrap_or_default())
     }
 
+    /// Sentence embeddings of the batch's new claims that have a speaker id, keyed by
+    /// (article id, claim index), encoded together: encoding does not depend on memory, and
+    /// one pass over the model's weights for many claims is much cheaper than one per claim.
+    fn encode_new(
+        &self,
+        articles: &[Article],
+        extracted: &[Vec<Claim>],
+    ) -> Result<HashMap<(String, usize), Embedding>, PipelineError> {
+        let Some(encoder) = &self.encoder else {
+            return Ok(HashMap::new());
+        };
+        let mut keys = Vec::new();
+        let mut texts = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (article, claims) in articles.iter().zip(extracted) {
+            for (k, claim) in claims.iter().enumerate() {
+                let id = claim_id(&article.id, claim);
+                let has_history = self
+                    .identities
+                    .resolve_titled(
+                        claim.speaker.kind,
+                        claim.speaker.name.as_deref(),
+                        claim.speaker.title.as_deref(),
+                    )
+                    .is_some();
+                if has_history && seen.insert(id.clone()) && self.store.get(&id)?.is_none() {
+                    keys.push((article.id.clone(), k));
+                    texts.push(claim.text.as_str());
+                }
+            }
+        }
+        Ok(keys.into_iter().zip(encoder.embed_batch(&texts)).collect())
+    }
+
     /// Processes articles in order and commits all their new claims in one transaction.
     /// Records are returned only once durable. A claim already stored (same id) yields its
     /// stored record unchanged and is not remembered twice. On error nothing is remembered.
@@ -105,31 +140,13 @@ impl Pipeline {
         let mut out = Vec::with_capacity(articles.len());
         let mut fresh: Vec<StoredClaim> = Vec::new();
         let mut fresh_index: HashMap<String, usize> = HashMap::new();
-        for article in articles {
+        let extracted: Vec<Vec<Claim>> = articles
+            .iter()
+            .map(|a| extract(&a.body, a.published_on))
+            .collect();
+        let mut embeddings = self.encode_new(articles, &extracted)?;
+        for (article, claims) in articles.iter().zip(extracted) {
             let mut records = Vec::new();
-            let claims = extract(&article.body, article.published_on);
-            // Which claims are new (not stored, not seen earlier in this batch); those are
-            // encoded together, one pass over the model's weights per article.
-            let mut new_ids: Vec<Option<String>> = Vec::with_capacity(claims.len());
-            for claim in &claims {
-                let id = claim_id(&article.id, claim);
-                let seen = fresh_index.contains_key(&id)
-                    || new_ids.iter().flatten().any(|x| *x == id)
-                    || self.store.get(&id)?.is_some();
-                new_ids.push((!seen).then_some(id));
-            }
-            let mut embeddings: Vec<Option<crate::embed::Embedding>> = vec![None; claims.len()];
-            if let Some(encoder) = &self.encoder {
-                let (at, texts): (Vec<usize>, Vec<&str>) = claims
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| new_ids[*k].is_some())
-                    .map(|(k, c)| (k, c.text.as_str()))
-                    .unzip();
-                for (k, e) in at.into_iter().zip(encoder.embed_batch(&texts)) {
-                    embeddings[k] = Some(e);
-                }
-            }
             for (k, claim) in claims.into_iter().enumerate() {
                 let id = claim_id(&article.id, &claim);
                 if let Some(&i) = fresh_index.get(&id) {
@@ -148,7 +165,7 @@ impl Pipeline {
                     seq,
                     &self.identities,
                     &self.memory,
-                    embeddings[k].take(),
+                    embeddings.remove(&(article.id.clone(), k)),
                 );
                 if let Some(entry) = &stored.entry {
                     self.memory.insert(entry.clone());
