@@ -143,14 +143,14 @@ const MAX_POSTING: usize = 2048;
 /// Query stems used for lookup, rarest first.
 const MAX_QUERY_STEMS: usize = 8;
 /// Candidates that get the full judgement.
-const MAX_JUDGED: usize = 24;
+const MAX_JUDGED: usize = 16;
 /// Candidates by cosine need at least this much.
 const MIN_COSINE: f32 = 0.35;
 const LSH_TABLES: usize = 20;
 /// Bits of signature per table; a table keys on the top `lsh_bits` of them.
 const LSH_BITS: usize = 16;
 /// Claims per LSH bucket aimed at.
-const LSH_BUCKET: usize = 64;
+const LSH_BUCKET: usize = 32;
 
 /// Key bits for a history of `n` claims.
 fn lsh_bits(n: usize) -> u32 {
