@@ -171,8 +171,8 @@ fn main() {
     let mut kept: Vec<(String, Vec<f32>, String)> = Vec::new();
     println!("judgement (candidate search + checks, encoding excluded), one speaker's history:");
     println!(
-        "{:>9} {:>10} {:>10} {:>10} {:>14} {:>16}",
-        "history", "p50 ms", "p99 ms", "max ms", "mem B/claim", "repeats found"
+        "{:>9} {:>10} {:>10} {:>10} {:>14} {:>14} {:>16}",
+        "history", "p50 ms", "p99 ms", "max ms", "p99 best-of-3", "mem B/claim", "repeats found"
     );
     let mut text_bytes = 0usize;
     for &size in &sizes {
@@ -195,6 +195,7 @@ fn main() {
             }
         }
         let mut times = Vec::new();
+        let mut cpu = Vec::new();
         let (mut planted, mut found) = (0, 0);
         for k in 0..2000 {
             let (text, v, source) = if k % 2 == 0 {
@@ -208,7 +209,17 @@ fn main() {
             let probe = Probe::new(&text, Some(Embedding::quantize(&v)));
             let t = Instant::now();
             let h = memory.judge(speaker, &probe, None);
-            times.push(t.elapsed().as_secs_f64() * 1e3);
+            let first = t.elapsed().as_secs_f64() * 1e3;
+            times.push(first);
+            // The same probe twice more: the fastest of three is its cost without the
+            // preemptions a shared machine adds (a scheduler tick here is 4 ms).
+            let mut best = first;
+            for _ in 0..2 {
+                let t = Instant::now();
+                std::hint::black_box(memory.judge(speaker, &probe, None));
+                best = best.min(t.elapsed().as_secs_f64() * 1e3);
+            }
+            cpu.push(best);
             if let Some(id) = source {
                 planted += 1;
                 found += h
@@ -220,13 +231,16 @@ fn main() {
             std::hint::black_box(h);
         }
         times.sort_by(f64::total_cmp);
+        cpu.sort_by(f64::total_cmp);
+        let cpu_p99 = percentile(&cpu, 0.99);
         let text_per_claim = text_bytes as f64 / memory.len() as f64;
         println!(
-            "{:>9} {:>10.3} {:>10.3} {:>10.3} {:>14.0} {:>10}/{:<5}",
+            "{:>9} {:>10.3} {:>10.3} {:>10.3} {:>14.3} {:>14.0} {:>10}/{:<5}",
             size,
             percentile(&times, 0.5),
             percentile(&times, 0.99),
             times[times.len() - 1],
+            cpu_p99,
             memory.bytes_per_claim(),
             found,
             planted
