@@ -100,6 +100,19 @@ impl Probe {
 }
 
 impl Speaker {
+    /// Builds the exact-text and word indexes over all entries.
+    fn index_words(&mut self) {
+        self.indexed = true;
+        self.exact.clear();
+        self.postings.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            self.exact.entry(xxh3_64(e.normalized.as_bytes())).or_default().push(i as u32);
+            for k in stem_keys(&e.normalized) {
+                self.postings.entry(k).or_default().push(i as u32);
+            }
+        }
+    }
+
     /// Rebuilds the LSH tables from the signatures, with key bits for the current size.
     fn rebucket(&mut self) {
         let bits = lsh_bits(self.entries.len());
@@ -136,6 +149,9 @@ impl Speaker {
 
 /// How many matches a history lists at most; the rest add noise, not information.
 const MAX_MATCHES: usize = 10;
+/// Histories up to this size are judged whole, without a word index (most speakers say
+/// few things; the index would cost more memory than their claims).
+const SMALL_HISTORY: usize = 32;
 /// Histories up to this size are scanned whole by cosine; longer ones go through LSH.
 const EXACT_SCAN: usize = 2048;
 /// A stem in more of the speaker's claims than this is not used to find candidates.
@@ -173,6 +189,8 @@ struct Speaker {
     vectors: Vec<i8>,
     /// Per entry: the embedding's scale, 0 when it has none.
     scales: Vec<f32>,
+    /// Whether `exact` and `postings` are built (past [`SMALL_HISTORY`] claims).
+    indexed: bool,
     exact: HashMap<u64, Vec<u32>>,
     postings: HashMap<u64, Vec<u32>>,
     /// `LSH_TABLES` tables: bucket → entries.
@@ -314,6 +332,15 @@ impl Memory {
     /// Earlier claims worth judging against, best first.
     fn candidates(&self, sp: &Speaker, probe: &Probe) -> Vec<u32> {
         let n = sp.entries.len();
+        if !sp.indexed {
+            // A short history: every claim, most similar (else most recent) first.
+            let mut all: Vec<u32> = (0..n as u32).rev().collect();
+            if let Some(e) = probe.embedding.as_ref().map(Embedding::as_ref) {
+                let cos = |i: &u32| sp.embedding(*i as usize).map_or(-1.0, |o| e.cosine(o));
+                all.sort_by(|a, b| cos(b).total_cmp(&cos(a)));
+            }
+            return all;
+        }
         let mut picked: Vec<u32> = Vec::new();
         if let Some(hits) = sp.exact.get(&xxh3_64(probe.normalized.as_bytes())) {
             picked.extend(hits.iter().rev().take(MAX_MATCHES));
@@ -461,7 +488,14 @@ impl Memory {
             self.ensure_planes(e.q.len());
         }
         let embedding = entry.embedding.take();
-        let buckets = embedding.as_ref().and_then(|e| self.buckets(e.as_ref()));
+        let lsh_built = self
+            .speakers
+            .get(&entry.speaker_id)
+            .is_some_and(|sp| !sp.lsh.is_empty());
+        let buckets = embedding
+            .as_ref()
+            .filter(|_| lsh_built)
+            .and_then(|e| self.buckets(e.as_ref()));
         self.next_seq = self.next_seq.max(entry.seq + 1);
         let sp = self.speakers.entry(entry.speaker_id.clone()).or_default();
         let i = sp.entries.len() as u32;
@@ -479,24 +513,34 @@ impl Memory {
                 sp.scales.push(0.0);
             }
         }
-        sp.exact
-            .entry(xxh3_64(entry.normalized.as_bytes()))
-            .or_default()
-            .push(i);
-        for k in stem_keys(&entry.normalized) {
-            sp.postings.entry(k).or_default().push(i);
-        }
-        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
-        sp.sigs.push(buckets.unwrap_or_default());
-        let build = sp.lsh.is_empty() && sp.entries.len() >= EXACT_SCAN;
-        if let (Some(b), false) = (buckets, sp.lsh.is_empty()) {
-            for (t, s) in b.iter().enumerate() {
-                sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
+        if sp.indexed {
+            sp.exact
+                .entry(xxh3_64(entry.normalized.as_bytes()))
+                .or_default()
+                .push(i);
+            for k in stem_keys(&entry.normalized) {
+                sp.postings.entry(k).or_default().push(i);
             }
         }
+        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
+        if !sp.lsh.is_empty() {
+            sp.sigs.push(buckets.unwrap_or_default());
+            if let Some(b) = buckets {
+                for (t, s) in b.iter().enumerate() {
+                    sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
+                }
+            }
+        }
+        let id = entry.speaker_id.clone();
         sp.entries.push(entry);
-        if build || (!sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits) {
+        if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
+            sp.index_words();
+        }
+        if !sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits {
             sp.rebucket();
+        }
+        if sp.lsh.is_empty() && sp.entries.len() > EXACT_SCAN && !self.planes.is_empty() {
+            self.build_lsh(&id);
         }
     }
 
@@ -505,7 +549,7 @@ impl Memory {
         let buckets = self
             .speakers
             .get(speaker_id)
-            .filter(|sp| !sp.entries.is_empty())
+            .filter(|sp| !sp.entries.is_empty() && !sp.lsh.is_empty())
             .and_then(|sp| sp.embedding(sp.entries.len() - 1))
             .and_then(|e| self.buckets(e));
         let Some(sp) = self.speakers.get_mut(speaker_id) else {
@@ -527,9 +571,11 @@ impl Memory {
                 }
             }
         };
-        unlist(&mut sp.exact, xxh3_64(entry.normalized.as_bytes()));
-        for k in stem_keys(&entry.normalized) {
-            unlist(&mut sp.postings, k);
+        if sp.indexed {
+            unlist(&mut sp.exact, xxh3_64(entry.normalized.as_bytes()));
+            for k in stem_keys(&entry.normalized) {
+                unlist(&mut sp.postings, k);
+            }
         }
         sp.sigs.truncate(sp.entries.len());
         if let Some(b) = buckets {
