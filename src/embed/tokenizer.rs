@@ -97,7 +97,7 @@ pub fn basic_tokens(text: &str) -> Vec<String> {
         }
     };
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || (c.is_control() && !c.is_whitespace()) {
+        if c == '\0' || c == '\u{fffd}' || is_control(c) {
             continue;
         }
         if c.is_whitespace() {
@@ -119,47 +119,33 @@ pub fn basic_tokens(text: &str) -> Vec<String> {
     words
 }
 
-/// Lower case, then NFD with combining marks dropped (for the usual Latin letters).
+/// Lower case, then NFD with combining marks dropped, as BERT's `strip_accents`.
 fn push_folded(c: char, out: &mut String) {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
     for l in c.to_lowercase() {
-        if is_combining(l) {
+        if l.is_ascii() {
+            out.push(l);
             continue;
         }
-        match strip_accent(l) {
-            Some(base) => out.push(base),
-            None => out.push(l),
-        }
+        decompose_canonical(l, |d| {
+            if !is_combining_mark(d) {
+                out.push(d);
+            }
+        });
     }
 }
 
-fn is_combining(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-/// The base letter of a precomposed Latin letter with a diacritic (what NFD + Mn removal gives).
-fn strip_accent(c: char) -> Option<char> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => 'a',
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
-        'ď' => 'd',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-        'ĥ' => 'h',
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ǐ' => 'i',
-        'ĵ' => 'j',
-        'ķ' => 'k',
-        'ĺ' | 'ļ' | 'ľ' => 'l',
-        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => 'o',
-        'ŕ' | 'ŗ' | 'ř' => 'r',
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => 's',
-        'ţ' | 'ť' | 'ț' => 't',
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => 'u',
-        'ŵ' => 'w',
-        'ý' | 'ÿ' | 'ŷ' => 'y',
-        'ź' | 'ż' | 'ž' => 'z',
-        _ => return None,
-    })
+/// BERT's "control": Unicode categories C* (format characters such as zero-width spaces,
+/// private use) except tab, newline and carriage return, which count as white space.
+fn is_control(c: char) -> bool {
+    if c == '\t' || c == '\n' || c == '\r' {
+        return false;
+    }
+    c.is_control()
+        || matches!(c as u32,
+            0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x180E | 0x200B..=0x200F
+            | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
+            | 0xE000..=0xF8FF | 0x110BD | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
 fn is_cjk(c: char) -> bool {
@@ -199,6 +185,12 @@ mod tests {
             basic_tokens("“Déjà vu,” he said—don't!"),
             ["“", "deja", "vu", ",", "”", "he", "said", "—", "don", "'", "t", "!"]
         );
+    }
+
+    #[test]
+    fn drops_format_characters_and_accents_of_any_script() {
+        assert_eq!(basic_tokens("zero\u{200b}width"), ["zerowidth"]);
+        assert_eq!(basic_tokens("Ελληνικά Nguyễn йод"), ["ελληνικα", "nguyen", "иод"]);
     }
 
     #[test]
