@@ -11,6 +11,7 @@
 
 pub mod article;
 pub mod claim;
+pub mod embed;
 pub mod error;
 pub mod extract;
 pub mod pipeline;

@@ -38,6 +38,10 @@ pub struct StateArgs {
     /// Operators' alias file pinning or splitting speaker identities (used when present).
     #[arg(long, env = "CLAIMWIRE_ALIASES", default_value = "config/aliases.toml")]
     pub aliases: PathBuf,
+    /// Sentence encoder directory (scripts/fetch-model.sh puts one in the default place);
+    /// without one, claims are judged lexically only.
+    #[arg(long, env = "CLAIMWIRE_MODEL_DIR", default_value = claimwire::embed::DEFAULT_MODEL_DIR)]
+    pub model_dir: PathBuf,
 }
 
 impl StateArgs {
@@ -52,6 +56,32 @@ impl StateArgs {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
             Err(e) => Err(e).with_context(|| format!("alias file {}", self.aliases.display())),
+        }
+    }
+
+    /// Loads the sentence encoder, or says clearly that judgement is lexical only.
+    pub fn encoder(&self) -> Option<claimwire::embed::Encoder> {
+        let dir = &self.model_dir;
+        if !dir.join("model.safetensors").exists() {
+            tracing::warn!(
+                model_dir = %dir.display(),
+                "No sentence encoder model found: judging claims lexically only (paraphrases \
+                 are missed more often). Run scripts/fetch-model.sh or pass --model-dir."
+            );
+            return None;
+        }
+        match claimwire::embed::Encoder::load(dir) {
+            Ok(encoder) => {
+                tracing::info!(model_dir = %dir.display(), "Sentence encoder loaded.");
+                Some(encoder)
+            }
+            Err(e) => {
+                tracing::warn!(
+                    model_dir = %dir.display(), error = %e,
+                    "Sentence encoder could not be loaded: judging claims lexically only."
+                );
+                None
+            }
         }
     }
 }

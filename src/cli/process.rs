@@ -98,7 +98,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let identities = args.state.identities()?;
     let pipeline = Pipeline::open(&args.state.state, identities)
-        .with_context(|| format!("opening state in {}", args.state.state.display()))?;
+        .with_context(|| format!("opening state in {}", args.state.state.display()))?
+        .with_encoder(args.state.encoder());
     tracing::debug!(remembered = pipeline.remembered(), "Claim store opened.");
     if let Some(path) = &args.rejects {
         touch(path).with_context(|| format!("rejects file {}", path.display()))?;

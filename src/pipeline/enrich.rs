@@ -2,13 +2,15 @@
 
 use crate::article::Article;
 use crate::claim::Claim;
+use crate::embed::Embedding;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
 use crate::speaker::Identities;
 use crate::store::StoredClaim;
-use crate::track::{normalize, Entry, Memory};
+use crate::track::{Memory, Probe};
 
 /// Builds the stored claim (record and memory entry) for a claim not seen before.
-/// `seq` orders the claim in its speaker's history.
+/// `seq` orders the claim in its speaker's history. `embedding` is the claim's sentence
+/// embedding when an encoder is loaded (kept with the claim); without, judgement is lexical.
 pub fn enrich(
     article: &Article,
     claim: &Claim,
@@ -16,25 +18,28 @@ pub fn enrich(
     seq: u64,
     identities: &Identities,
     memory: &Memory,
+    embedding: Option<Embedding>,
 ) -> StoredClaim {
-    let speaker_id = identities.resolve(claim.speaker.kind, claim.speaker.name.as_deref());
+    let speaker_id = identities.resolve_titled(
+        claim.speaker.kind,
+        claim.speaker.name.as_deref(),
+        claim.speaker.title.as_deref(),
+    );
     let date = claim
         .stated_on
         .or(article.published_on)
         .map(|d| d.to_string());
-    let normalized = normalize(&claim.text);
     let (history, entry) = match &speaker_id {
         Some(speaker_id) => {
-            let history = memory.judge(speaker_id, &normalized, date);
-            let entry = Entry {
+            let probe = Probe::new(&claim.text, embedding);
+            let history = memory.judge(speaker_id, &probe, date);
+            let entry = probe.into_entry(
                 seq,
-                claim_id: claim_id.clone(),
-                article_id: article.id.clone(),
-                speaker_id: speaker_id.clone(),
-                normalized,
-                first_seen: history.first_seen.clone(),
-                times_seen: history.times_seen,
-            };
+                claim_id.clone(),
+                article.id.clone(),
+                speaker_id.clone(),
+                &history,
+            );
             (history, Some(entry))
         }
         None => (History::first(date), None),

@@ -13,6 +13,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::article::Article;
+use crate::claim::Claim;
+use crate::embed::{Embedding, Encoder};
 use crate::error::{ErrorClass, Fault};
 use crate::extract::extract;
 use crate::record::ClaimRecord;
@@ -45,6 +47,8 @@ pub struct Pipeline {
     memory: Memory,
     /// Speaker id resolution, with the operators' aliases.
     identities: Identities,
+    /// Sentence encoder for judgement; `None`: lexical judgement only.
+    encoder: Option<Encoder>,
 }
 
 impl Pipeline {
@@ -63,7 +67,15 @@ impl Pipeline {
             store,
             memory,
             identities,
+            encoder: None,
         })
+    }
+
+    /// Judges with this sentence encoder (claims stored without an embedding are then
+    /// compared lexically only).
+    pub fn with_encoder(mut self, encoder: Option<Encoder>) -> Self {
+        self.encoder = encoder;
+        self
     }
 
     /// Number of claims remembered.
@@ -84,6 +96,40 @@ impl Pipeline {
             .unwrap_or_default())
     }
 
+    /// Sentence embeddings of the batch's new claims that have a speaker id, keyed by
+    /// (article id, claim index), encoded together: encoding does not depend on memory, and
+    /// one pass over the model's weights for many claims is much cheaper than one per claim.
+    fn encode_new(
+        &self,
+        articles: &[Article],
+        extracted: &[Vec<Claim>],
+    ) -> Result<HashMap<(String, usize), Embedding>, PipelineError> {
+        let Some(encoder) = &self.encoder else {
+            return Ok(HashMap::new());
+        };
+        let mut keys = Vec::new();
+        let mut texts = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (article, claims) in articles.iter().zip(extracted) {
+            for (k, claim) in claims.iter().enumerate() {
+                let id = claim_id(&article.id, claim);
+                let has_history = self
+                    .identities
+                    .resolve_titled(
+                        claim.speaker.kind,
+                        claim.speaker.name.as_deref(),
+                        claim.speaker.title.as_deref(),
+                    )
+                    .is_some();
+                if has_history && seen.insert(id.clone()) && self.store.get(&id)?.is_none() {
+                    keys.push((article.id.clone(), k));
+                    texts.push(claim.text.as_str());
+                }
+            }
+        }
+        Ok(keys.into_iter().zip(encoder.embed_batch(&texts)).collect())
+    }
+
     /// Processes articles in order and commits all their new claims in one transaction.
     /// Records are returned only once durable. A claim already stored (same id) yields its
     /// stored record unchanged and is not remembered twice. On error nothing is remembered.
@@ -94,9 +140,14 @@ impl Pipeline {
         let mut out = Vec::with_capacity(articles.len());
         let mut fresh: Vec<StoredClaim> = Vec::new();
         let mut fresh_index: HashMap<String, usize> = HashMap::new();
-        for article in articles {
+        let extracted: Vec<Vec<Claim>> = articles
+            .iter()
+            .map(|a| extract(&a.body, a.published_on))
+            .collect();
+        let mut embeddings = self.encode_new(articles, &extracted)?;
+        for (article, claims) in articles.iter().zip(extracted) {
             let mut records = Vec::new();
-            for claim in extract(&article.body, article.published_on) {
+            for (k, claim) in claims.into_iter().enumerate() {
                 let id = claim_id(&article.id, &claim);
                 if let Some(&i) = fresh_index.get(&id) {
                     records.push(fresh[i].record.clone());
@@ -114,6 +165,7 @@ impl Pipeline {
                     seq,
                     &self.identities,
                     &self.memory,
+                    embeddings.remove(&(article.id.clone(), k)),
                 );
                 if let Some(entry) = &stored.entry {
                     self.memory.insert(entry.clone());

@@ -7,7 +7,7 @@ mod aliases;
 mod name;
 
 pub use aliases::{AliasError, Aliases};
-pub use name::name_key;
+pub use name::{exact_key, name_key, person_key};
 
 use crate::claim::SpeakerKind;
 
@@ -26,22 +26,67 @@ impl Identities {
     /// The stable id of a speaker, or `None` for speakers that must not have a history
     /// (unnamed sources, mentions the article did not resolve to a name).
     pub fn resolve(&self, kind: SpeakerKind, name: Option<&str>) -> Option<String> {
+        self.resolve_titled(kind, name, None)
+    }
+
+    /// [`Identities::resolve`], with the title the article gives the speaker: it never
+    /// changes who someone is, but operators may use it to tell namesakes apart.
+    pub fn resolve_titled(
+        &self,
+        kind: SpeakerKind,
+        name: Option<&str>,
+        title: Option<&str>,
+    ) -> Option<String> {
         let name = name?.trim();
-        let prefix = match kind {
-            SpeakerKind::Person => "person",
-            SpeakerKind::Organization => "org",
+        let (prefix, key) = match kind {
+            SpeakerKind::Person => ("person", person_key(name)),
+            SpeakerKind::Organization => ("org", name_key(name)),
             SpeakerKind::Unnamed => return None,
         };
-        let key = name_key(name);
-        if key.is_empty() {
+        if key.is_empty() || UNNAMED.contains(&key.as_str()) {
             return None;
         }
-        if let Some(id) = self.aliases.lookup(&key) {
+        if let Some(id) = self.aliases.lookup_name(name, title) {
             return Some(id.to_owned());
+        }
+        // A lone surname ("Clinton") the article did not resolve to a full name could be
+        // any of several people: no history, unless an operator pinned it (mononyms).
+        if kind == SpeakerKind::Person && !key.contains('-') {
+            return None;
         }
         Some(format!("{prefix}:{key}"))
     }
 }
+
+/// Words that stand for a source without naming it; never given a history, whatever the
+/// extractor called them.
+const UNNAMED: &[&str] = &[
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "you",
+    "officials",
+    "official",
+    "sources",
+    "source",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "aides",
+    "aide",
+    "analysts",
+    "experts",
+    "residents",
+    "witnesses",
+    "people",
+    "someone",
+    "police",
+    "authorities",
+    "diplomats",
+];
 
 #[cfg(test)]
 mod tests {
@@ -76,9 +121,45 @@ mod tests {
     }
 
     #[test]
+    fn middle_names_titles_and_diacritics_do_not_split_a_person() {
+        let ids = Identities::default();
+        let p = |n| ids.resolve(SpeakerKind::Person, Some(n));
+        assert_eq!(p("Hillary Rodham Clinton"), p("Hillary Clinton"));
+        assert_eq!(
+            p("Secretary of State Hillary Clinton"),
+            p("Hillary Clinton")
+        );
+        assert_eq!(p("Recep Tayyip Erdoğan"), p("Recep Erdogan"));
+        assert_eq!(p("Sergei Lavrov"), p("Sergey Lavrov"));
+        assert_ne!(p("Hillary Clinton"), p("Chelsea Clinton"));
+    }
+
+    #[test]
+    fn organisations_keep_every_word() {
+        let ids = Identities::default();
+        let o = |n| ids.resolve(SpeakerKind::Organization, Some(n));
+        assert_eq!(o("the Kremlin"), o("Kremlin"));
+        assert_eq!(o("U.S. State Department"), o("US State Department"));
+        assert_ne!(o("Bank of England"), o("Bank of Canada"));
+        assert_ne!(
+            o("Bank of England"),
+            ids.resolve(SpeakerKind::Person, Some("Bank of England"))
+        );
+    }
+
+    #[test]
     fn unnamed_and_unresolved_speakers_have_no_id() {
         let ids = Identities::default();
         assert_eq!(ids.resolve(SpeakerKind::Unnamed, Some("officials")), None);
         assert_eq!(ids.resolve(SpeakerKind::Person, None), None);
+        assert_eq!(ids.resolve(SpeakerKind::Person, Some("Officials")), None);
+        assert_eq!(ids.resolve(SpeakerKind::Person, Some("he")), None);
+        // A bare surname could be Bill or Hillary: not merged into either history.
+        assert_eq!(ids.resolve(SpeakerKind::Person, Some("Clinton")), None);
+        assert_eq!(
+            ids.resolve(SpeakerKind::Organization, Some("Reuters"))
+                .as_deref(),
+            Some("org:reuters")
+        );
     }
 }

@@ -1,31 +1,169 @@
 //! Name keys: the spelling-independent form of a name that identity is decided on.
+//!
+//! Three folds, from strict to loose:
+//! - [`exact_key`]: case and spacing only — what an operator's alias pins exactly;
+//! - [`name_key`]: also diacritics, punctuation, middle initials, honorifics and the usual
+//!   romanisation variants ("Dmitri"/"Dmitriy"/"Dmitry", "Sergei"/"Sergey", "Aleksei"/"Alexei");
+//! - [`person_key`]: also leading titles ("President", "Sen.") and middle names, so that
+//!   "Hillary Rodham Clinton" meets "Hillary Clinton" — first name and surname decide, and a
+//!   generational suffix ("Jr.", "III") keeps father and son apart.
+
+/// Lower case, white space folded. What an alias pins exactly.
+pub fn exact_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// Folds a name to its key: lower case, Latin diacritics removed, middle initials and
-/// honorifics dropped, common transliteration variants merged ("Dmitri"/"Dmitriy"/"Dmitry"),
-/// words joined by '-'. Idempotent.
+/// honorifics dropped, common transliteration variants merged, words joined by '-'.
+/// Idempotent. Organisations are keyed by this (a leading "the" dropped).
 pub fn name_key(name: &str) -> String {
-    let words: Vec<String> = name
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .map(fold_word)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let keep: Vec<&String> = words
+    let words = folded_words(name);
+    let n = words.len();
+    let keep: Vec<&str> = words
         .iter()
         .enumerate()
         .filter(|(i, w)| {
             // A single letter between first and last name is a middle initial.
-            let middle_initial = *i > 0 && *i + 1 < words.len() && w.chars().count() == 1;
-            !middle_initial && !HONORIFICS.contains(&w.as_str())
+            let middle = *i > 0 && *i + 1 < n;
+            (!middle || w.chars().count() != 1) && !HONORIFICS.contains(&w.as_str())
         })
-        .map(|(_, w)| w)
+        .map(|(_, w)| w.as_str())
         .collect();
-    keep.iter()
-        .map(|w| w.as_str())
-        .collect::<Vec<_>>()
-        .join("-")
+    let mut keep = keep.as_slice();
+    while keep.len() > 1 && keep[0] == "the" {
+        keep = &keep[1..];
+    }
+    keep.join("-")
 }
 
-const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "dr", "sir", "jr", "sr"];
+/// The key a person's identity is decided on: [`name_key`] without leading titles and
+/// without middle names — first name, surname, and a generational suffix if any.
+/// Idempotent.
+pub fn person_key(name: &str) -> String {
+    let key = name_key(name);
+    let mut words: Vec<&str> = key.split('-').filter(|w| !w.is_empty()).collect();
+    // Titles in front, as long as a name remains.
+    while words.len() > 1 && TITLES.contains(&words[0]) {
+        words.remove(0);
+    }
+    let suffix = words
+        .last()
+        .filter(|w| SUFFIXES.contains(w) && words.len() > 2)
+        .copied();
+    if suffix.is_some() {
+        words.pop();
+    }
+    if words.len() > 2 {
+        words = vec![words[0], words[words.len() - 1]];
+    }
+    words.extend(suffix);
+    words.join("-")
+}
+
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"];
+
+/// Generational suffixes: part of who someone is ("Jr." is not his father).
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// Titles that stand before a name and change over a career without changing the person.
+const TITLES: &[&str] = &[
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "representative",
+    "rep",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov",
+    "lieutenant",
+    "lt",
+    "mayor",
+    "deputy",
+    "chancellor",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "captain",
+    "capt",
+    "admiral",
+    "adm",
+    "sergeant",
+    "sgt",
+    "professor",
+    "prof",
+    "judge",
+    "justice",
+    "chief",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "rev",
+    "reverend",
+    "father",
+    "pope",
+    "sheikh",
+    "lord",
+    "lady",
+    "speaker",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "commissioner",
+    "councilmember",
+    "councillor",
+    "councilor",
+    "attorney",
+    "former",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "health",
+    "interior",
+    "elect",
+    "acting",
+    "kremlin",
+    "white",
+    "house",
+    "press",
+    "party",
+    "campaign",
+    "treasurer",
+    "assembly",
+    "member",
+    "county",
+    "city",
+    "regional",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emir",
+    "crown",
+    "of",
+    "the",
+    "for",
+    "and",
+];
+
+fn folded_words(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '‐')
+        .map(fold_word)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
 
 fn fold_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -41,43 +179,65 @@ fn fold_word(word: &str) -> String {
     transliteration(out)
 }
 
-/// Merges the usual romanisations of Slavic endings so that Dmitry, Dmitri and Dmitriy meet.
-fn transliteration(mut word: String) -> String {
-    for (from, to) in [("iy", "y"), ("yy", "y"), ("ij", "y")] {
-        if word.len() > 3 && word.ends_with(from) {
-            word.truncate(word.len() - from.len());
-            word.push_str(to);
+/// Merges the usual romanisations so that Dmitry/Dmitri/Dmitriy, Sergei/Sergey,
+/// Aleksei/Alexei/Alexey, Zelensky/Zelenskyy/Zelenskiy meet. Idempotent.
+fn transliteration(word: String) -> String {
+    if !word.is_ascii() || word.len() <= 3 {
+        return word;
+    }
+    let mut word = word.replace("ks", "x");
+    loop {
+        let before = word.clone();
+        for (from, to) in [
+            ("iy", "y"),
+            ("yy", "y"),
+            ("ij", "y"),
+            ("yi", "y"),
+            ("ei", "ey"),
+        ] {
+            if word.len() > 3 && word.ends_with(from) {
+                word.truncate(word.len() - from.len());
+                word.push_str(to);
+            }
+        }
+        if word.len() > 3 && word.ends_with('i') && !word.ends_with("ii") {
+            let stem = &word[..word.len() - 1];
+            if stem.ends_with(|c: char| "rtdlnvks".contains(c)) {
+                word = format!("{stem}y");
+            }
+        }
+        if word == before {
+            return word;
         }
     }
-    if word.len() > 3 && word.ends_with('i') && !word.ends_with("ii") {
-        let stem = &word[..word.len() - 1];
-        if stem.ends_with(|c: char| "rtdlnvks".contains(c)) {
-            word = format!("{stem}y");
-        }
-    }
-    word
 }
 
 fn fold_char(c: char) -> Option<&'static str> {
     Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'ç' | 'ć' | 'č' => "c",
-        'ď' | 'đ' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
-        'ý' | 'ÿ' => "y",
-        'ś' | 'š' | 'ş' => "s",
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'ĕ' => "e",
+        'ğ' | 'ĝ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'ĩ' | 'ǐ' => "i",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ł' | 'ŀ' => "l",
+        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'ǒ' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' | 'ũ' | 'ǔ' => "u",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ś' | 'š' | 'ş' | 'ș' | 'ŝ' => "s",
         'ź' | 'ż' | 'ž' => "z",
-        'ł' => "l",
-        'ř' => "r",
-        'ť' | 'ţ' => "t",
+        'ř' | 'ŕ' => "r",
+        'ť' | 'ţ' | 'ț' => "t",
         'ß' => "ss",
         'æ' => "ae",
         'œ' => "oe",
-        '\'' | '’' | '.' | ',' => "",
+        'þ' => "th",
+        '\'' | '’' | '‘' | '.' | ',' | '`' | 'ʼ' => "",
+        // Combining marks of decomposed (NFD) input.
+        '\u{0300}'..='\u{036f}' => "",
         _ => return None,
     })
 }
@@ -90,8 +250,42 @@ mod tests {
     #[test]
     fn folds_case_accents_initials_and_honorifics() {
         assert_eq!(name_key("José  Martínez"), "jose-martinez");
+        assert_eq!(name_key("Jose\u{301} Marti\u{301}nez"), "jose-martinez");
         assert_eq!(name_key("Dmitry S. Peskov"), "dmitry-peskov");
         assert_eq!(name_key("Mr. John O'Neill"), "john-oneill");
+        assert_eq!(name_key("the Kremlin"), "kremlin");
+    }
+
+    #[test]
+    fn romanisation_variants_meet() {
+        for (a, b) in [
+            ("Sergei Lavrov", "Sergey Lavrov"),
+            ("Aleksei Navalny", "Alexey Navalny"),
+            ("Volodymyr Zelensky", "Volodymyr Zelenskyy"),
+            ("Volodymyr Zelenskiy", "Volodymyr Zelensky"),
+            ("Recep Tayyip Erdoğan", "Recep Tayyip Erdogan"),
+            ("Klaus Iohannis", "Klaus Iohannis"),
+            ("Nicușor Dan", "Nicusor Dan"),
+        ] {
+            assert_eq!(person_key(a), person_key(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn middle_names_and_titles_do_not_matter_suffixes_do() {
+        assert_eq!(
+            person_key("Hillary Rodham Clinton"),
+            person_key("Hillary Clinton")
+        );
+        assert_eq!(person_key("President Joe Biden"), person_key("Joe Biden"));
+        assert_eq!(
+            person_key("Sen. Elizabeth Warren"),
+            person_key("Elizabeth Warren")
+        );
+        assert_ne!(person_key("Hillary Clinton"), person_key("Bill Clinton"));
+        assert_ne!(person_key("Rudy Giuliani Jr."), person_key("Rudy Giuliani"));
+        // A name that is only a title-like word is kept.
+        assert_eq!(person_key("King"), "king");
     }
 
     proptest! {
@@ -99,6 +293,8 @@ mod tests {
         fn folding_is_idempotent(name in "\\PC{0,40}") {
             let once = name_key(&name);
             prop_assert_eq!(name_key(&once), once.clone());
+            let p = person_key(&name);
+            prop_assert_eq!(person_key(&p), p.clone());
         }
     }
 }

@@ -1,12 +1,26 @@
 //! `Memory`: every stored claim, grouped by speaker, with an index for candidate search.
+//!
+//! Candidate search per speaker, so that judging stays fast with 100,000 earlier claims:
+//! - exact: a hash of the normalised text (verbatim repeats);
+//! - words: postings of content stems; a claim's rarest stems pick the earlier claims that
+//!   share most of them (stems too common for this speaker are skipped);
+//! - meaning: with embeddings, an exact cosine scan of short histories, and for long ones
+//!   random-hyperplane LSH (20 tables; 16-bit signatures kept per claim, of which a table
+//!   uses as many bits as keep its buckets at ~64 claims, so the work stays flat as
+//!   histories grow) whose buckets hold the near neighbours.
+//!
+//! The best candidates (cosine, else shared stems) get the full judgement of [`judge_pair`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
 
-use crate::record::{History, Match, Status};
+use crate::embed::{Embedding, EmbeddingRef};
+use crate::record::{History, Match, Relation, Status};
 
-use super::judge::judge_pair;
+use super::judge::{analyze, judge_analyzed, View};
+use super::text::{anchors, is_negator, is_stopword, normalize, stem, words};
 
 /// One remembered claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,19 +40,191 @@ pub struct Entry {
     pub first_seen: Option<String>,
     /// This claim and its earlier repeats, carried along repeats.
     pub times_seen: u32,
+    /// Names and numbers of the raw text ([`anchors`]); empty for entries stored before
+    /// they were kept, which then only miss the entity-swap check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
+    /// Sentence embedding (i8), kept so that a restart does not re-encode; `None` when no
+    /// encoder was loaded when the claim was first seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding: Option<Embedding>,
+}
+
+/// A new claim, ready to be judged: normalised text, anchors and embedding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub normalized: String,
+    pub anchors: Vec<String>,
+    pub embedding: Option<Embedding>,
+}
+
+impl Probe {
+    /// From the claim's raw text and (optional) embedding.
+    pub fn new(text: &str, embedding: Option<Embedding>) -> Self {
+        Probe {
+            normalized: normalize(text),
+            anchors: anchors(text),
+            embedding,
+        }
+    }
+
+    fn view(&self) -> View<'_> {
+        View {
+            normalized: &self.normalized,
+            anchors: &self.anchors,
+            embedding: self.embedding.as_ref().map(Embedding::as_ref),
+        }
+    }
+
+    /// The memory entry for this claim once judged.
+    pub fn into_entry(
+        self,
+        seq: u64,
+        claim_id: String,
+        article_id: String,
+        speaker_id: String,
+        history: &History,
+    ) -> Entry {
+        Entry {
+            seq,
+            claim_id,
+            article_id,
+            speaker_id,
+            normalized: self.normalized,
+            first_seen: history.first_seen.clone(),
+            times_seen: history.times_seen,
+            anchors: self.anchors,
+            embedding: self.embedding,
+        }
+    }
+}
+
+impl Speaker {
+    /// Builds the exact-text and word indexes over all entries.
+    fn index_words(&mut self) {
+        self.indexed = true;
+        self.exact.clear();
+        self.postings.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            self.exact
+                .entry(xxh3_64(e.normalized.as_bytes()))
+                .or_default()
+                .push(i as u32);
+            for k in stem_keys(&e.normalized) {
+                self.postings.entry(k).or_default().push(i as u32);
+            }
+        }
+    }
+
+    /// Rebuilds the LSH tables from the signatures, with key bits for the current size.
+    fn rebucket(&mut self) {
+        let bits = lsh_bits(self.entries.len());
+        self.lsh_bits = bits;
+        self.lsh = vec![HashMap::new(); LSH_TABLES];
+        for (i, sig) in self.sigs.iter().enumerate() {
+            if self.scales[i] > 0.0 {
+                for (t, s) in sig.iter().enumerate() {
+                    self.lsh[t].entry(key(*s, bits)).or_default().push(i as u32);
+                }
+            }
+        }
+    }
+
+    /// The embedding of entry `i`, from the arena.
+    fn embedding(&self, i: usize) -> Option<EmbeddingRef<'_>> {
+        let dim = self.dim;
+        let scale = self.scales[i];
+        (scale > 0.0).then(|| EmbeddingRef {
+            scale,
+            q: &self.vectors[i * dim..(i + 1) * dim],
+        })
+    }
+
+    fn view(&self, i: usize) -> View<'_> {
+        let e = &self.entries[i];
+        View {
+            normalized: &e.normalized,
+            anchors: &e.anchors,
+            embedding: self.embedding(i),
+        }
+    }
+}
+
+/// How many matches a history lists at most; the rest add noise, not information.
+const MAX_MATCHES: usize = 10;
+/// Histories up to this size are judged whole, without a word index (most speakers say
+/// few things; the index would cost more memory than their claims).
+const SMALL_HISTORY: usize = 32;
+/// Histories up to this size are scanned whole by cosine; longer ones go through LSH.
+const EXACT_SCAN: usize = 2048;
+/// A stem in more of the speaker's claims than this is not used to find candidates.
+const MAX_POSTING: usize = 2048;
+/// Query stems used for lookup, rarest first.
+const MAX_QUERY_STEMS: usize = 8;
+/// Candidates that get the full judgement.
+const MAX_JUDGED: usize = 16;
+/// Candidates by cosine need at least this much.
+const MIN_COSINE: f32 = 0.35;
+const LSH_TABLES: usize = 20;
+/// Bits of signature per table; a table keys on the top `lsh_bits` of them.
+const LSH_BITS: usize = 16;
+/// Claims per LSH bucket aimed at.
+const LSH_BUCKET: usize = 32;
+
+/// Key bits for a history of `n` claims.
+fn lsh_bits(n: usize) -> u32 {
+    (n.div_ceil(LSH_BUCKET).max(2).ilog2() + 1).clamp(8, LSH_BITS as u32)
+}
+
+fn key(sig: u16, bits: u32) -> u16 {
+    sig.checked_shr(16 - bits.min(16)).unwrap_or(0)
+}
+
+/// One speaker's claims and their index.
+#[derive(Debug, Default)]
+struct Speaker {
+    /// The claims, without their embeddings (those are in `vectors`).
+    entries: Vec<Entry>,
+    /// Embedding dimension of `vectors` (0 until the first embedding).
+    dim: usize,
+    /// Embeddings, one row of `dim` per entry, contiguous so that a scan stays in cache;
+    /// zeros for an entry without one.
+    vectors: Vec<i8>,
+    /// Per entry: the embedding's scale, 0 when it has none.
+    scales: Vec<f32>,
+    /// Whether `exact` and `postings` are built (past [`SMALL_HISTORY`] claims).
+    indexed: bool,
+    exact: HashMap<u64, Vec<u32>>,
+    postings: HashMap<u64, Vec<u32>>,
+    /// `LSH_TABLES` tables: bucket → entries.
+    lsh: Vec<HashMap<u16, Vec<u32>>>,
+    /// Key bits the tables were built with.
+    lsh_bits: u32,
+    /// Per entry: its LSH signature per table (zeros without an embedding).
+    sigs: Vec<[u16; LSH_TABLES]>,
+}
+
+/// Content stems of a normalised text, deduplicated, as hashes.
+fn stem_keys(normalized: &str) -> Vec<u64> {
+    let mut seen = HashSet::new();
+    words(normalized)
+        .iter()
+        .filter(|w| !is_stopword(w) && !is_negator(w))
+        .map(|w| xxh3_64(stem(w).as_bytes()))
+        .filter(|k| seen.insert(*k))
+        .collect()
 }
 
 /// All speakers' histories.
 #[derive(Debug, Default)]
 pub struct Memory {
     /// Speaker id → that speaker's claims in the order they were seen.
-    speakers: HashMap<String, Vec<Entry>>,
+    speakers: HashMap<String, Speaker>,
     /// One past the highest `seq` remembered.
     next_seq: u64,
+    /// LSH hyperplanes, `LSH_TABLES * LSH_BITS` rows of the embedding's dimension.
+    planes: Vec<f32>,
 }
-
-/// How many matches a history lists at most; the rest add noise, not information.
-const MAX_MATCHES: usize = 10;
 
 impl Memory {
     pub fn new() -> Self {
@@ -47,28 +233,221 @@ impl Memory {
 
     /// Number of remembered claims.
     pub fn len(&self) -> usize {
-        self.speakers.values().map(Vec::len).sum()
+        self.speakers.values().map(|s| s.entries.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.speakers.is_empty()
     }
 
-    /// Judges a claim (normalised text) against its speaker's history, without remembering it.
+    /// Number of claims remembered for one speaker.
+    pub fn speaker_len(&self, speaker_id: &str) -> usize {
+        self.speakers.get(speaker_id).map_or(0, |s| s.entries.len())
+    }
+
+    /// A speaker's remembered claims, oldest first: (claim id, what judgement reads).
+    pub fn entries_of<'a>(
+        &'a self,
+        speaker_id: &str,
+    ) -> impl Iterator<Item = (&'a str, View<'a>)> + 'a {
+        self.speakers.get(speaker_id).into_iter().flat_map(|sp| {
+            (0..sp.entries.len()).map(move |i| (sp.entries[i].claim_id.as_str(), sp.view(i)))
+        })
+    }
+
+    /// LSH bucket of an embedding in each table.
+    fn buckets(&self, e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
+        let dim = e.q.len();
+        if dim == 0 || self.planes.len() != LSH_TABLES * LSH_BITS * dim {
+            return None;
+        }
+        let v: Vec<f32> = e.q.iter().map(|q| *q as f32).collect();
+        let mut out = [0u16; LSH_TABLES];
+        for (t, bucket) in out.iter_mut().enumerate() {
+            for bit in 0..LSH_BITS {
+                let row = &self.planes[(t * LSH_BITS + bit) * dim..][..dim];
+                // Eight partial sums, so that the compiler can vectorise the dot product.
+                let mut acc = [0f32; 8];
+                let (rc, vc) = (row.chunks_exact(8), v.chunks_exact(8));
+                let (rr, vr) = (rc.remainder(), vc.remainder());
+                for (r, x) in rc.zip(vc) {
+                    for k in 0..8 {
+                        acc[k] += r[k] * x[k];
+                    }
+                }
+                let dot =
+                    acc.iter().sum::<f32>() + rr.iter().zip(vr).map(|(a, b)| a * b).sum::<f32>();
+                if dot > 0.0 {
+                    *bucket |= 1 << bit;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn ensure_planes(&mut self, dim: usize) {
+        if self.planes.len() == LSH_TABLES * LSH_BITS * dim {
+            return;
+        }
+        // Fixed-seed Gaussian hyperplanes (xorshift + Box-Muller): the same on every start.
+        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut uniform = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        self.planes = (0..LSH_TABLES * LSH_BITS * dim)
+            .map(|_| {
+                let (u, v) = (uniform(), uniform());
+                ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+            })
+            .collect();
+        // Rebuild the buckets of every indexed history (the dimension changed).
+        let speakers: Vec<String> = self
+            .speakers
+            .iter()
+            .filter(|(_, sp)| !sp.lsh.is_empty())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in speakers {
+            self.build_lsh(&id);
+        }
+    }
+
+    /// (Re)builds a speaker's LSH signatures from its embeddings (when the hyperplanes
+    /// changed) and its tables.
+    fn build_lsh(&mut self, speaker_id: &str) {
+        let Some(sp) = self.speakers.get(speaker_id) else {
+            return;
+        };
+        let sigs: Vec<[u16; LSH_TABLES]> = (0..sp.entries.len())
+            .map(|i| {
+                sp.embedding(i)
+                    .and_then(|e| self.buckets(e))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let sp = self.speakers.get_mut(speaker_id).unwrap();
+        sp.sigs = sigs;
+        sp.rebucket();
+    }
+
+    /// Earlier claims worth judging against, best first.
+    fn candidates(&self, sp: &Speaker, probe: &Probe) -> Vec<u32> {
+        let n = sp.entries.len();
+        if !sp.indexed {
+            // A short history: every claim, most similar (else most recent) first.
+            let mut all: Vec<u32> = (0..n as u32).rev().collect();
+            if let Some(e) = probe.embedding.as_ref().map(Embedding::as_ref) {
+                let cos = |i: &u32| sp.embedding(*i as usize).map_or(-1.0, |o| e.cosine(o));
+                all.sort_by(|a, b| cos(b).total_cmp(&cos(a)));
+            }
+            return all;
+        }
+        let mut picked: Vec<u32> = Vec::new();
+        if let Some(hits) = sp.exact.get(&xxh3_64(probe.normalized.as_bytes())) {
+            picked.extend(hits.iter().rev().take(MAX_MATCHES));
+        }
+        // By meaning.
+        let mut by_cosine: Vec<(f32, u32)> = Vec::new();
+        if let Some(e) = probe.embedding.as_ref().map(Embedding::as_ref) {
+            let mut consider = |i: u32| {
+                if let Some(o) = sp.embedding(i as usize) {
+                    let c = e.cosine(o);
+                    if c >= MIN_COSINE {
+                        by_cosine.push((c, i));
+                    }
+                }
+            };
+            let indexed = n > EXACT_SCAN && !sp.lsh.is_empty();
+            match indexed.then(|| self.buckets(e)).flatten() {
+                Some(buckets) => {
+                    let mut seen = vec![false; n];
+                    for (t, s) in buckets.iter().enumerate() {
+                        let k = key(*s, sp.lsh_bits);
+                        if let Some(list) = sp.lsh.get(t).and_then(|m| m.get(&k)) {
+                            for &i in list {
+                                if !std::mem::replace(&mut seen[i as usize], true) {
+                                    consider(i);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => (0..n as u32).for_each(&mut consider),
+            }
+        }
+        // By words: the rarest stems of the claim, counted per earlier claim.
+        let mut lists: Vec<&Vec<u32>> = stem_keys(&probe.normalized)
+            .iter()
+            .filter_map(|k| sp.postings.get(k))
+            .filter(|l| l.len() <= MAX_POSTING)
+            .collect();
+        lists.sort_by_key(|l| l.len());
+        lists.truncate(MAX_QUERY_STEMS);
+        let need = if lists.len() <= 2 {
+            1
+        } else {
+            2.max(lists.len() as u8 / 2)
+        };
+        let mut shared = vec![0u8; n];
+        let mut touched: Vec<u32> = Vec::new();
+        for l in &lists {
+            for &i in l.iter() {
+                let c = &mut shared[i as usize];
+                if *c == 0 {
+                    touched.push(i);
+                }
+                *c += 1;
+            }
+        }
+        let mut by_words: Vec<(u8, u32)> = touched
+            .into_iter()
+            .map(|i| (shared[i as usize], i))
+            .filter(|(c, _)| *c >= need)
+            .collect();
+        let half = MAX_JUDGED / 2;
+        let top = |v: &mut Vec<(u8, u32)>| {
+            if v.len() > half {
+                v.select_nth_unstable_by(half, |a, b| b.cmp(a));
+                v.truncate(half);
+            }
+            v.sort_unstable_by(|a, b| b.cmp(a));
+        };
+        top(&mut by_words);
+        if by_cosine.len() > MAX_JUDGED {
+            by_cosine.select_nth_unstable_by(MAX_JUDGED, |a, b| b.0.total_cmp(&a.0));
+            by_cosine.truncate(MAX_JUDGED);
+        }
+        by_cosine.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        picked.extend(by_cosine.iter().take(half).map(|(_, i)| *i));
+        picked.extend(by_words.iter().map(|(_, i)| *i));
+        picked.extend(by_cosine.iter().skip(half).map(|(_, i)| *i));
+        let mut seen = HashSet::new();
+        picked.retain(|i| seen.insert(*i));
+        picked.truncate(MAX_JUDGED + MAX_MATCHES);
+        picked
+    }
+
+    /// Judges a claim against its speaker's history, without remembering it.
     /// `date` is the claim's own date, its `first_seen` when it is new.
-    pub fn judge(&self, speaker_id: &str, normalized: &str, date: Option<String>) -> History {
-        let Some(earlier) = self.speakers.get(speaker_id) else {
+    pub fn judge(&self, speaker_id: &str, probe: &Probe, date: Option<String>) -> History {
+        let Some(sp) = self.speakers.get(speaker_id) else {
             return History::first(date);
         };
-        let mut found: Vec<(Match, &Entry)> = earlier
-            .iter()
-            .filter_map(|entry| {
-                let j = judge_pair(normalized, &entry.normalized);
+        let analyzed = analyze(&probe.normalized);
+        let mut found: Vec<(Match, &Entry)> = self
+            .candidates(sp, probe)
+            .into_iter()
+            .filter_map(|i| {
+                let entry = &sp.entries[i as usize];
+                let j = judge_analyzed(&analyzed, probe.view(), sp.view(i as usize));
                 j.relation.map(|relation| {
                     let m = Match {
                         claim_id: entry.claim_id.clone(),
                         article_id: entry.article_id.clone(),
-                        similarity: (j.similarity * 1000.0).round() / 1000.0,
+                        similarity: (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
                         relation,
                     };
                     (m, entry)
@@ -79,6 +458,7 @@ impl Memory {
             b.0.similarity
                 .total_cmp(&a.0.similarity)
                 .then(a.0.relation.cmp(&b.0.relation))
+                .then(b.1.seq.cmp(&a.1.seq))
         });
         found.truncate(MAX_MATCHES);
         let best_repeat = found.iter().find(|(m, _)| m.relation.is_repeat());
@@ -88,10 +468,7 @@ impl Memory {
                 entry.first_seen.clone().or(date),
                 entry.times_seen + 1,
             ),
-            None if found
-                .iter()
-                .any(|(m, _)| m.relation == crate::record::Relation::Reversal) =>
-            {
+            None if found.iter().any(|(m, _)| m.relation == Relation::Reversal) => {
                 (Status::Reversal, date, 1)
             }
             None => (Status::New, date, 1),
@@ -110,25 +487,152 @@ impl Memory {
     }
 
     /// Remembers a claim.
-    pub fn insert(&mut self, entry: Entry) {
+    pub fn insert(&mut self, mut entry: Entry) {
+        if let Some(e) = &entry.embedding {
+            self.ensure_planes(e.q.len());
+        }
+        let embedding = entry.embedding.take();
+        let lsh_built = self
+            .speakers
+            .get(&entry.speaker_id)
+            .is_some_and(|sp| !sp.lsh.is_empty());
+        let buckets = embedding
+            .as_ref()
+            .filter(|_| lsh_built)
+            .and_then(|e| self.buckets(e.as_ref()));
         self.next_seq = self.next_seq.max(entry.seq + 1);
-        self.speakers
-            .entry(entry.speaker_id.clone())
-            .or_default()
-            .push(entry);
+        let sp = self.speakers.entry(entry.speaker_id.clone()).or_default();
+        let i = sp.entries.len() as u32;
+        match embedding {
+            Some(e) if sp.dim == 0 || sp.dim == e.q.len() => {
+                if sp.dim == 0 {
+                    sp.dim = e.q.len();
+                    sp.vectors = vec![0; sp.entries.len() * sp.dim];
+                }
+                sp.vectors.extend_from_slice(&e.q);
+                sp.scales.push(e.scale);
+            }
+            _ => {
+                sp.vectors.resize(sp.vectors.len() + sp.dim, 0);
+                sp.scales.push(0.0);
+            }
+        }
+        if sp.indexed {
+            sp.exact
+                .entry(xxh3_64(entry.normalized.as_bytes()))
+                .or_default()
+                .push(i);
+            for k in stem_keys(&entry.normalized) {
+                sp.postings.entry(k).or_default().push(i);
+            }
+        }
+        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
+        if !sp.lsh.is_empty() {
+            sp.sigs.push(buckets.unwrap_or_default());
+            if let Some(b) = buckets {
+                for (t, s) in b.iter().enumerate() {
+                    sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
+                }
+            }
+        }
+        let id = entry.speaker_id.clone();
+        sp.entries.push(entry);
+        if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
+            sp.index_words();
+        }
+        if !sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits {
+            sp.rebucket();
+        }
+        if sp.lsh.is_empty() && sp.entries.len() > EXACT_SCAN && !self.planes.is_empty() {
+            self.build_lsh(&id);
+        }
     }
 
     /// Forgets the last claim remembered for a speaker (undo of a failed commit).
     pub fn pop(&mut self, speaker_id: &str) {
-        if let Some(list) = self.speakers.get_mut(speaker_id) {
-            if let Some(entry) = list.pop() {
-                if entry.seq + 1 == self.next_seq {
-                    self.next_seq = entry.seq;
+        let buckets = self
+            .speakers
+            .get(speaker_id)
+            .filter(|sp| !sp.entries.is_empty() && !sp.lsh.is_empty())
+            .and_then(|sp| sp.embedding(sp.entries.len() - 1))
+            .and_then(|e| self.buckets(e));
+        let Some(sp) = self.speakers.get_mut(speaker_id) else {
+            return;
+        };
+        let Some(entry) = sp.entries.pop() else {
+            return;
+        };
+        let i = sp.entries.len() as u32;
+        sp.vectors.truncate(sp.entries.len() * sp.dim);
+        sp.scales.truncate(sp.entries.len());
+        let unlist = |map: &mut HashMap<u64, Vec<u32>>, k: u64| {
+            if let Some(list) = map.get_mut(&k) {
+                if list.last() == Some(&i) {
+                    list.pop();
+                }
+                if list.is_empty() {
+                    map.remove(&k);
                 }
             }
-            if list.is_empty() {
-                self.speakers.remove(speaker_id);
+        };
+        if sp.indexed {
+            unlist(&mut sp.exact, xxh3_64(entry.normalized.as_bytes()));
+            for k in stem_keys(&entry.normalized) {
+                unlist(&mut sp.postings, k);
             }
         }
+        sp.sigs.truncate(sp.entries.len());
+        if let Some(b) = buckets {
+            for (t, s) in b.iter().enumerate() {
+                let k = key(*s, sp.lsh_bits);
+                if let Some(list) = sp.lsh.get_mut(t).and_then(|m| m.get_mut(&k)) {
+                    if list.last() == Some(&i) {
+                        list.pop();
+                    }
+                }
+            }
+        }
+        if entry.seq + 1 == self.next_seq {
+            self.next_seq = entry.seq;
+        }
+        if sp.entries.is_empty() {
+            self.speakers.remove(speaker_id);
+        }
+    }
+
+    /// Heap bytes per remembered claim beyond its normalised text (entries, ids, anchors,
+    /// embedding, index), an estimate from capacities.
+    pub fn bytes_per_claim(&self) -> f64 {
+        let n = self.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let mut bytes = 0usize;
+        for (id, sp) in &self.speakers {
+            bytes += id.capacity() + std::mem::size_of::<Speaker>();
+            bytes += sp.entries.capacity() * std::mem::size_of::<Entry>();
+            for e in &sp.entries {
+                bytes += e.claim_id.capacity() + e.article_id.capacity() + e.speaker_id.capacity();
+                bytes += e.first_seen.as_ref().map_or(0, |s| s.capacity());
+                bytes += e.anchors.capacity() * std::mem::size_of::<String>()
+                    + e.anchors.iter().map(|a| a.capacity()).sum::<usize>();
+            }
+            bytes += sp.vectors.capacity() + sp.scales.capacity() * 4;
+            bytes += sp.sigs.capacity() * std::mem::size_of::<[u16; LSH_TABLES]>();
+            // Hash maps: key + value + ~1 control byte per bucket, at ~7/8 load.
+            let map = |len: usize, cap: usize, entry: usize| cap.max(len) * (entry + 1) * 8 / 7;
+            bytes += map(sp.exact.len(), sp.exact.capacity(), 8 + 24)
+                + sp.exact.values().map(|l| l.capacity() * 4).sum::<usize>();
+            bytes += map(sp.postings.len(), sp.postings.capacity(), 8 + 24)
+                + sp.postings
+                    .values()
+                    .map(|l| l.capacity() * 4)
+                    .sum::<usize>();
+            for t in &sp.lsh {
+                bytes += map(t.len(), t.capacity(), 2 + 24)
+                    + t.values().map(|l| l.capacity() * 4).sum::<usize>();
+            }
+        }
+        bytes as f64 / n as f64
     }
 }

@@ -1,4 +1,5 @@
-//! Text normalisation for comparing claims.
+//! Text for comparing claims: normalisation, comparison words (stemmed, contractions
+//! expanded), negators, antonyms, and the anchors (names, numbers) an entity check looks at.
 
 /// Lower case, quote marks and punctuation removed, white space folded. Idempotent.
 pub fn normalize(text: &str) -> String {
@@ -27,6 +28,400 @@ pub fn tokens(normalized: &str) -> impl Iterator<Item = &str> {
     normalized.split(' ').filter(|t| !t.is_empty())
 }
 
+/// Words that make a statement negative.
+pub const NEGATORS: &[&str] = &[
+    "not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "nowhere", "without",
+    "non", "noone",
+];
+
+pub fn is_negator(word: &str) -> bool {
+    NEGATORS.contains(&word)
+}
+
+/// Pairs of words of opposite meaning, as written (compared after [`stem`]).
+const ANTONYMS: &[(&str, &str)] = &[
+    ("yes", "no"),
+    ("true", "false"),
+    ("true", "untrue"),
+    ("real", "fake"),
+    ("genuine", "fake"),
+    ("authentic", "fake"),
+    ("real", "fictional"),
+    ("real", "imaginary"),
+    ("accurate", "misleading"),
+    ("accurate", "false"),
+    ("increase", "decrease"),
+    ("increase", "reduce"),
+    ("rise", "fall"),
+    ("rising", "falling"),
+    ("rose", "fell"),
+    ("raise", "lower"),
+    ("raise", "cut"),
+    ("higher", "lower"),
+    ("more", "less"),
+    ("more", "fewer"),
+    ("most", "least"),
+    ("up", "down"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("winning", "losing"),
+    ("winner", "loser"),
+    ("support", "oppose"),
+    ("legal", "illegal"),
+    ("good", "bad"),
+    ("better", "worse"),
+    ("best", "worst"),
+    ("always", "never"),
+    ("everyone", "nobody"),
+    ("everybody", "nobody"),
+    ("everything", "nothing"),
+    ("all", "none"),
+    ("accept", "reject"),
+    ("agree", "disagree"),
+    ("strong", "weak"),
+    ("strengthen", "weaken"),
+    ("safe", "dangerous"),
+    ("success", "failure"),
+    ("succeed", "fail"),
+    ("possible", "impossible"),
+    ("likely", "unlikely"),
+    ("expand", "cut"),
+    ("gain", "loss"),
+    ("allow", "ban"),
+    ("allow", "forbid"),
+    ("love", "hate"),
+    ("guilty", "innocent"),
+    ("right", "wrong"),
+    ("approve", "reject"),
+    ("above", "below"),
+    ("before", "after"),
+    ("open", "close"),
+    ("open", "closed"),
+    ("opening", "closing"),
+    ("difficult", "easy"),
+    ("hard", "easy"),
+    ("respect", "disrespect"),
+    ("honest", "dishonest"),
+    ("rich", "poor"),
+    ("early", "late"),
+    ("first", "last"),
+    ("friend", "enemy"),
+    ("victory", "defeat"),
+    ("peace", "war"),
+    ("confirm", "deny"),
+    ("confirming", "denying"),
+    ("continue", "stop"),
+    ("continue", "pause"),
+    ("continue", "end"),
+    ("grow", "shrink"),
+    ("include", "exclude"),
+    ("including", "excluding"),
+    ("full", "part"),
+    ("happy", "reluctant"),
+    ("happy", "sad"),
+    ("gay", "straight"),
+    ("follow", "unfollow"),
+    ("keep", "remove"),
+    ("maintain", "strip"),
+    ("maintains", "stripping"),
+    ("taking", "keeping"),
+    ("add", "remove"),
+    ("hire", "fire"),
+    ("arrive", "leave"),
+    ("alive", "dead"),
+    ("found", "lost"),
+    ("present", "absent"),
+    ("public", "private"),
+    ("guilty", "acquitted"),
+    ("must", "need"),
+    ("pass", "fail"),
+    ("passed", "failed"),
+    ("healthy", "sick"),
+    ("cheap", "expensive"),
+];
+
+/// Words that negate what follows them without being negators grammatically.
+const SOFT_NEGATORS: &[&str] = &[
+    "refuse", "refused", "refusing", "fail", "failed", "fails", "lack", "lacks", "else",
+];
+
+/// Whether a word (as written) negates what it governs.
+pub fn is_soft_negator(word: &str) -> bool {
+    SOFT_NEGATORS.contains(&word)
+}
+
+/// Whether one stemmed word is the other with a negating prefix ("unfair"/"fair").
+pub fn negated_form(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    short.len() >= 3
+        && ["un", "dis", "in", "im", "il", "ir", "non"]
+            .iter()
+            .any(|p| long.strip_prefix(p) == Some(short))
+}
+
+/// Whether two stemmed words are antonyms.
+pub fn antonyms(a: &str, b: &str) -> bool {
+    use std::sync::OnceLock;
+    static STEMMED: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let table = STEMMED.get_or_init(|| ANTONYMS.iter().map(|(x, y)| (stem(x), stem(y))).collect());
+    negated_form(a, b)
+        || table
+            .iter()
+            .any(|(x, y)| (a == x && b == y) || (a == y && b == x))
+}
+
+/// Words that date a claim; swapping one ("today" → "tomorrow") makes another claim.
+const TIME_WORDS: &[&str] = &[
+    "today",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "morning",
+    "evening",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "previous",
+    "next",
+    "last",
+    "day",
+    "days",
+    "weekend",
+    "recently",
+    "ago",
+    "hour",
+    "hours",
+    "weeks",
+    "months",
+    "years",
+    "soon",
+    "later",
+    "earlier",
+];
+
+/// Amounts that are numbers in words.
+const QUANTITY_WORDS: &[&str] = &[
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+    "trillions",
+    "million",
+    "billion",
+    "trillion",
+    "few",
+    "several",
+    "many",
+    "half",
+    "double",
+    "triple",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "once",
+    "twice",
+];
+
+/// Whether a stemmed word is a number, an amount or a date.
+pub fn is_number_like(word: &str) -> bool {
+    use std::sync::OnceLock;
+    static STEMMED: OnceLock<Vec<String>> = OnceLock::new();
+    let table = STEMMED.get_or_init(|| {
+        TIME_WORDS
+            .iter()
+            .chain(QUANTITY_WORDS)
+            .flat_map(|w| [w.to_string(), stem(w)])
+            .collect()
+    });
+    word.chars().any(|c| c.is_ascii_digit()) || table.iter().any(|t| t == word)
+}
+
+/// Function words left out of content comparison (negators are kept apart, not here).
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its", "it's",
+    "this", "that", "these", "those", "there", "here", "i", "we", "you", "he", "she", "they", "me",
+    "us", "him", "her", "them", "my", "our", "your", "his", "their", "do", "does", "did", "have",
+    "has", "had", "will", "would", "can", "could", "should", "shall", "may", "might", "must", "so",
+    "if", "then", "than", "just", "very", "about", "into", "over", "also", "which", "who", "whom",
+    "what", "when", "where", "why", "how", "all", "any", "some", "such", "only", "own", "same",
+    "too", "s", "t", "re", "ve", "ll", "d", "m", "up", "out", "because", "while", "said", "says",
+    "say", "going", "get", "got", "really", "now", "one",
+];
+
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&word)
+}
+
+/// The comparison words of a normalised text: contractions expanded ("isn't" → "is not",
+/// "won't" → "will not"), possessive "'s" dropped, number words made digits.
+pub fn words(normalized: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tokens(normalized) {
+        let t = t.trim_matches('\'');
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(stem) = t.strip_suffix("n't") {
+            let base = match stem {
+                "wo" => "will",
+                "ca" => "can",
+                "sha" => "shall",
+                "ai" => "is",
+                "" => continue,
+                s => s,
+            };
+            out.push(base.to_owned());
+            out.push("not".to_owned());
+            continue;
+        }
+        if t == "cannot" {
+            out.push("can".to_owned());
+            out.push("not".to_owned());
+            continue;
+        }
+        let t = t.strip_suffix("'s").unwrap_or(t);
+        let t = match t {
+            "zero" => "0",
+            "one" => "1",
+            "two" => "2",
+            "three" => "3",
+            "four" => "4",
+            "five" => "5",
+            "six" => "6",
+            "seven" => "7",
+            "eight" => "8",
+            "nine" => "9",
+            "ten" => "10",
+            "twelve" => "12",
+            "twenty" => "20",
+            "hundred" => "100",
+            "thousand" => "1000",
+            "percent" => "%",
+            other => other,
+        };
+        out.push(t.to_owned());
+        // "other than X", "it is false that X": negations in other words.
+        let n = out.len();
+        let negating_pair = n >= 2
+            && matches!(
+                (out[n - 2].as_str(), out[n - 1].as_str()),
+                ("other", "than") | ("anything", "but") | ("false", "that")
+            );
+        if negating_pair {
+            out.truncate(n - 2);
+            out.push("not".to_owned());
+        }
+    }
+    out
+}
+
+/// A light suffix-stripping stemmer (Porter's step 1 and common derivational endings),
+/// enough that "cuts"/"cut", "raising"/"raised"/"raise", "taxes"/"tax" meet.
+pub fn stem(word: &str) -> String {
+    let w = word;
+    if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
+        return w.to_owned();
+    }
+    let mut s = w.to_owned();
+    for (suf, rep) in [
+        ("sses", "ss"),
+        ("ies", "i"),
+        ("ational", "ate"),
+        ("ization", "ize"),
+        ("fulness", "ful"),
+        ("ousness", "ous"),
+        ("iveness", "ive"),
+        ("ments", ""),
+        ("ment", ""),
+        ("ness", ""),
+        ("ingly", ""),
+        ("edly", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("ly", ""),
+        ("es", ""),
+        ("s", ""),
+    ] {
+        if let Some(base) = s.strip_suffix(suf) {
+            if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
+                let keep = base.len();
+                s.truncate(keep);
+                s.push_str(rep);
+                break;
+            }
+        }
+    }
+    // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet.
+    if s.len() > 3 {
+        if s.ends_with('e') {
+            s.pop();
+        } else if s.ends_with('y') {
+            s.pop();
+            s.push('i');
+        }
+    }
+    // Undouble a final consonant ("stopp" → "stop").
+    let b = s.as_bytes();
+    if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1]) {
+        s.pop();
+    }
+    s
+}
+
+/// Names and numbers in a raw claim text, normalised: capitalised words (a sentence's first
+/// word too, which makes "Biden said" / "Obama said" a swap), words with a digit, all
+/// lower-cased. What an entity or number swap changes.
+pub fn anchors(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut sentence_start = true;
+    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
+        let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let ends = raw.ends_with(['.', '!', '?', ':', '“', '"']) || raw.starts_with(['“', '"']);
+        if !word.is_empty() {
+            let first = word.chars().next().unwrap();
+            let has_digit = word.chars().any(|c| c.is_ascii_digit());
+            let _ = sentence_start;
+            let capital = first.is_uppercase();
+            if has_digit || capital {
+                let n = normalize(word);
+                let n = n.strip_suffix("'s").unwrap_or(&n).to_owned();
+                if !n.is_empty() && !is_stopword(&n) && n != "i" && !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            sentence_start = false;
+        }
+        if ends || raw.starts_with(['“', '"', '(']) {
+            sentence_start = true;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +434,31 @@ mod tests {
             "it is unacceptable he"
         );
         assert_eq!(normalize("Russia’s"), "russia's");
+    }
+
+    #[test]
+    fn expands_contractions_into_negators() {
+        assert_eq!(
+            words("it isn't won't can't"),
+            ["it", "is", "not", "will", "not", "can", "not"]
+        );
+    }
+
+    #[test]
+    fn stems_inflections_together() {
+        assert_eq!(stem("taxes"), stem("tax"));
+        assert_eq!(stem("raising"), stem("raised"));
+        assert_eq!(stem("raise"), stem("raised"));
+        assert_eq!(stem("stopped"), stem("stop"));
+        assert_eq!(stem("cuts"), "cuts".strip_suffix('s').unwrap());
+    }
+
+    #[test]
+    fn anchors_are_capitalised_words_and_numbers() {
+        assert_eq!(
+            anchors("Wages rose 3% under Biden. Then Congress cut them"),
+            ["wages", "3", "biden", "congress"]
+        );
     }
 
     proptest! {
