@@ -118,8 +118,11 @@ pub struct Bert {
     vocab: usize,
 }
 
+/// A tensor in a safetensors file: its shape and its raw little-endian bytes.
+type RawTensor<'a> = (Vec<usize>, &'a [u8]);
+
 /// safetensors: u64 header length, JSON header, raw little-endian data.
-fn tensors(bytes: &[u8]) -> Result<HashMap<String, (Vec<usize>, &[u8])>, ModelError> {
+fn tensors(bytes: &[u8]) -> Result<HashMap<String, RawTensor<'_>>, ModelError> {
     let bad = |m: &str| ModelError::Format(m.to_owned());
     if bytes.len() < 8 {
         return Err(bad("too short"));
@@ -245,8 +248,10 @@ impl Bert {
             for (i, &id) in ids[..n].iter().enumerate() {
                 let id = (id as usize).min(self.vocab - 1);
                 let row = &mut x[r * h..(r + 1) * h];
-                for j in 0..h {
-                    row[j] = self.word[id * h + j] + self.pos[i * h + j] + self.typ[j];
+                let word = &self.word[id * h..(id + 1) * h];
+                let pos = &self.pos[i * h..(i + 1) * h];
+                for (j, cell) in row.iter_mut().enumerate() {
+                    *cell = word[j] + pos[j] + self.typ[j];
                 }
                 r += 1;
             }

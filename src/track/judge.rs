@@ -222,7 +222,7 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
             .filter(|w| !is_named(w))
             .map(|w| counts[w].unsigned_abs() as usize)
             .sum();
-        (side.iter().any(|w| is_named(w)), plain)
+        (side.iter().any(is_named), plain)
     };
     let (named_added, plain_added) = named(new.anchors, &added);
     let (named_removed, plain_removed) = named(old.anchors, &removed);
