@@ -373,10 +373,29 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     && skip_complements2(doc, ce, s1, cue_lw).1;
                 if plausible(doc, np, &info, ci.strength) || explicit_speech {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
+                    // relative clauses and fronted subordinate clauses ("While he refused to
+                    // …, Obama …") end at the first comma
                     let relative = matches!(
                         doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)),
                         "who" | "which"
-                    );
+                    ) || (np.start <= s0 + 1
+                        && np.start > s0
+                        && matches!(
+                            doc.lw(np.start - 1),
+                            "while"
+                                | "although"
+                                | "though"
+                                | "because"
+                                | "if"
+                                | "when"
+                                | "after"
+                                | "before"
+                                | "since"
+                                | "as"
+                                | "once"
+                                | "unless"
+                                | "whereas"
+                        ));
                     let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, relative));
                     let before_np = if np.start > s0 {
                         Some(np.start - 1)
@@ -814,6 +833,18 @@ mod tests {
                 "The contrast with Obst, said Dan Roe, would be clear to everyone".into(),
                 "Dan Roe".into()
             )]
+        );
+    }
+
+    #[test]
+    fn infinitive_content_and_fronted_clauses() {
+        assert_eq!(
+            run("While he refused to free the prisoners, Obst freed others."),
+            vec![("to free the prisoners".into(), "he".into())]
+        );
+        assert_eq!(
+            run("Ivo Marek has repeatedly pledged to cut taxes for farmers."),
+            vec![("to cut taxes for farmers".into(), "Ivo Marek".into())]
         );
     }
 

@@ -10,6 +10,14 @@ pub(super) const OBJECT_CUES: &[&str] = &[
     "warns", "urged", "asked", "asks", "wrote", "emailed", "texted",
 ];
 
+/// Stance verbs whose content is a to-infinitive: "vowed to cut taxes" (the "to" opens content).
+pub(super) const TO_CUES: &[&str] = &[
+    "refused", "refuses", "refusing", "vowed", "vows", "vowing", "pledged", "pledges", "pledging",
+    "promised", "promises", "promising", "sought", "seeks", "seeking", "declined", "declines",
+    "declining", "agreed", "agrees", "threatened", "threatens", "threatening", "voted", "votes",
+    "aims", "aimed", "urged", "urges", "called", "calls", "calling",
+];
+
 pub(super) fn is_time_word(w: &str) -> bool {
     WEEKDAYS.contains(&w)
         || matches!(
@@ -103,6 +111,14 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             return j;
         }
         let w = doc.lw(j);
+        // "vowed to cut taxes", "urged him to resign": the infinitive is the content
+        if w == "to"
+            && (TO_CUES.contains(&cue) || (j > ce && OBJECT_CUES.contains(&cue)))
+            && !matches!(doc.lw(j + 1), "the" | "a" | "an" | "his" | "her" | "their" | "its")
+            && !doc.is_cap(j + 1)
+        {
+            return j;
+        }
         match w {
             "that" => return j + 1,
             "," | ":" | "—" | "–" => return j + 1,
@@ -283,6 +299,9 @@ mod tests {
         let c = idx(&d, "told");
         let s1 = d.tokens.len();
         assert_eq!(d.tx(skip_complements(&d, c + 1, s1, "told")), "prices");
+        let d = Doc::new("Obst vowed to cut taxes, and won.");
+        let c = idx(&d, "vowed");
+        assert_eq!(d.tx(skip_complements(&d, c + 1, d.tokens.len(), "vowed")), "to");
         let d = Doc::new("Obst warned in an interview with Radio Zeta that prices rose.");
         let c = idx(&d, "warned");
         assert!(skip_complements2(&d, c + 1, d.tokens.len(), "warned").1);
