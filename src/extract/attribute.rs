@@ -458,6 +458,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                                 && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
+                        && !(a < b && doc.is_quote_mark(a))
                         && (doc.tx(ce) == ","
                             || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
@@ -576,7 +577,9 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 }
             }
             // coordinated verb: "X keeps quiet but says …"
-            if !done && matches!(prev, "and" | "but") && i > s0 + 1 {
+            // (also across auxiliaries and adverbs: "… but has said …", "and repeatedly says")
+            let kc = super::mention::skip_aux_left(doc, s0, i);
+            if !done && kc > s0 + 1 && matches!(doc.lw(kc - 1), "and" | "but") {
                 let prior = claims[first_in_sentence..]
                     .last()
                     .map(|c| (c.np, c.info.clone()));
@@ -845,6 +848,17 @@ mod tests {
         assert_eq!(
             run("Ivo Marek has repeatedly pledged to cut taxes for farmers."),
             vec![("to cut taxes for farmers".into(), "Ivo Marek".into())]
+        );
+    }
+
+    #[test]
+    fn coordinated_verbs_after_auxiliaries() {
+        assert_eq!(
+            run("Ada Roe, like Obst, has praised the farmers but has said she will cut subsidies."),
+            vec![
+                ("the farmers".into(), "Ada Roe".into()),
+                ("she will cut subsidies".into(), "Ada Roe".into())
+            ]
         );
     }
 

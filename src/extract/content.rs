@@ -181,8 +181,9 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
             ";" => return i,
             ":" if i + 1 < s1 && doc.is_quote_mark(i + 1) => return i,
             "," | "—" | "–" if relative && i > a => return i,
-            "," if i > a => {
+            "," | "—" | "–" if i > a => {
                 let n1 = doc.lw(i + 1);
+                let dash = w != ",";
                 if matches!(
                     n1,
                     "who"
@@ -193,8 +194,11 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                         | "though"
                         | "while"
                         | "whereas"
-                ) || lookup(n1).is_some_and(|c| c.participle)
-                    || (n1 == "but" && !doc.in_quote(i + 1))
+                        | "however"
+                ) || (n1 == "even" && matches!(doc.lw(i + 2), "though" | "as" | "if"))
+                    || (n1 == "then" && lookup(doc.lw(i + 2)).is_some())
+                    || (!dash && lookup(n1).is_some_and(|c| c.participle))
+                    || (!dash && n1 == "but" && !doc.in_quote(i + 1))
                 {
                     return i;
                 }
@@ -214,12 +218,58 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                     }
                     return e;
                 }
+                // "…, and rights groups warned that …": a new clause with its own speaker
+                if new_attribution(doc, i + 1, s1) {
+                    let mut e = i;
+                    if e > a && doc.tx(e - 1) == "," {
+                        e -= 1;
+                    }
+                    return e;
+                }
+            }
+            "yet" if i > a && new_attribution(doc, i + 1, s1) => {
+                let mut e = i;
+                if e > a && doc.tx(e - 1) == "," {
+                    e -= 1;
+                }
+                return e;
             }
             _ => {}
         }
         i += 1;
     }
     s1
+}
+
+/// Whether a clause starting at `k` is a short subject followed by a finite speech verb
+/// ("rights groups warned", "he also said", "Ada Roe is promising").
+fn new_attribution(doc: &Doc, k: usize, s1: usize) -> bool {
+    let mut j = k;
+    let lim = (k + 7).min(s1);
+    while j < lim {
+        if doc.in_quote(j) || !(doc.is_word(j) || doc.tx(j) == ".") {
+            return false;
+        }
+        let w = doc.lw(j);
+        if j > k && !doc.is_cap(j) {
+            if let Some(c) = lookup(w) {
+                let prev = doc.lw(j - 1);
+                return !c.participle
+                    && (c.strength == 2 || super::cue::is_stance(w))
+                    && !matches!(prev, "to" | "the" | "a" | "an" | "that" | "who" | "which")
+                    && !super::cue::needs_particle(w);
+            }
+        }
+        if matches!(
+            w,
+            "that" | "which" | "who" | "to" | "and" | "or" | "of" | "for" | "in" | "on" | "with"
+        ) && j > k
+        {
+            return false;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Trims punctuation from both ends of a content range.
@@ -310,6 +360,18 @@ mod tests {
     #[test]
     fn content_ends_at_clause_boundaries() {
         let d = Doc::new("he said the plan failed, which nobody expected.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed, however much they tried.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed – even though it was funded.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed, and rights groups warned that it was late.");
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
         assert_eq!(d.slice(a, e), "the plan failed");

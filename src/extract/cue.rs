@@ -219,6 +219,17 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
     0
 }
 
+/// Weak cues that still open a clause of their own after a subject ("and X criticized …").
+pub fn is_stance(lower_word: &str) -> bool {
+    matches!(
+        lower_word,
+        "criticized" | "accused" | "praised" | "urged" | "called" | "described" | "defended"
+            | "rejected" | "dismissed" | "questioned" | "blamed" | "demanded" | "proposed"
+            | "threatened" | "refused" | "declined" | "pledged" | "vowed" | "promised"
+            | "acknowledged" | "predicted" | "recommended"
+    )
+}
+
 /// Thinking/feeling verbs that never make a speech claim on their own.
 pub fn is_thinking(lower_word: &str) -> bool {
     matches!(
