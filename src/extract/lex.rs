@@ -78,7 +78,9 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          paper analysis book video ad ads advertisement tweet post message emails email transcript findings counsel judge court \
          experts' man woman men women official's percent respondents majority plurality half third quarter \
          most many some others people americans voters republicans democrats residents participants justice justices \
-         lawmakers legislators team organizers protesters insiders")
+         lawmakers legislators team organizers protesters insiders average footage slide chart results numbers tally \
+         research evidence records review audit investigation inquiry probe calculations projections forecast film \
+         documentary analyses staffer")
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).

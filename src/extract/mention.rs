@@ -254,13 +254,30 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
     if PRONOUNS.contains(last) || last == "which" {
         if last == "who" || last == "which" {
             // ", who said": the antecedent before the comma
+            // a lowercase antecedent must be a source ("the department, which reported …")
+            let source_like = |ante: (usize, usize)| {
+                let h = doc.lw(ante.1 - 1);
+                doc.is_cap(ante.1 - 1)
+                    || ((SOURCE_NOUN.contains(h)
+                        || SOURCE_NOUN.contains(h.trim_end_matches('s'))
+                        || super::lex::ORG.contains(h))
+                        && !PRONOUNS.contains(h))
+            };
+            // the antecedent starts at its last determiner ("hired a staffer who …")
+            let from_det = |(a, b): (usize, usize)| {
+                let d = (a..b)
+                    .rev()
+                    .find(|&k| matches!(doc.lw(k), "a" | "an" | "the" | "this" | "its"));
+                (d.unwrap_or(a), b)
+            };
             if e >= 2 + s0 && doc.tx(e - 2) == "," {
-                let ante = np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?;
-                return if doc.is_cap(ante.1 - 1) {
-                    Some(ante)
-                } else {
-                    None
-                };
+                let ante = from_det(np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?);
+                return source_like(ante).then_some(ante);
+            }
+            // "a tech staffer who told …", "the Police Department which reported …"
+            if e >= 2 + s0 && doc.is_word(e - 2) {
+                let ante = from_det(np_region(doc, s0, e - 1)?);
+                return source_like(ante).then_some(ante);
             }
             return None;
         }
@@ -883,5 +900,20 @@ mod tests {
         let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
         let np = speaker_right(&d, c + 1, d.tokens.len()).unwrap();
         assert_eq!(d.slice(np.start, np.end), "Karl Obst");
+    }
+
+    #[test]
+    fn relative_clause_antecedents() {
+        let d = Doc::new("They asked the department, which reported ten cases.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "reported").unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "the department");
+        let d = Doc::new("It hired a staffer who told them nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "told").unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "a staffer");
+        let d = Doc::new("It was the thing, which said nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
+        assert!(speaker_left(&d, 0, c).is_none());
     }
 }
