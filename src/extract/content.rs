@@ -198,6 +198,8 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                 ) || (n1 == "even" && matches!(doc.lw(i + 2), "though" | "as" | "if"))
                     || (n1 == "then" && lookup(doc.lw(i + 2)).is_some())
                     || (!dash && lookup(n1).is_some_and(|c| c.participle))
+                    || (weak && participle_tail(doc, i + 1))
+                    || (dash && matches!(n1, "a" | "an") && i > a + 2)
                     || (!dash && n1 == "but" && !doc.in_quote(i + 1))
                 {
                     return i;
@@ -239,6 +241,20 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
         i += 1;
     }
     s1
+}
+
+/// ", encouraging his supporters …", ", even suggesting …": a participial tail.
+fn participle_tail(doc: &Doc, k: usize) -> bool {
+    let mut j = k;
+    while super::mention::is_adverb(doc.lw(j)) || matches!(doc.lw(j), "even" | "also" | "then") {
+        j += 1;
+    }
+    let w = doc.lw(j);
+    !doc.in_quote(j)
+        && !doc.is_cap(j)
+        && w.len() > 5
+        && w.ends_with("ing")
+        && !matches!(w, "during" | "according" | "including" | "following" | "regarding" | "concerning")
 }
 
 /// Whether a clause starting at `k` is a short subject followed by a finite speech verb
@@ -375,6 +391,10 @@ mod tests {
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
         assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he praised the plan, even calling it brave.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), true, false);
+        assert_eq!(d.slice(a, e), "the plan");
         let d = Doc::new("he said the plan failed and added that it was late.");
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
