@@ -773,6 +773,10 @@ mod tests {
         assert!(run("Update: Talks are over for now.").is_empty());
         assert_eq!(run("VARGA: We are not leaving.").len(), 1);
         assert_eq!(
+            run("Intro.\n\n\"VARGA: Well, look, we won. We will win again.\n\nNext."),
+            vec![("Well, look, we won. We will win again".into(), "VARGA".into())]
+        );
+        assert_eq!(
             run("Ivo Marek is calling for a new vote in May."),
             vec![("a new vote in May".into(), "Ivo Marek".into())]
         );

@@ -12,6 +12,15 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     if !(s0 == 0 || doc.tokens[s0].nl_before) {
         return None;
     }
+    // a transcript turn may open with a quotation mark: "“PENCE: Well, look, …"
+    let s0 = if (doc.is_quote_mark(s0) || matches!(doc.tx(s0), "\"" | "“"))
+        && s0 + 2 < s1
+        && doc.is_cap(s0 + 1)
+    {
+        s0 + 1
+    } else {
+        s0
+    };
     let mut k = s0;
     while k < s1
         && k < s0 + 6
@@ -90,7 +99,17 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     }) {
         return None;
     }
-    let b = close_quotes(doc, a, b);
+    let mut b = close_quotes(doc, a, b);
+    // an all-capitals speaker is a transcript turn: it runs to the end of the paragraph
+    if (s0..k).all(|i| !doc.is_word(i) || doc.tx(i).chars().all(|c| !c.is_lowercase()))
+        && doc.tx(s0).chars().count() >= 3
+    {
+        let mut e = b;
+        while e < doc.tokens.len() && !doc.tokens[e].nl_before {
+            e += 1;
+        }
+        b = trim(doc, a, e).1;
+    }
     let np = Np {
         start: s0,
         end: k,
