@@ -887,6 +887,17 @@ mod tests {
     }
 
     #[test]
+    fn short_quote_continues_its_claim() {
+        assert_eq!(
+            run("“I would,” Ada said to the crowd. “I would, Ivo.”"),
+            vec![(
+                "“I would,” Ada said to the crowd. “I would, Ivo.”".into(),
+                "Ada".into()
+            )]
+        );
+    }
+
+    #[test]
     fn quote_paragraph_inherits() {
         let r =
             run("“It was a long night for all of us,” Varga said.\n\n“We did what we could do.”");
