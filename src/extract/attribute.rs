@@ -451,10 +451,14 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             q.open <= la + 1 || q.words >= 6
                         }
                     };
+                    // "“…,” she said at a news conference announcing that …": a "that" found
+                    // past an adjunct does not outweigh the quotation on the left
+                    let explicit_near = explicit
+                        && !(left_is_quote && cs > ce + 3 && doc.lw(cs - 1) == "that");
                     let tail_is_aside = after_content
                         && ci.strength == 2
                         && ((left_is_quote && a < b && doc.is_quote_mark(a))
-                            || (!explicit
+                            || (!explicit_near
                                 && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
@@ -883,6 +887,14 @@ mod tests {
                 "“Go back to your own studio right now,”".into(),
                 "Varga".into()
             )]
+        );
+    }
+
+    #[test]
+    fn quote_on_the_left_beats_a_far_that() {
+        assert_eq!(
+            run("“We are in a bad place,” Ada Roe told reporters after a meeting that was held on a boat."),
+            vec![("“We are in a bad place,”".into(), "Ada Roe".into())]
         );
     }
 
