@@ -402,6 +402,15 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     } else {
                         None
                     };
+                    // "…, as police have said": the clause before is the content
+                    let as_aside = before_np.is_some_and(|p| {
+                        doc.lw(p) == "as" && p > s0 + 2 && doc.tx(p - 1) == ","
+                    });
+                    let before_np = if as_aside {
+                        before_np.map(|p| p - 1)
+                    } else {
+                        before_np
+                    };
                     let after_content = before_np.is_some_and(|p| {
                         matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p)
                     });
@@ -516,7 +525,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         });
                         done = true;
                     } else if after_content && ci.strength == 2 {
-                        let (a, b) = trim(doc, s0, np.start);
+                        let (a, b) = trim(doc, s0, before_np.unwrap_or(np.start));
                         if words_in(doc, a, b) >= 1 {
                             let mut b2 = close_quotes(doc, a, b);
                             b2 = extend_split_quote(doc, ce, s1, b2);
@@ -895,6 +904,14 @@ mod tests {
         assert_eq!(
             run("“We are in a bad place,” Ada Roe told reporters after a meeting that was held on a boat."),
             vec![("“We are in a bad place,”".into(), "Ada Roe".into())]
+        );
+    }
+
+    #[test]
+    fn as_asides() {
+        assert_eq!(
+            run("The video does not show a gun, as police have said."),
+            vec![("The video does not show a gun".into(), "police".into())]
         );
     }
 
