@@ -239,6 +239,16 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "interview"
                     | "speech"
             );
+            // "In a statement issued Tuesday, Roe said …": a participle modifying the medium
+            if noun_before
+                && !ci.participle
+                && w.ends_with("ed")
+                && i >= s0 + 3
+                && (doc.lw(i - 3) == "in" || (i >= s0 + 4 && doc.lw(i - 4) == "in"))
+            {
+                i += 1;
+                continue;
+            }
             // "Bemoaning the system, Trump accused …": a sentence-initial participle
             if ci.participle && !be_before && (i == s0 || (i == s0 + 1 && !doc.is_word(s0))) {
                 if let Some(comma) =
@@ -904,6 +914,14 @@ mod tests {
         assert_eq!(
             run("“We are in a bad place,” Ada Roe told reporters after a meeting that was held on a boat."),
             vec![("“We are in a bad place,”".into(), "Ada Roe".into())]
+        );
+    }
+
+    #[test]
+    fn medium_participles_are_not_cues() {
+        assert_eq!(
+            run("In a statement issued Tuesday, Ada Roe said the bank had failed."),
+            vec![("the bank had failed".into(), "Ada Roe".into())]
         );
     }
 
