@@ -25,7 +25,7 @@ pub struct RawClaim {
 
 use super::content::{
     close_quotes, extend_split_quote, is_time_word, right_end, skip_complements, skip_complements2,
-    starts_clause, trim, words_in, OBJECT_CUES,
+    starts_clause, trim, words_in, OBJECT_CUES, TO_CUES,
 };
 use super::forms::{colon_headline, inverted_first, sentence_subject};
 use super::nesting::{drop_nested, fix_nesting};
@@ -429,6 +429,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     });
                     let right_words = words_in(doc, a, b);
                     let right_is_adjunct = a < b
+                        && !(doc.lw(a) == "to" && TO_CUES.contains(&cue_lw))
                         && (matches!(
                             doc.lw(a),
                             "on" | "in"
@@ -922,6 +923,18 @@ mod tests {
         assert_eq!(
             run("In a statement issued Tuesday, Ada Roe said the bank had failed."),
             vec![("the bank had failed".into(), "Ada Roe".into())]
+        );
+    }
+
+    #[test]
+    fn title_case_headlines() {
+        assert_eq!(
+            run("Ada Roe Warns Banks Against Cutting Rural Loans.\n\nText."),
+            vec![("Banks Against Cutting Rural Loans".into(), "Ada Roe".into())]
+        );
+        assert_eq!(
+            run("Railing Against Banks, Ivo Marek Vows To Cut Farm Subsidies.\n\nText."),
+            vec![("To Cut Farm Subsidies".into(), "Ivo Marek".into())]
         );
     }
 

@@ -12,7 +12,7 @@ pub(super) const OBJECT_CUES: &[&str] = &[
 
 /// Stance verbs whose content is a to-infinitive: "vowed to cut taxes" (the "to" opens content).
 pub(super) const TO_CUES: &[&str] = &[
-    "refused", "refuses", "refusing", "vowed", "vows", "vowing", "pledged", "pledges", "pledging",
+    "refused", "refuses", "refusing", "vowed", "vows", "vow", "vowing", "pledge", "promise", "pledged", "pledges", "pledging",
     "promised", "promises", "promising", "sought", "seeks", "seeking", "declined", "declines",
     "declining", "agreed", "agrees", "threatened", "threatens", "threatening", "voted", "votes",
     "aims", "aimed", "urged", "urges", "called", "calls", "calling",
@@ -100,7 +100,7 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
                 | "colleagues"
         ) {
             j += 1;
-        } else {
+        } else if !title_case(doc, ce, s1) {
             while j < s1 && doc.is_cap(j) {
                 j += 1;
             }
@@ -115,7 +115,7 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
         if w == "to"
             && (TO_CUES.contains(&cue) || (j > ce && OBJECT_CUES.contains(&cue)))
             && !matches!(doc.lw(j + 1), "the" | "a" | "an" | "his" | "her" | "their" | "its")
-            && !doc.is_cap(j + 1)
+            && (!doc.is_cap(j + 1) || title_case(doc, ce, s1))
         {
             return j;
         }
@@ -241,6 +241,14 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
         i += 1;
     }
     s1
+}
+
+/// Whether `[a, b)` is written in headline Title Case (so capitals do not mark names).
+pub(super) fn title_case(doc: &Doc, a: usize, b: usize) -> bool {
+    let words: Vec<usize> = (a..b)
+        .filter(|&i| doc.is_word(i) && doc.tx(i).chars().count() > 3 && !doc.in_quote(i))
+        .collect();
+    words.len() >= 2 && words.iter().all(|&i| doc.is_cap(i))
 }
 
 /// ", encouraging his supporters …", ", even suggesting …": a participial tail.
