@@ -795,6 +795,14 @@ mod tests {
             vec![("Talks With Rome Are Over".into(), "Varga".into())]
         );
         assert!(run("Update: Talks are over for now.").is_empty());
+        assert_eq!(
+            run("Varga to Farmers: Prices Will Rise Again.\n\nText."),
+            vec![("Prices Will Rise Again".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("EXCLUSIVE – Ivo Marek: Do Not Trust the Banks.\n\nText."),
+            vec![("Do Not Trust the Banks".into(), "Ivo Marek".into())]
+        );
         assert_eq!(run("VARGA: We are not leaving.").len(), 1);
         assert_eq!(
             run("Intro.\n\n\"VARGA: Well, look, we won. We will win again.\n\nNext."),

@@ -21,6 +21,17 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     } else {
         s0
     };
+    // "EXCLUSIVE – Roger Stone: …": a capitals label and a dash before the speaker
+    let s0 = if s0 + 3 < s1
+        && doc.is_word(s0)
+        && doc.tx(s0).chars().all(|c| c.is_uppercase())
+        && matches!(doc.tx(s0 + 1), "–" | "—")
+        && doc.is_cap(s0 + 2)
+    {
+        s0 + 2
+    } else {
+        s0
+    };
     let mut k = s0;
     while k < s1
         && k < s0 + 6
@@ -28,7 +39,15 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     {
         k += 1;
     }
-    if k == s0 || k >= s1 || doc.tx(k) != ":" || k - s0 > 5 {
+    // "Clinton to Planned Parenthood: …", "Ada Roe On Farm Policy: …": the addressee or topic
+    // after the speaker is not part of it
+    let colon = if k > s0 && k < s1 && matches!(doc.lw(k), "to" | "on" | "at") {
+        (k + 1..(k + 8).min(s1)).find(|&j| doc.tx(j) == ":")
+    } else {
+        None
+    };
+    let colon_at = colon.unwrap_or(k);
+    if k == s0 || colon_at >= s1 || doc.tx(colon_at) != ":" || k - s0 > 5 {
         return None;
     }
     let w = doc.tx(s0);
@@ -89,7 +108,7 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     }) {
         return None;
     }
-    let (a, b) = trim(doc, k + 1, s1);
+    let (a, b) = trim(doc, colon_at + 1, s1);
     if words_in(doc, a, b) < 3 {
         return None;
     }
@@ -119,12 +138,12 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     info.name?;
     Some(RawClaim {
         content: (a, b),
-        cue: Some((k, k + 1)),
+        cue: Some((colon_at, colon_at + 1)),
         np,
         info,
         sent: si,
         inherits: None,
-        frame: (s0, k + 1),
+        frame: (s0, colon_at + 1),
     })
 }
 
