@@ -119,7 +119,9 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             ) || prev.ends_with("’s")
                 || prev.ends_with("'s")
                 || prev.ends_with('’')
-                || (prev == "to" && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went"))
+                || (prev == "to"
+                    && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went")
+                    && !(i >= s0 + 3 && continued(doc.lw(i - 2))))
             {
                 i += 1;
                 continue;
@@ -373,8 +375,13 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     continue;
                 }
             }
-            // speaker on the left
-            if let Some(np) = speaker_left(doc, s0, i) {
+            // speaker on the left ("X continued to question …": left of "continued")
+            let lead = if prev == "to" && i >= s0 + 3 && continued(doc.lw(i - 2)) {
+                i - 2
+            } else {
+                i
+            };
+            if let Some(np) = speaker_left(doc, s0, lead) {
                 let info = analyze(doc, np);
                 // a speech verb followed by "that"/":"/a quotation attributes whatever its subject
                 let explicit_speech = ci.strength == 2
@@ -675,6 +682,11 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     claims
 }
 
+/// "continued to question …": the verb before an infinitive cue that keeps it finite.
+fn continued(w: &str) -> bool {
+    matches!(w, "continued" | "continues" | "continue")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -943,6 +955,18 @@ mod tests {
         assert_eq!(
             run("Railing Against Banks, Ivo Marek Vows To Cut Farm Subsidies.\n\nText."),
             vec![("To Cut Farm Subsidies".into(), "Ivo Marek".into())]
+        );
+    }
+
+    #[test]
+    fn continued_cues_and_adverbs() {
+        assert_eq!(
+            run("Ivo Marek continued to question whether Roe was eligible."),
+            vec![("whether Roe was eligible".into(), "Ivo Marek".into())]
+        );
+        assert_eq!(
+            run("The minority leader said flatly: “It does not matter.”"),
+            vec![("“It does not matter.”".into(), "The minority leader".into())]
         );
     }
 

@@ -124,7 +124,8 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             "," | ":" | "—" | "–" => return j + 1,
             _ => {}
         }
-        if is_time_word(w) {
+        // "said flatly: …"
+        if is_time_word(w) || (j == ce && super::mention::is_adverb(w)) {
             j += 1;
             continue;
         }

@@ -65,6 +65,8 @@ const WEAK: &str = "show shows showed shown showing find finds found describe de
 const PARTICLES: &[&[&str]] = &[
     &["to", "the", "fact", "that"],
     &["out", "that"],
+    &["out", "at"],
+    &["out", "against"],
     &["out"],
     &["to"],
     &["for"],
@@ -289,5 +291,6 @@ mod tests {
         assert_eq!(particle_len("went", &["on", "to", "say"]), 3);
         assert_eq!(particle_len("said", &["to", "be"]), 0);
         assert_eq!(particle_len("called", &["for", "a"]), 1);
+        assert_eq!(particle_len("lashed", &["out", "at", "him"]), 2);
     }
 }
