@@ -494,6 +494,23 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
+                        // "…, X said Friday, as they bristled …": an adjunct, not the rest of the clause
+                        && !(a < b
+                            && matches!(
+                                doc.lw(a),
+                                "as" | "while"
+                                    | "when"
+                                    | "after"
+                                    | "before"
+                                    | "because"
+                                    | "since"
+                                    | "although"
+                                    | "though"
+                                    | "citing"
+                                    | "according"
+                                    | "adding"
+                                    | "noting"
+                            ))
                         && words_in(doc, s0, np.start) >= 1;
                     let bare_adjunct = !explicit
                         && !after_content
@@ -967,6 +984,14 @@ mod tests {
         assert_eq!(
             run("The minority leader said flatly: “It does not matter.”"),
             vec![("“It does not matter.”".into(), "The minority leader".into())]
+        );
+    }
+
+    #[test]
+    fn adjunct_after_an_inverted_cue() {
+        assert_eq!(
+            run("The plan is an insult to voters, lawmakers said Friday, as they met in Rome."),
+            vec![("The plan is an insult to voters".into(), "lawmakers".into())]
         );
     }
 

@@ -297,8 +297,41 @@ fn new_attribution(doc: &Doc, k: usize, s1: usize) -> bool {
     false
 }
 
-/// Trims punctuation from both ends of a content range.
+/// At a paragraph start, the end of a dateline ("WASHINGTON ― ", "BRUSSELS (AP) — ",
+/// "CAMBRIDGE, Mass., Dec. 11 (UPI) — "), else `a`.
+fn after_dateline(doc: &Doc, a: usize, b: usize) -> usize {
+    if a >= b || !(a == 0 || doc.tokens[a].nl_before) || !doc.is_word(a) {
+        return a;
+    }
+    let first = doc.tx(a);
+    if first.chars().filter(|c| c.is_alphabetic()).count() < 3 || first.chars().any(|c| c.is_lowercase()) {
+        return a;
+    }
+    let lim = (a + 16).min(b);
+    let mut j = a + 1;
+    while j < lim {
+        let t = doc.tx(j);
+        if matches!(t, "―" | "—" | "–") || (t == "-" && doc.tx(j + 1) == "-") {
+            let k = if t == "-" { j + 2 } else { j + 1 };
+            return if k < b { k } else { a };
+        }
+        // only place names, dates and an agency in parentheses
+        let ok = if doc.is_word(j) {
+            doc.is_cap(j) || t.starts_with(|c: char| c.is_ascii_digit())
+        } else {
+            matches!(t, "," | "." | "(" | ")")
+        };
+        if !ok || doc.in_quote(j) {
+            return a;
+        }
+        j += 1;
+    }
+    a
+}
+
+/// Trims punctuation (and a leading dateline) from both ends of a content range.
 pub(super) fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
+    a = after_dateline(doc, a, b);
     while a < b
         && !doc.is_word(a)
         && !doc.is_quote_mark(a)
@@ -408,6 +441,19 @@ mod tests {
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
         assert_eq!(d.slice(a, e), "the plan failed");
+    }
+
+    #[test]
+    fn datelines_are_trimmed() {
+        let d = Doc::new("ROME ― The talks failed, officials said.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "The");
+        let d = Doc::new("ROME, Italy, May 2 (AP) — The talks failed.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "The");
+        let d = Doc::new("NATO is strong — for now.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "NATO");
     }
 
     #[test]
