@@ -241,6 +241,17 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "interview"
                     | "speech"
             );
+            // "campaign reports shows …": a plural noun before the real verb
+            if w.ends_with('s')
+                && !ci.participle
+                && i + 1 < s1
+                && !doc.is_cap(i + 1)
+                && lookup(doc.lw(i + 1)).is_some_and(|c| !c.participle)
+                && !matches!(doc.lw(i + 1), "that" | "to")
+            {
+                i += 1;
+                continue;
+            }
             // "In a statement issued Tuesday, Roe said …": a participle modifying the medium
             if noun_before
                 && !ci.participle
@@ -382,7 +393,27 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 i
             };
             if let Some(np) = speaker_left(doc, s0, lead) {
+                // "a new analysis of campaign filings shows": the data noun heads the subject
+                let np = match np.start.checked_sub(1) {
+                    Some(p) if p > s0 && doc.lw(p) == "of" => speaker_left(doc, s0, p)
+                        .filter(|h| h.aside.is_none() && shows_data(doc, w, *h))
+                        .map_or(np, |h| super::mention::Np {
+                            start: h.start,
+                            end: np.end,
+                            aside: None,
+                        }),
+                    _ => np,
+                };
                 let info = analyze(doc, np);
+                // "the poll shows …", "…, a new analysis found.": data report like speech
+                let ci = if ci.strength < 2 && shows_data(doc, w, np) {
+                    super::cue::CueInfo {
+                        strength: 2,
+                        participle: ci.participle,
+                    }
+                } else {
+                    ci
+                };
                 // a speech verb followed by "that"/":"/a quotation attributes whatever its subject
                 let explicit_speech = ci.strength == 2
                     && np.end - np.start <= 8
@@ -420,9 +451,8 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         None
                     };
                     // "…, as police have said": the clause before is the content
-                    let as_aside = before_np.is_some_and(|p| {
-                        doc.lw(p) == "as" && p > s0 + 2 && doc.tx(p - 1) == ","
-                    });
+                    let as_aside = before_np
+                        .is_some_and(|p| doc.lw(p) == "as" && p > s0 + 2 && doc.tx(p - 1) == ",");
                     let before_np = if as_aside {
                         before_np.map(|p| p - 1)
                     } else {
@@ -480,8 +510,8 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     };
                     // "“…,” she said at a news conference announcing that …": a "that" found
                     // past an adjunct does not outweigh the quotation on the left
-                    let explicit_near = explicit
-                        && !(left_is_quote && cs > ce + 3 && doc.lw(cs - 1) == "that");
+                    let explicit_near =
+                        explicit && !(left_is_quote && cs > ce + 3 && doc.lw(cs - 1) == "that");
                     let tail_is_aside = after_content
                         && ci.strength == 2
                         && ((left_is_quote && a < b && doc.is_quote_mark(a))
@@ -699,6 +729,48 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     claims
 }
 
+/// A data source ("poll", "analysis", "video") as the subject of "show"/"find".
+fn shows_data(doc: &Doc, w: &str, np: super::mention::Np) -> bool {
+    matches!(
+        w,
+        "show" | "shows" | "showed" | "shown" | "find" | "finds" | "found"
+    ) && (np.start..np.end).any(|k| {
+        let h = doc.lw(k);
+        let h = h.strip_suffix('s').unwrap_or(h);
+        matches!(
+            h,
+            "poll"
+                | "survey"
+                | "study"
+                | "studie"
+                | "analysi"
+                | "analyse"
+                | "data"
+                | "report"
+                | "video"
+                | "footage"
+                | "slide"
+                | "chart"
+                | "average"
+                | "figure"
+                | "number"
+                | "research"
+                | "result"
+                | "review"
+                | "record"
+                | "document"
+                | "audit"
+                | "investigation"
+                | "inquiry"
+                | "probe"
+                | "test"
+                | "estimate"
+                | "count"
+                | "tally"
+        )
+    })
+}
+
 /// "continued to question …": the verb before an infinitive cue that keeps it finite.
 fn continued(w: &str) -> bool {
     matches!(w, "continued" | "continues" | "continue")
@@ -835,7 +907,10 @@ mod tests {
         assert_eq!(run("VARGA: We are not leaving.").len(), 1);
         assert_eq!(
             run("Intro.\n\n\"VARGA: Well, look, we won. We will win again.\n\nNext."),
-            vec![("Well, look, we won. We will win again".into(), "VARGA".into())]
+            vec![(
+                "Well, look, we won. We will win again".into(),
+                "VARGA".into()
+            )]
         );
         assert_eq!(
             run("Ivo Marek is calling for a new vote in May."),
@@ -992,6 +1067,17 @@ mod tests {
         assert_eq!(
             run("The plan is an insult to voters, lawmakers said Friday, as they met in Rome."),
             vec![("The plan is an insult to voters".into(), "lawmakers".into())]
+        );
+    }
+
+    #[test]
+    fn data_sources_show() {
+        assert_eq!(
+            run("Donations hit $1 billion, a new analysis of campaign filings shows."),
+            vec![(
+                "Donations hit $1 billion".into(),
+                "a new analysis of campaign filings".into()
+            )]
         );
     }
 

@@ -12,10 +12,41 @@ pub(super) const OBJECT_CUES: &[&str] = &[
 
 /// Stance verbs whose content is a to-infinitive: "vowed to cut taxes" (the "to" opens content).
 pub(super) const TO_CUES: &[&str] = &[
-    "refused", "refuses", "refusing", "vowed", "vows", "vow", "vowing", "pledge", "promise", "pledged", "pledges", "pledging",
-    "promised", "promises", "promising", "sought", "seeks", "seeking", "declined", "declines",
-    "declining", "agreed", "agrees", "threatened", "threatens", "threatening", "voted", "votes",
-    "aims", "aimed", "urged", "urges", "called", "calls", "calling",
+    "refused",
+    "refuses",
+    "refusing",
+    "vowed",
+    "vows",
+    "vow",
+    "vowing",
+    "pledge",
+    "promise",
+    "pledged",
+    "pledges",
+    "pledging",
+    "promised",
+    "promises",
+    "promising",
+    "sought",
+    "seeks",
+    "seeking",
+    "declined",
+    "declines",
+    "declining",
+    "agreed",
+    "agrees",
+    "threatened",
+    "threatens",
+    "threatening",
+    "voted",
+    "votes",
+    "aims",
+    "aimed",
+    "urged",
+    "urges",
+    "called",
+    "calls",
+    "calling",
 ];
 
 pub(super) fn is_time_word(w: &str) -> bool {
@@ -114,7 +145,10 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
         // "vowed to cut taxes", "urged him to resign": the infinitive is the content
         if w == "to"
             && (TO_CUES.contains(&cue) || (j > ce && OBJECT_CUES.contains(&cue)))
-            && !matches!(doc.lw(j + 1), "the" | "a" | "an" | "his" | "her" | "their" | "its")
+            && !matches!(
+                doc.lw(j + 1),
+                "the" | "a" | "an" | "his" | "her" | "their" | "its"
+            )
             && (!doc.is_cap(j + 1) || title_case(doc, ce, s1))
         {
             return j;
@@ -263,7 +297,10 @@ fn participle_tail(doc: &Doc, k: usize) -> bool {
         && !doc.is_cap(j)
         && w.len() > 5
         && w.ends_with("ing")
-        && !matches!(w, "during" | "according" | "including" | "following" | "regarding" | "concerning")
+        && !matches!(
+            w,
+            "during" | "according" | "including" | "following" | "regarding" | "concerning"
+        )
 }
 
 /// Whether a clause starting at `k` is a short subject followed by a finite speech verb
@@ -304,7 +341,9 @@ fn after_dateline(doc: &Doc, a: usize, b: usize) -> usize {
         return a;
     }
     let first = doc.tx(a);
-    if first.chars().filter(|c| c.is_alphabetic()).count() < 3 || first.chars().any(|c| c.is_lowercase()) {
+    if first.chars().filter(|c| c.is_alphabetic()).count() < 3
+        || first.chars().any(|c| c.is_lowercase())
+    {
         return a;
     }
     let lim = (a + 16).min(b);
@@ -409,7 +448,10 @@ mod tests {
         assert_eq!(d.tx(skip_complements(&d, c + 1, s1, "told")), "prices");
         let d = Doc::new("Obst vowed to cut taxes, and won.");
         let c = idx(&d, "vowed");
-        assert_eq!(d.tx(skip_complements(&d, c + 1, d.tokens.len(), "vowed")), "to");
+        assert_eq!(
+            d.tx(skip_complements(&d, c + 1, d.tokens.len(), "vowed")),
+            "to"
+        );
         let d = Doc::new("Obst warned in an interview with Radio Zeta that prices rose.");
         let c = idx(&d, "warned");
         assert!(skip_complements2(&d, c + 1, d.tokens.len(), "warned").1);

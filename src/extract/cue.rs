@@ -225,10 +225,28 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
 pub fn is_stance(lower_word: &str) -> bool {
     matches!(
         lower_word,
-        "criticized" | "accused" | "praised" | "urged" | "called" | "described" | "defended"
-            | "rejected" | "dismissed" | "questioned" | "blamed" | "demanded" | "proposed"
-            | "threatened" | "refused" | "declined" | "pledged" | "vowed" | "promised"
-            | "acknowledged" | "predicted" | "recommended"
+        "criticized"
+            | "accused"
+            | "praised"
+            | "urged"
+            | "called"
+            | "described"
+            | "defended"
+            | "rejected"
+            | "dismissed"
+            | "questioned"
+            | "blamed"
+            | "demanded"
+            | "proposed"
+            | "threatened"
+            | "refused"
+            | "declined"
+            | "pledged"
+            | "vowed"
+            | "promised"
+            | "acknowledged"
+            | "predicted"
+            | "recommended"
     )
 }
 

@@ -905,7 +905,9 @@ mod tests {
     #[test]
     fn relative_clause_antecedents() {
         let d = Doc::new("They asked the department, which reported ten cases.");
-        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "reported").unwrap();
+        let c = (0..d.tokens.len())
+            .find(|&i| d.tx(i) == "reported")
+            .unwrap();
         let np = speaker_left(&d, 0, c).unwrap();
         assert_eq!(d.slice(np.start, np.end), "the department");
         let d = Doc::new("It hired a staffer who told them nothing.");
