@@ -719,6 +719,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             i = ce;
         }
         // nested attributions in one sentence: "X warned that …, Y reported."
+        // "In a CNN poll, Clinton led by 24 points." / "Trump leads in the latest poll."
+        if claims.len() == first_in_sentence {
+            if let Some(c) = super::forms::in_a_poll(doc, si, s0, s1) {
+                claims.push(c);
+            }
+        }
         fix_nesting(doc, &mut claims, first_in_sentence);
     }
     claims.sort_by_key(|c| (c.content.0, c.content.1));
@@ -1079,6 +1085,25 @@ mod tests {
                 "a new analysis of campaign filings".into()
             )]
         );
+    }
+
+    #[test]
+    fn findings_in_a_poll() {
+        assert_eq!(
+            run("In a new Times poll, Ada Roe led Ivo Marek by 24 points."),
+            vec![(
+                "Ada Roe led Ivo Marek by 24 points".into(),
+                "a new Times poll".into()
+            )]
+        );
+        assert_eq!(
+            run("Ada Roe is ahead by four points in the latest survey."),
+            vec![(
+                "Ada Roe is ahead by four points".into(),
+                "the latest survey".into()
+            )]
+        );
+        assert!(run("In a poll of his own making, he found peace.").len() <= 1);
     }
 
     #[test]

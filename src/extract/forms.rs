@@ -289,3 +289,74 @@ pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
         None
     }
 }
+
+/// Poll findings: "In a CNN poll, Clinton led by 24 points." (the poll opens the sentence) or
+/// "Trump leads in the latest poll." (it closes it). Only for sentences without another cue.
+pub(super) fn in_a_poll(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+    let is_poll = |k: usize| matches!(doc.lw(k), "poll" | "polls" | "survey" | "surveys");
+    let det = |k: usize| {
+        matches!(
+            doc.lw(k),
+            "a" | "an" | "the" | "its" | "their" | "this" | "that" | "his" | "her" | "these"
+        )
+    };
+    if (s0..s1).any(|k| !doc.in_quote(k) && lookup(doc.lw(k)).is_some_and(|c| c.strength == 2)) {
+        return None;
+    }
+    let mut i = s0;
+    if i < s1 && matches!(doc.lw(i), "but" | "and" | "yet") {
+        i += 1;
+    }
+    if doc.lw(i) == "in" && det(i + 1) {
+        // opening: "In a … poll(, released Monday), CLAUSE"
+        let comma = (i + 2..(i + 14).min(s1)).find(|&k| doc.tx(k) == ",")?;
+        let head = (i + 2..comma).find(|&k| is_poll(k))?;
+        let (a, b) = trim(doc, comma + 1, s1);
+        if words_in(doc, a, b) < 3 || doc.is_quote_mark(a) {
+            return None;
+        }
+        let np = Np {
+            start: i + 1,
+            end: head + 1,
+            aside: None,
+        };
+        let info = analyze(doc, np);
+        return Some(RawClaim {
+            content: (a, close_quotes(doc, a, b)),
+            cue: Some((i, i + 1)),
+            np,
+            info,
+            sent: si,
+            inherits: None,
+            frame: (i, comma),
+        });
+    }
+    // closing: "CLAUSE in the latest … poll."
+    let (_, e) = trim(doc, s0, s1);
+    let head = (s0..e).rev().take(2).find(|&k| is_poll(k))?;
+    let k_in = (head.saturating_sub(8).max(s0)..head)
+        .rev()
+        .find(|&k| doc.lw(k) == "in" && det(k + 1))?;
+    if (k_in + 1..head).any(|k| !doc.is_word(k) && !matches!(doc.tx(k), "/" | "-" | "’" | "'")) {
+        return None;
+    }
+    let (a, b) = trim(doc, s0, k_in);
+    if words_in(doc, a, b) < 4 || doc.is_quote_mark(a) {
+        return None;
+    }
+    let np = Np {
+        start: k_in + 1,
+        end: head + 1,
+        aside: None,
+    };
+    let info = analyze(doc, np);
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((k_in, k_in + 1)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (k_in, head + 1),
+    })
+}
