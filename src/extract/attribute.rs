@@ -116,7 +116,15 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "new"
                     | "latest"
                     | "recent"
+                    // "it goes without saying", "it is worth noting"
+                    | "without"
+                    | "worth"
             ) || prev.ends_with("’s")
+                // "too many calls", "those responding": a quantified noun or participle
+                || (matches!(prev, "some" | "many" | "more" | "few" | "those" | "these" | "such")
+                    && (ci.participle
+                        || (w.ends_with('s')
+                            && !matches!(w, "says" | "tells" | "adds" | "writes" | "notes"))))
                 || prev.ends_with("'s")
                 || prev.ends_with('’')
                 || (prev == "to"
@@ -241,6 +249,11 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "interview"
                     | "speech"
             );
+            // "the real Trump showed up": not a report
+            if matches!(w, "show" | "shows" | "showed") && doc.lw(i + 1) == "up" {
+                i += 1;
+                continue;
+            }
             // "campaign reports shows …": a plural noun before the real verb
             if w.ends_with('s')
                 && !ci.participle
@@ -1104,6 +1117,14 @@ mod tests {
             )]
         );
         assert!(run("In a poll of his own making, he found peace.").len() <= 1);
+    }
+
+    #[test]
+    fn idioms_and_nouns_are_not_cues() {
+        assert!(run("It goes without saying that taxes will rise.").is_empty());
+        assert!(run("It is worth noting that taxes will rise.").is_empty());
+        assert!(run("Too many calls still roll over to backup centers.").is_empty());
+        assert!(run("The real Ivo Marek showed up at the debate.").is_empty());
     }
 
     #[test]

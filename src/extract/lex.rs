@@ -36,7 +36,8 @@ pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          last next additionally moreover furthermore asked speaking writing during for from with by to of since until meanwhile both \
          instead here there newly although though former january february march april june july august september october \
          november december i’m i'm we’re we're
-         i we he she they it")
+         i we he she they it perhaps maybe once rather did does do say everything nothing something anything \
+         everyone someone nobody somebody why what how whether")
 });
 
 /// Words that make a capitalised mention an organisation.
