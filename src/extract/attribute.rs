@@ -417,6 +417,35 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         }),
                     _ => np,
                 };
+                // "“…?” a narrator in the Clinton ad asks.": after a quotation the whole phrase
+                // up to the cue is the speaker
+                let np = match (np.start.saturating_sub(8).max(s0)..np.start)
+                    .rev()
+                    .find(|&k| doc.is_quote_mark(k) && doc.quotes[doc.qmap[k] as usize].close == k)
+                {
+                    Some(k)
+                        if np.aside.is_none()
+                            && k + 1 < np.start
+                            && (k + 1..np.start).all(|x| {
+                                (doc.is_word(x) && !doc.in_quote(x) && lookup(doc.lw(x)).is_none())
+                                    || (x == k + 1 && doc.tx(x) == ",")
+                            })
+                            && (k + 1..np.start).any(|x| {
+                                matches!(
+                                    doc.lw(x),
+                                    "in" | "for" | "at" | "of" | "from" | "with" | "on"
+                                )
+                            }) =>
+                    {
+                        let st = if doc.tx(k + 1) == "," { k + 2 } else { k + 1 };
+                        super::mention::Np {
+                            start: st,
+                            end: np.end,
+                            aside: None,
+                        }
+                    }
+                    _ => np,
+                };
                 let info = analyze(doc, np);
                 // "the poll shows …", "…, a new analysis found.": data report like speech
                 let ci = if ci.strength < 2 && shows_data(doc, w, np) {
@@ -1125,6 +1154,17 @@ mod tests {
         assert!(run("It is worth noting that taxes will rise.").is_empty());
         assert!(run("Too many calls still roll over to backup centers.").is_empty());
         assert!(run("The real Ivo Marek showed up at the debate.").is_empty());
+    }
+
+    #[test]
+    fn long_speaker_after_a_quote() {
+        assert_eq!(
+            run("“You pay your taxes. Why didn’t he pay his?” a narrator in the new ad asks."),
+            vec![(
+                "“You pay your taxes. Why didn’t he pay his?”".into(),
+                "a narrator in the new ad".into()
+            )]
+        );
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub fn tokenize(body: &str) -> Vec<Token> {
             let mut seg_len = 1usize; // letters since the last dot
             let mut has_dot = false;
             while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
+                // mojibake ("FranÃÂ§ois" for "François"): a Latin-1 symbol after "Ã"/"Â" is a letter
+                let mojibake =
+                    ('\u{a0}'..='\u{bf}').contains(&d) && body[..j].ends_with(['Ã', 'Â']);
+                if d.is_alphanumeric() || mojibake {
                     it.next();
                     end = j + d.len_utf8();
                     seg_len += 1;
@@ -157,5 +160,13 @@ mod tests {
         assert!(t[3].nl_before);
         assert!(!t[1].nl_before);
         assert_eq!(t[3].text("A b.\n\n“C”"), "“");
+    }
+
+    #[test]
+    fn mojibake_stays_one_word() {
+        let s = "FranÃÂ§ois Hollande said";
+        let t = tokenize(s);
+        assert_eq!(t[0].text(s), "FranÃÂ§ois");
+        assert_eq!(t.len(), 3);
     }
 }
