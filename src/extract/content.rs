@@ -248,7 +248,11 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                 {
                     k += 1;
                 }
-                if lookup(doc.lw(k)).is_some_and(|c| c.strength == 2 || weak) {
+                // (a past-tense cue ends a strong cue's content too: "… and encouraged X to …")
+                if lookup(doc.lw(k)).is_some_and(|c| {
+                    c.strength == 2 || weak || (!c.participle && doc.lw(k).ends_with("ed"))
+                }) && !doc.is_cap(k)
+                {
                     let mut e = i;
                     if e > a && doc.tx(e - 1) == "," {
                         e -= 1;
@@ -316,8 +320,10 @@ fn new_attribution(doc: &Doc, k: usize, s1: usize) -> bool {
         if j > k && !doc.is_cap(j) {
             if let Some(c) = lookup(w) {
                 let prev = doc.lw(j - 1);
-                return !c.participle
-                    && (c.strength == 2 || super::cue::is_stance(w))
+                // "and Ada Roe is promising to …": a progressive cue counts
+                let progressive = c.participle && matches!(prev, "is" | "are" | "was" | "were");
+                return (!c.participle || progressive)
+                    && (c.strength == 2 || super::cue::is_stance(w) || progressive)
                     && !matches!(prev, "to" | "the" | "a" | "an" | "that" | "who" | "which")
                     && !super::cue::needs_particle(w);
             }
@@ -479,6 +485,14 @@ mod tests {
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), true, false);
         assert_eq!(d.slice(a, e), "the plan");
+        let d = Doc::new("he tweeted that she was a fraud and urged voters to leave.");
+        let a = idx(&d, "she");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "she was a fraud");
+        let d = Doc::new("he vowed to cut taxes, and Ada Roe is promising to raise them.");
+        let a = idx(&d, "to");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "to cut taxes");
         let d = Doc::new("he said the plan failed and added that it was late.");
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
