@@ -51,7 +51,17 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             if w == "according" && doc.lw(i + 1) == "to" && i + 2 < s1 {
                 if let Some(np) = speaker_right(doc, i + 2, s1) {
                     let info = analyze(doc, np);
-                    let after = trim(doc, np.end, s1);
+                    // "According to a University of Texas/Texas Tribune poll out Thursday, X …":
+                    // when the source runs on past the speaker phrase, content starts after its comma
+                    let from = if doc.tx(np.end) != "," && starts_clause(doc, s0, i) {
+                        (np.end..(np.end + 10).min(s1))
+                            .find(|&k| doc.tx(k) == "," || doc.in_quote(k))
+                            .filter(|&k| doc.tx(k) == ",")
+                            .map_or(np.end, |k| k + 1)
+                    } else {
+                        np.end
+                    };
+                    let after = trim(doc, from, s1);
                     let before_words = words_in(doc, s0, i);
                     let after_words = words_in(doc, after.0, after.1);
                     let (a, b) =
@@ -1164,6 +1174,14 @@ mod tests {
                 "“You pay your taxes. Why didn’t he pay his?”".into(),
                 "a narrator in the new ad".into()
             )]
+        );
+    }
+
+    #[test]
+    fn according_to_a_long_source() {
+        assert_eq!(
+            run("According to a Harbor University/Daily Star poll out Thursday, Ada Roe leads by four points.")[0].0,
+            "Ada Roe leads by four points"
         );
     }
 
