@@ -1186,6 +1186,14 @@ mod tests {
     }
 
     #[test]
+    fn participle_takes_a_lowercase_subject() {
+        assert_eq!(
+            run("The campaign sued the party on Friday, claiming the move would cost it money."),
+            vec![("the move would cost it money".into(), "The campaign".into())]
+        );
+    }
+
+    #[test]
     fn as_asides() {
         assert_eq!(
             run("The video does not show a gun, as police have said."),

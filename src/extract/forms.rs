@@ -217,12 +217,40 @@ pub(super) fn inverted_first(
 pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
     // the subject right at the start ("But Trump went further, …")
     let mut a = s0;
+    let det = |k: usize| {
+        matches!(
+            doc.lw(k),
+            "the" | "his" | "her" | "their" | "its" | "our" | "a" | "an"
+        )
+    };
     while a < lim
         && super::lex::CAP_STOP.contains(doc.lw(a))
         && !super::lex::PRONOUNS.contains(doc.lw(a))
-        && doc.lw(a) != "the"
+        && !det(a)
     {
         a += 1;
+    }
+    // "The campaign sued …, claiming …": a determiner and its lowercase noun phrase
+    if a + 1 < lim && det(a) && !doc.is_cap(a + 1) {
+        let mut e = a + 1;
+        while e < lim
+            && e < a + 6
+            && doc.is_word(e)
+            && !doc.is_cap(e)
+            && !super::lex::STOP.contains(doc.lw(e))
+            && !super::lex::AUX.contains(doc.lw(e))
+            && lookup(doc.lw(e)).is_none()
+            && !doc.lw(e).ends_with("ed")
+        {
+            e += 1;
+        }
+        if e > a + 1 && e < lim && doc.is_word(e) {
+            return Some(Np {
+                start: a,
+                end: e,
+                aside: None,
+            });
+        }
     }
     if a < lim
         && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ","))
