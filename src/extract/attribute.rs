@@ -458,7 +458,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 };
                 let info = analyze(doc, np);
                 // "the poll shows …", "…, a new analysis found.": data report like speech
-                let ci = if ci.strength < 2 && shows_data(doc, w, np) {
+                // a weak cue with a that-clause reports like speech ("the contenders agree that …")
+                let that_clause = {
+                    let (cs, ex) = skip_complements2(doc, ce, s1, cue_lw);
+                    ex && cs > ce && doc.lw(cs - 1) == "that" && cs - ce <= 2
+                };
+                let ci = if ci.strength < 2 && (shows_data(doc, w, np) || that_clause) {
                     super::cue::CueInfo {
                         strength: 2,
                         participle: ci.participle,
@@ -1190,6 +1195,17 @@ mod tests {
         assert_eq!(
             run("The campaign sued the party on Friday, claiming the move would cost it money."),
             vec![("the move would cost it money".into(), "The campaign".into())]
+        );
+    }
+
+    #[test]
+    fn weak_cue_with_a_that_clause() {
+        assert_eq!(
+            run("The two contenders agree that tests should be left to the states."),
+            vec![(
+                "tests should be left to the states".into(),
+                "The two contenders".into()
+            )]
         );
     }
 
