@@ -25,7 +25,7 @@ pub struct RawClaim {
 
 use super::content::{
     close_quotes, extend_split_quote, is_time_word, right_end, skip_complements, skip_complements2,
-    starts_clause, trim, words_in, OBJECT_CUES,
+    starts_clause, trim, words_in, OBJECT_CUES, TO_CUES,
 };
 use super::forms::{colon_headline, inverted_first, sentence_subject};
 use super::nesting::{drop_nested, fix_nesting};
@@ -51,7 +51,17 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             if w == "according" && doc.lw(i + 1) == "to" && i + 2 < s1 {
                 if let Some(np) = speaker_right(doc, i + 2, s1) {
                     let info = analyze(doc, np);
-                    let after = trim(doc, np.end, s1);
+                    // "According to a University of Texas/Texas Tribune poll out Thursday, X …":
+                    // when the source runs on past the speaker phrase, content starts after its comma
+                    let from = if doc.tx(np.end) != "," && starts_clause(doc, s0, i) {
+                        (np.end..(np.end + 10).min(s1))
+                            .find(|&k| doc.tx(k) == "," || doc.in_quote(k))
+                            .filter(|&k| doc.tx(k) == ",")
+                            .map_or(np.end, |k| k + 1)
+                    } else {
+                        np.end
+                    };
+                    let after = trim(doc, from, s1);
                     let before_words = words_in(doc, s0, i);
                     let after_words = words_in(doc, after.0, after.1);
                     let (a, b) =
@@ -116,10 +126,20 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "new"
                     | "latest"
                     | "recent"
+                    // "it goes without saying", "it is worth noting"
+                    | "without"
+                    | "worth"
             ) || prev.ends_with("’s")
+                // "too many calls", "those responding": a quantified noun or participle
+                || (matches!(prev, "some" | "many" | "more" | "few" | "those" | "these" | "such")
+                    && (ci.participle
+                        || (w.ends_with('s')
+                            && !matches!(w, "says" | "tells" | "adds" | "writes" | "notes"))))
                 || prev.ends_with("'s")
                 || prev.ends_with('’')
-                || (prev == "to" && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went"))
+                || (prev == "to"
+                    && !(i >= 3 && doc.lw(i - 2) == "on" && doc.lw(i - 3) == "went")
+                    && !(i >= s0 + 3 && continued(doc.lw(i - 2))))
             {
                 i += 1;
                 continue;
@@ -239,6 +259,32 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     | "interview"
                     | "speech"
             );
+            // "the real Trump showed up": not a report
+            if matches!(w, "show" | "shows" | "showed") && doc.lw(i + 1) == "up" {
+                i += 1;
+                continue;
+            }
+            // "campaign reports shows …": a plural noun before the real verb
+            if w.ends_with('s')
+                && !ci.participle
+                && i + 1 < s1
+                && !doc.is_cap(i + 1)
+                && lookup(doc.lw(i + 1)).is_some_and(|c| !c.participle)
+                && !matches!(doc.lw(i + 1), "that" | "to")
+            {
+                i += 1;
+                continue;
+            }
+            // "In a statement issued Tuesday, Roe said …": a participle modifying the medium
+            if noun_before
+                && !ci.participle
+                && w.ends_with("ed")
+                && i >= s0 + 3
+                && (doc.lw(i - 3) == "in" || (i >= s0 + 4 && doc.lw(i - 4) == "in"))
+            {
+                i += 1;
+                continue;
+            }
             // "Bemoaning the system, Trump accused …": a sentence-initial participle
             if ci.participle && !be_before && (i == s0 || (i == s0 + 1 && !doc.is_word(s0))) {
                 if let Some(comma) =
@@ -363,9 +409,68 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     continue;
                 }
             }
-            // speaker on the left
-            if let Some(np) = speaker_left(doc, s0, i) {
+            // speaker on the left ("X continued to question …": left of "continued")
+            let lead = if prev == "to" && i >= s0 + 3 && continued(doc.lw(i - 2)) {
+                i - 2
+            } else {
+                i
+            };
+            if let Some(np) = speaker_left(doc, s0, lead) {
+                // "a new analysis of campaign filings shows": the data noun heads the subject
+                let np = match np.start.checked_sub(1) {
+                    Some(p) if p > s0 && doc.lw(p) == "of" => speaker_left(doc, s0, p)
+                        .filter(|h| h.aside.is_none() && shows_data(doc, w, *h))
+                        .map_or(np, |h| super::mention::Np {
+                            start: h.start,
+                            end: np.end,
+                            aside: None,
+                        }),
+                    _ => np,
+                };
+                // "“…?” a narrator in the Clinton ad asks.": after a quotation the whole phrase
+                // up to the cue is the speaker
+                let np = match (np.start.saturating_sub(8).max(s0)..np.start)
+                    .rev()
+                    .find(|&k| doc.is_quote_mark(k) && doc.quotes[doc.qmap[k] as usize].close == k)
+                {
+                    Some(k)
+                        if np.aside.is_none()
+                            && k + 1 < np.start
+                            && (k + 1..np.start).all(|x| {
+                                (doc.is_word(x) && !doc.in_quote(x) && lookup(doc.lw(x)).is_none())
+                                    || (x == k + 1 && doc.tx(x) == ",")
+                            })
+                            && (k + 1..np.start).any(|x| {
+                                matches!(
+                                    doc.lw(x),
+                                    "in" | "for" | "at" | "of" | "from" | "with" | "on"
+                                )
+                            }) =>
+                    {
+                        let st = if doc.tx(k + 1) == "," { k + 2 } else { k + 1 };
+                        super::mention::Np {
+                            start: st,
+                            end: np.end,
+                            aside: None,
+                        }
+                    }
+                    _ => np,
+                };
                 let info = analyze(doc, np);
+                // "the poll shows …", "…, a new analysis found.": data report like speech
+                // a weak cue with a that-clause reports like speech ("the contenders agree that …")
+                let that_clause = {
+                    let (cs, ex) = skip_complements2(doc, ce, s1, cue_lw);
+                    ex && cs > ce && doc.lw(cs - 1) == "that" && cs - ce <= 2
+                };
+                let ci = if ci.strength < 2 && (shows_data(doc, w, np) || that_clause) {
+                    super::cue::CueInfo {
+                        strength: 2,
+                        participle: ci.participle,
+                    }
+                } else {
+                    ci
+                };
                 // a speech verb followed by "that"/":"/a quotation attributes whatever its subject
                 let explicit_speech = ci.strength == 2
                     && np.end - np.start <= 8
@@ -373,15 +478,42 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     && skip_complements2(doc, ce, s1, cue_lw).1;
                 if plausible(doc, np, &info, ci.strength) || explicit_speech {
                     let (cs, explicit) = skip_complements2(doc, ce, s1, cue_lw);
+                    // relative clauses and fronted subordinate clauses ("While he refused to
+                    // …, Obama …") end at the first comma
                     let relative = matches!(
                         doc.lw(super::mention::skip_aux_left(doc, s0, i).saturating_sub(1)),
                         "who" | "which"
-                    );
+                    ) || (np.start <= s0 + 1
+                        && np.start > s0
+                        && matches!(
+                            doc.lw(np.start - 1),
+                            "while"
+                                | "although"
+                                | "though"
+                                | "because"
+                                | "if"
+                                | "when"
+                                | "after"
+                                | "before"
+                                | "since"
+                                | "as"
+                                | "once"
+                                | "unless"
+                                | "whereas"
+                        ));
                     let (a, b) = trim(doc, cs, right_end(doc, cs, s1, ci.strength < 2, relative));
                     let before_np = if np.start > s0 {
                         Some(np.start - 1)
                     } else {
                         None
+                    };
+                    // "…, as police have said": the clause before is the content
+                    let as_aside = before_np
+                        .is_some_and(|p| doc.lw(p) == "as" && p > s0 + 2 && doc.tx(p - 1) == ",");
+                    let before_np = if as_aside {
+                        before_np.map(|p| p - 1)
+                    } else {
+                        before_np
                     };
                     let after_content = before_np.is_some_and(|p| {
                         matches!(doc.tx(p), "," | "—" | "–") || doc.is_quote_mark(p)
@@ -391,6 +523,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     });
                     let right_words = words_in(doc, a, b);
                     let right_is_adjunct = a < b
+                        && !(doc.lw(a) == "to" && TO_CUES.contains(&cue_lw))
                         && (matches!(
                             doc.lw(a),
                             "on" | "in"
@@ -432,17 +565,39 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                             q.open <= la + 1 || q.words >= 6
                         }
                     };
+                    // "“…,” she said at a news conference announcing that …": a "that" found
+                    // past an adjunct does not outweigh the quotation on the left
+                    let explicit_near =
+                        explicit && !(left_is_quote && cs > ce + 3 && doc.lw(cs - 1) == "that");
                     let tail_is_aside = after_content
                         && ci.strength == 2
                         && ((left_is_quote && a < b && doc.is_quote_mark(a))
-                            || (!explicit
+                            || (!explicit_near
                                 && (right_is_adjunct || left_is_quote || right_words == 0)));
                     let parenthetical = after_content
                         && !left_is_quote
+                        && !(a < b && doc.is_quote_mark(a))
                         && (doc.tx(ce) == ","
                             || (!explicit && cs > ce && cs - ce <= 9 && doc.tx(cs - 1) == ","))
                         && right_words >= 3
                         && !lookup(doc.lw(ce + 1)).is_some_and(|c| c.participle)
+                        // "…, X said Friday, as they bristled …": an adjunct, not the rest of the clause
+                        && !(a < b
+                            && matches!(
+                                doc.lw(a),
+                                "as" | "while"
+                                    | "when"
+                                    | "after"
+                                    | "before"
+                                    | "because"
+                                    | "since"
+                                    | "although"
+                                    | "though"
+                                    | "citing"
+                                    | "according"
+                                    | "adding"
+                                    | "noting"
+                            ))
                         && words_in(doc, s0, np.start) >= 1;
                     let bare_adjunct = !explicit
                         && !after_content
@@ -492,7 +647,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         });
                         done = true;
                     } else if after_content && ci.strength == 2 {
-                        let (a, b) = trim(doc, s0, np.start);
+                        let (a, b) = trim(doc, s0, before_np.unwrap_or(np.start));
                         if words_in(doc, a, b) >= 1 {
                             let mut b2 = close_quotes(doc, a, b);
                             b2 = extend_split_quote(doc, ce, s1, b2);
@@ -557,7 +712,9 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 }
             }
             // coordinated verb: "X keeps quiet but says …"
-            if !done && matches!(prev, "and" | "but") && i > s0 + 1 {
+            // (also across auxiliaries and adverbs: "… but has said …", "and repeatedly says")
+            let kc = super::mention::skip_aux_left(doc, s0, i);
+            if !done && kc > s0 + 1 && matches!(doc.lw(kc - 1), "and" | "but") {
                 let prior = claims[first_in_sentence..]
                     .last()
                     .map(|c| (c.np, c.info.clone()));
@@ -619,6 +776,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             i = ce;
         }
         // nested attributions in one sentence: "X warned that …, Y reported."
+        // "In a CNN poll, Clinton led by 24 points." / "Trump leads in the latest poll."
+        if claims.len() == first_in_sentence {
+            if let Some(c) = super::forms::in_a_poll(doc, si, s0, s1) {
+                claims.push(c);
+            }
+        }
         fix_nesting(doc, &mut claims, first_in_sentence);
     }
     claims.sort_by_key(|c| (c.content.0, c.content.1));
@@ -627,6 +790,53 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     attach_quote_paragraphs(doc, &mut claims);
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims
+}
+
+/// A data source ("poll", "analysis", "video") as the subject of "show"/"find".
+fn shows_data(doc: &Doc, w: &str, np: super::mention::Np) -> bool {
+    matches!(
+        w,
+        "show" | "shows" | "showed" | "shown" | "find" | "finds" | "found"
+    ) && (np.start..np.end).any(|k| {
+        let h = doc.lw(k);
+        let h = h.strip_suffix('s').unwrap_or(h);
+        matches!(
+            h,
+            "poll"
+                | "survey"
+                | "study"
+                | "studie"
+                | "analysi"
+                | "analyse"
+                | "data"
+                | "report"
+                | "video"
+                | "footage"
+                | "slide"
+                | "chart"
+                | "average"
+                | "figure"
+                | "number"
+                | "research"
+                | "result"
+                | "review"
+                | "record"
+                | "document"
+                | "audit"
+                | "investigation"
+                | "inquiry"
+                | "probe"
+                | "test"
+                | "estimate"
+                | "count"
+                | "tally"
+        )
+    })
+}
+
+/// "continued to question …": the verb before an infinitive cue that keeps it finite.
+fn continued(w: &str) -> bool {
+    matches!(w, "continued" | "continues" | "continue")
 }
 
 #[cfg(test)]
@@ -749,7 +959,22 @@ mod tests {
             vec![("Talks With Rome Are Over".into(), "Varga".into())]
         );
         assert!(run("Update: Talks are over for now.").is_empty());
+        assert_eq!(
+            run("Varga to Farmers: Prices Will Rise Again.\n\nText."),
+            vec![("Prices Will Rise Again".into(), "Varga".into())]
+        );
+        assert_eq!(
+            run("EXCLUSIVE – Ivo Marek: Do Not Trust the Banks.\n\nText."),
+            vec![("Do Not Trust the Banks".into(), "Ivo Marek".into())]
+        );
         assert_eq!(run("VARGA: We are not leaving.").len(), 1);
+        assert_eq!(
+            run("Intro.\n\n\"VARGA: Well, look, we won. We will win again.\n\nNext."),
+            vec![(
+                "Well, look, we won. We will win again".into(),
+                "VARGA".into()
+            )]
+        );
         assert_eq!(
             run("Ivo Marek is calling for a new vote in May."),
             vec![("a new vote in May".into(), "Ivo Marek".into())]
@@ -818,6 +1043,29 @@ mod tests {
     }
 
     #[test]
+    fn infinitive_content_and_fronted_clauses() {
+        assert_eq!(
+            run("While he refused to free the prisoners, Obst freed others."),
+            vec![("to free the prisoners".into(), "he".into())]
+        );
+        assert_eq!(
+            run("Ivo Marek has repeatedly pledged to cut taxes for farmers."),
+            vec![("to cut taxes for farmers".into(), "Ivo Marek".into())]
+        );
+    }
+
+    #[test]
+    fn coordinated_verbs_after_auxiliaries() {
+        assert_eq!(
+            run("Ada Roe, like Obst, has praised the farmers but has said she will cut subsidies."),
+            vec![
+                ("the farmers".into(), "Ada Roe".into()),
+                ("she will cut subsidies".into(), "Ada Roe".into())
+            ]
+        );
+    }
+
+    #[test]
     fn thinking_verbs_and_asides() {
         assert!(run("Varga believes the plan will fail.").is_empty());
         assert_eq!(
@@ -833,6 +1081,149 @@ mod tests {
             vec![(
                 "“Go back to your own studio right now,”".into(),
                 "Varga".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn quote_on_the_left_beats_a_far_that() {
+        assert_eq!(
+            run("“We are in a bad place,” Ada Roe told reporters after a meeting that was held on a boat."),
+            vec![("“We are in a bad place,”".into(), "Ada Roe".into())]
+        );
+    }
+
+    #[test]
+    fn medium_participles_are_not_cues() {
+        assert_eq!(
+            run("In a statement issued Tuesday, Ada Roe said the bank had failed."),
+            vec![("the bank had failed".into(), "Ada Roe".into())]
+        );
+    }
+
+    #[test]
+    fn title_case_headlines() {
+        assert_eq!(
+            run("Ada Roe Warns Banks Against Cutting Rural Loans.\n\nText."),
+            vec![("Banks Against Cutting Rural Loans".into(), "Ada Roe".into())]
+        );
+        assert_eq!(
+            run("Railing Against Banks, Ivo Marek Vows To Cut Farm Subsidies.\n\nText."),
+            vec![("To Cut Farm Subsidies".into(), "Ivo Marek".into())]
+        );
+    }
+
+    #[test]
+    fn continued_cues_and_adverbs() {
+        assert_eq!(
+            run("Ivo Marek continued to question whether Roe was eligible."),
+            vec![("whether Roe was eligible".into(), "Ivo Marek".into())]
+        );
+        assert_eq!(
+            run("The minority leader said flatly: “It does not matter.”"),
+            vec![("“It does not matter.”".into(), "The minority leader".into())]
+        );
+    }
+
+    #[test]
+    fn adjunct_after_an_inverted_cue() {
+        assert_eq!(
+            run("The plan is an insult to voters, lawmakers said Friday, as they met in Rome."),
+            vec![("The plan is an insult to voters".into(), "lawmakers".into())]
+        );
+    }
+
+    #[test]
+    fn data_sources_show() {
+        assert_eq!(
+            run("Donations hit $1 billion, a new analysis of campaign filings shows."),
+            vec![(
+                "Donations hit $1 billion".into(),
+                "a new analysis of campaign filings".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn findings_in_a_poll() {
+        assert_eq!(
+            run("In a new Times poll, Ada Roe led Ivo Marek by 24 points."),
+            vec![(
+                "Ada Roe led Ivo Marek by 24 points".into(),
+                "a new Times poll".into()
+            )]
+        );
+        assert_eq!(
+            run("Ada Roe is ahead by four points in the latest survey."),
+            vec![(
+                "Ada Roe is ahead by four points".into(),
+                "the latest survey".into()
+            )]
+        );
+        assert!(run("In a poll of his own making, he found peace.").len() <= 1);
+    }
+
+    #[test]
+    fn idioms_and_nouns_are_not_cues() {
+        assert!(run("It goes without saying that taxes will rise.").is_empty());
+        assert!(run("It is worth noting that taxes will rise.").is_empty());
+        assert!(run("Too many calls still roll over to backup centers.").is_empty());
+        assert!(run("The real Ivo Marek showed up at the debate.").is_empty());
+    }
+
+    #[test]
+    fn long_speaker_after_a_quote() {
+        assert_eq!(
+            run("“You pay your taxes. Why didn’t he pay his?” a narrator in the new ad asks."),
+            vec![(
+                "“You pay your taxes. Why didn’t he pay his?”".into(),
+                "a narrator in the new ad".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn according_to_a_long_source() {
+        assert_eq!(
+            run("According to a Harbor University/Daily Star poll out Thursday, Ada Roe leads by four points.")[0].0,
+            "Ada Roe leads by four points"
+        );
+    }
+
+    #[test]
+    fn participle_takes_a_lowercase_subject() {
+        assert_eq!(
+            run("The campaign sued the party on Friday, claiming the move would cost it money."),
+            vec![("the move would cost it money".into(), "The campaign".into())]
+        );
+    }
+
+    #[test]
+    fn weak_cue_with_a_that_clause() {
+        assert_eq!(
+            run("The two contenders agree that tests should be left to the states."),
+            vec![(
+                "tests should be left to the states".into(),
+                "The two contenders".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn as_asides() {
+        assert_eq!(
+            run("The video does not show a gun, as police have said."),
+            vec![("The video does not show a gun".into(), "police".into())]
+        );
+    }
+
+    #[test]
+    fn short_quote_continues_its_claim() {
+        assert_eq!(
+            run("“I would,” Ada said to the crowd. “I would, Ivo.”"),
+            vec![(
+                "“I would,” Ada said to the crowd. “I would, Ivo.”".into(),
+                "Ada".into()
             )]
         );
     }

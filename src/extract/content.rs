@@ -10,6 +10,45 @@ pub(super) const OBJECT_CUES: &[&str] = &[
     "warns", "urged", "asked", "asks", "wrote", "emailed", "texted",
 ];
 
+/// Stance verbs whose content is a to-infinitive: "vowed to cut taxes" (the "to" opens content).
+pub(super) const TO_CUES: &[&str] = &[
+    "refused",
+    "refuses",
+    "refusing",
+    "vowed",
+    "vows",
+    "vow",
+    "vowing",
+    "pledge",
+    "promise",
+    "pledged",
+    "pledges",
+    "pledging",
+    "promised",
+    "promises",
+    "promising",
+    "sought",
+    "seeks",
+    "seeking",
+    "declined",
+    "declines",
+    "declining",
+    "agreed",
+    "agrees",
+    "threatened",
+    "threatens",
+    "threatening",
+    "voted",
+    "votes",
+    "aims",
+    "aimed",
+    "urged",
+    "urges",
+    "called",
+    "calls",
+    "calling",
+];
+
 pub(super) fn is_time_word(w: &str) -> bool {
     WEEKDAYS.contains(&w)
         || matches!(
@@ -92,7 +131,7 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
                 | "colleagues"
         ) {
             j += 1;
-        } else {
+        } else if !title_case(doc, ce, s1) {
             while j < s1 && doc.is_cap(j) {
                 j += 1;
             }
@@ -103,12 +142,24 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             return j;
         }
         let w = doc.lw(j);
+        // "vowed to cut taxes", "urged him to resign": the infinitive is the content
+        if w == "to"
+            && (TO_CUES.contains(&cue) || (j > ce && OBJECT_CUES.contains(&cue)))
+            && !matches!(
+                doc.lw(j + 1),
+                "the" | "a" | "an" | "his" | "her" | "their" | "its"
+            )
+            && (!doc.is_cap(j + 1) || title_case(doc, ce, s1))
+        {
+            return j;
+        }
         match w {
             "that" => return j + 1,
             "," | ":" | "—" | "–" => return j + 1,
             _ => {}
         }
-        if is_time_word(w) {
+        // "said flatly: …"
+        if is_time_word(w) || (j == ce && super::mention::is_adverb(w)) {
             j += 1;
             continue;
         }
@@ -165,8 +216,9 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
             ";" => return i,
             ":" if i + 1 < s1 && doc.is_quote_mark(i + 1) => return i,
             "," | "—" | "–" if relative && i > a => return i,
-            "," if i > a => {
+            "," | "—" | "–" if i > a => {
                 let n1 = doc.lw(i + 1);
+                let dash = w != ",";
                 if matches!(
                     n1,
                     "who"
@@ -177,8 +229,13 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                         | "though"
                         | "while"
                         | "whereas"
-                ) || lookup(n1).is_some_and(|c| c.participle)
-                    || (n1 == "but" && !doc.in_quote(i + 1))
+                        | "however"
+                ) || (n1 == "even" && matches!(doc.lw(i + 2), "though" | "as" | "if"))
+                    || (n1 == "then" && lookup(doc.lw(i + 2)).is_some())
+                    || (!dash && lookup(n1).is_some_and(|c| c.participle))
+                    || (weak && participle_tail(doc, i + 1))
+                    || (dash && matches!(n1, "a" | "an") && i > a + 2)
+                    || (!dash && n1 == "but" && !doc.in_quote(i + 1))
                 {
                     return i;
                 }
@@ -191,13 +248,32 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
                 {
                     k += 1;
                 }
-                if lookup(doc.lw(k)).is_some_and(|c| c.strength == 2 || weak) {
+                // (a past-tense cue ends a strong cue's content too: "… and encouraged X to …")
+                if lookup(doc.lw(k)).is_some_and(|c| {
+                    c.strength == 2 || weak || (!c.participle && doc.lw(k).ends_with("ed"))
+                }) && !doc.is_cap(k)
+                {
                     let mut e = i;
                     if e > a && doc.tx(e - 1) == "," {
                         e -= 1;
                     }
                     return e;
                 }
+                // "…, and rights groups warned that …": a new clause with its own speaker
+                if new_attribution(doc, i + 1, s1) {
+                    let mut e = i;
+                    if e > a && doc.tx(e - 1) == "," {
+                        e -= 1;
+                    }
+                    return e;
+                }
+            }
+            "yet" if i > a && new_attribution(doc, i + 1, s1) => {
+                let mut e = i;
+                if e > a && doc.tx(e - 1) == "," {
+                    e -= 1;
+                }
+                return e;
             }
             _ => {}
         }
@@ -206,8 +282,101 @@ pub(super) fn right_end(doc: &Doc, a: usize, s1: usize, weak: bool, relative: bo
     s1
 }
 
-/// Trims punctuation from both ends of a content range.
+/// Whether `[a, b)` is written in headline Title Case (so capitals do not mark names).
+pub(super) fn title_case(doc: &Doc, a: usize, b: usize) -> bool {
+    let words: Vec<usize> = (a..b)
+        .filter(|&i| doc.is_word(i) && doc.tx(i).chars().count() > 3 && !doc.in_quote(i))
+        .collect();
+    words.len() >= 2 && words.iter().all(|&i| doc.is_cap(i))
+}
+
+/// ", encouraging his supporters …", ", even suggesting …": a participial tail.
+fn participle_tail(doc: &Doc, k: usize) -> bool {
+    let mut j = k;
+    while super::mention::is_adverb(doc.lw(j)) || matches!(doc.lw(j), "even" | "also" | "then") {
+        j += 1;
+    }
+    let w = doc.lw(j);
+    !doc.in_quote(j)
+        && !doc.is_cap(j)
+        && w.len() > 5
+        && w.ends_with("ing")
+        && !matches!(
+            w,
+            "during" | "according" | "including" | "following" | "regarding" | "concerning"
+        )
+}
+
+/// Whether a clause starting at `k` is a short subject followed by a finite speech verb
+/// ("rights groups warned", "he also said", "Ada Roe is promising").
+fn new_attribution(doc: &Doc, k: usize, s1: usize) -> bool {
+    let mut j = k;
+    let lim = (k + 7).min(s1);
+    while j < lim {
+        if doc.in_quote(j) || !(doc.is_word(j) || doc.tx(j) == ".") {
+            return false;
+        }
+        let w = doc.lw(j);
+        if j > k && !doc.is_cap(j) {
+            if let Some(c) = lookup(w) {
+                let prev = doc.lw(j - 1);
+                // "and Ada Roe is promising to …": a progressive cue counts
+                let progressive = c.participle && matches!(prev, "is" | "are" | "was" | "were");
+                return (!c.participle || progressive)
+                    && (c.strength == 2 || super::cue::is_stance(w) || progressive)
+                    && !matches!(prev, "to" | "the" | "a" | "an" | "that" | "who" | "which")
+                    && !super::cue::needs_particle(w);
+            }
+        }
+        if matches!(
+            w,
+            "that" | "which" | "who" | "to" | "and" | "or" | "of" | "for" | "in" | "on" | "with"
+        ) && j > k
+        {
+            return false;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// At a paragraph start, the end of a dateline ("WASHINGTON ― ", "BRUSSELS (AP) — ",
+/// "CAMBRIDGE, Mass., Dec. 11 (UPI) — "), else `a`.
+fn after_dateline(doc: &Doc, a: usize, b: usize) -> usize {
+    if a >= b || !(a == 0 || doc.tokens[a].nl_before) || !doc.is_word(a) {
+        return a;
+    }
+    let first = doc.tx(a);
+    if first.chars().filter(|c| c.is_alphabetic()).count() < 3
+        || first.chars().any(|c| c.is_lowercase())
+    {
+        return a;
+    }
+    let lim = (a + 16).min(b);
+    let mut j = a + 1;
+    while j < lim {
+        let t = doc.tx(j);
+        if matches!(t, "―" | "—" | "–") || (t == "-" && doc.tx(j + 1) == "-") {
+            let k = if t == "-" { j + 2 } else { j + 1 };
+            return if k < b { k } else { a };
+        }
+        // only place names, dates and an agency in parentheses
+        let ok = if doc.is_word(j) {
+            doc.is_cap(j) || t.starts_with(|c: char| c.is_ascii_digit())
+        } else {
+            matches!(t, "," | "." | "(" | ")")
+        };
+        if !ok || doc.in_quote(j) {
+            return a;
+        }
+        j += 1;
+    }
+    a
+}
+
+/// Trims punctuation (and a leading dateline) from both ends of a content range.
 pub(super) fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
+    a = after_dateline(doc, a, b);
     while a < b
         && !doc.is_word(a)
         && !doc.is_quote_mark(a)
@@ -283,6 +452,12 @@ mod tests {
         let c = idx(&d, "told");
         let s1 = d.tokens.len();
         assert_eq!(d.tx(skip_complements(&d, c + 1, s1, "told")), "prices");
+        let d = Doc::new("Obst vowed to cut taxes, and won.");
+        let c = idx(&d, "vowed");
+        assert_eq!(
+            d.tx(skip_complements(&d, c + 1, d.tokens.len(), "vowed")),
+            "to"
+        );
         let d = Doc::new("Obst warned in an interview with Radio Zeta that prices rose.");
         let c = idx(&d, "warned");
         assert!(skip_complements2(&d, c + 1, d.tokens.len(), "warned").1);
@@ -294,10 +469,47 @@ mod tests {
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
         assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed, however much they tried.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed – even though it was funded.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he said the plan failed, and rights groups warned that it was late.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "the plan failed");
+        let d = Doc::new("he praised the plan, even calling it brave.");
+        let a = idx(&d, "the");
+        let e = right_end(&d, a, d.tokens.len(), true, false);
+        assert_eq!(d.slice(a, e), "the plan");
+        let d = Doc::new("he tweeted that she was a fraud and urged voters to leave.");
+        let a = idx(&d, "she");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "she was a fraud");
+        let d = Doc::new("he vowed to cut taxes, and Ada Roe is promising to raise them.");
+        let a = idx(&d, "to");
+        let e = right_end(&d, a, d.tokens.len(), false, false);
+        assert_eq!(d.slice(a, e), "to cut taxes");
         let d = Doc::new("he said the plan failed and added that it was late.");
         let a = idx(&d, "the");
         let e = right_end(&d, a, d.tokens.len(), false, false);
         assert_eq!(d.slice(a, e), "the plan failed");
+    }
+
+    #[test]
+    fn datelines_are_trimmed() {
+        let d = Doc::new("ROME ― The talks failed, officials said.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "The");
+        let d = Doc::new("ROME, Italy, May 2 (AP) — The talks failed.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "The");
+        let d = Doc::new("NATO is strong — for now.");
+        let (a, _) = trim(&d, 0, d.tokens.len());
+        assert_eq!(d.tx(a), "NATO");
     }
 
     #[test]

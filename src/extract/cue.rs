@@ -17,54 +17,56 @@ pub struct CueInfo {
 
 /// Strong speech verbs (all forms listed).
 const STRONG: &str = "say says said saying tell tells told telling add adds added adding write writes wrote writing \
-    tweet tweets tweeted tweeting note notes noted noting explain explains explained explaining argue argues argued arguing \
-    claim claims claimed claiming insist insists insisted insisting warn warns warned warning stated stating \
-    declare declares declared declaring announce announces announced announcing reports reported acknowledge \
-    acknowledges acknowledged acknowledging admit admits admitted admitting assert asserts asserted asserting contend contends \
-    contended contending recall recalls recalled recalling suggest suggests suggested suggesting stress stresses stressed \
-    stressing emphasize emphasizes emphasized emphasizing emphasise emphasised reiterate reiterates reiterated reiterating \
-    respond responds responded responding reply replies replied replying ask asks asked asking continued continues conclude \
-    concludes concluded concluding predict predicts predicted predicting promise promises promised promising vow vows vowed \
-    vowing pledge pledges pledged pledging concede concedes conceded conceding confirm confirms confirmed confirming deny denies \
-    denied denying allege alleges alleged alleging observe observes observed remark remarks remarked remarking joke jokes joked \
-    joking quip quips quipped boast boasts boasted boasting complain complains complained complaining lament laments lamented \
-    caution cautions cautioned cautioning urge urges urged urging cite cites cited citing mention mentions mentioned mentioning \
-    wrote muse mused comment comments commented commenting counter countered retort retorted recount recounts recounted \
-    testify testified testifies disclose disclosed discloses reveal reveals revealed revealing indicate indicates indicated \
-    indicating opine opined speculate speculated speculates elaborate elaborated interjected added: clarify clarified clarifies \
-    reaffirm reaffirmed assure assures assured assuring maintain maintains maintained charged estimate estimates estimated \
-    predicted told: said: says: wrote: added: emailed texted messaged shouted yelled exclaimed whispered chanted announced: \
-    reported: writes: tweeted: explained: continued: noted: asked: declared: stressed underscored underscores highlighted";
+ tweet tweets tweeted tweeting note notes noted noting explain explains explained explaining argue argues argued arguing \
+ claim claims claimed claiming insist insists insisted insisting warn warns warned warning stated stating \
+ declare declares declared declaring announce announces announced announcing reports reported acknowledge \
+ acknowledges acknowledged acknowledging admit admits admitted admitting assert asserts asserted asserting contend contends \
+ contended contending recall recalls recalled recalling suggest suggests suggested suggesting stress stresses stressed \
+ stressing emphasize emphasizes emphasized emphasizing emphasise emphasised reiterate reiterates reiterated reiterating \
+ respond responds responded responding reply replies replied replying ask asks asked asking continued continues conclude \
+ concludes concluded concluding predict predicts predicted predicting promise promises promised promising vow vows vowed \
+ vowing pledge pledges pledged pledging concede concedes conceded conceding confirm confirms confirmed confirming deny denies \
+ denied denying allege alleges alleged alleging observe observes observed remark remarks remarked remarking joke jokes joked \
+ joking quip quips quipped boast boasts boasted boasting complain complains complained complaining lament laments lamented \
+ caution cautions cautioned cautioning urge urges urged urging cite cites cited citing mention mentions mentioned mentioning \
+ wrote muse mused comment commented commenting counter countered retort retorted recount recounts recounted \
+ testify testified testifies disclose disclosed discloses reveal reveals revealed revealing indicate indicates indicated \
+ indicating opine opined speculate speculated speculates elaborate elaborated interjected added: clarify clarified clarifies \
+ reaffirm reaffirmed assure assures assured assuring maintain maintained charged estimate estimates estimated \
+ predicted told: said: says: wrote: added: emailed texted messaged shouted yelled exclaimed whispered chanted announced: \
+ reported: writes: tweeted: explained: continued: noted: asked: declared: stressed underscored underscores highlighted";
 
 /// Weaker attribution verbs: need an explicit subject right before them.
-const WEAK: &str = "show shows showed shown showing find finds found describe describes described describing defend defends \
-    defended defending dismiss dismisses dismissed dismissing question questions questioned questioning propose proposes proposed \
-    proposing discuss discusses discussed discussing talk talks talked talking call calls called calling accuse accuses accused \
-    accusing criticize criticizes criticized criticizing criticise criticised praise praises praised praising blast blasts blasted \
-    blasting slam slams slammed slamming mock mocks mocked mocking thank thanks thanked thanking express expresses expressed \
-    expressing reject rejects rejected rejecting agree agrees agreed agreeing condemn condemns condemned condemning denounce \
-    denounces denounced denouncing welcome welcomed welcomes hint hints hinted hinting signal signals signaled signalled imply \
-    implies implied implying blame blames blamed blaming decry decried decries refer refers referred referring point points pointed \
-    pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked \
-    accused predicted recommended recommends threatened threatens demanded demands urged endorsed opposed supports supported \
-    seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went \
-    made see sees saw offered issued supports supporting seeking cast named decided posted ordered \
-    backed backing oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
-    voiced reminded prefer prefers preferred challenged challenging encouraged included includes published \
-    took taking questioned \
-    referenced references reference bemoaned bemoans bemoan vouched trumpeting trumpeted wondered wonders wondering distanced \
-    credited credits alluded alluding alludes congratulated congratulating congratulates refusing remembers remembered \
-    pronounced assailed invoked invokes invoking repeating repeated repeats singled dubbed dubs articulated knocked unveiled \
-    unveils documented documents chanting chanted protesting protested proclaimed proclaims portraying portrayed outlining \
-    outlined outlines pleaded pleads ruled opted reacted reacts deemed threatening framed answered answers lists listed \
-    apologized apologizes persuaded hailed hails lauded lauds applauded touted decries derided derides ridiculed ridicules \
-    presented presents shared shares delivered delivers addressed embraced embraces recognized identified exposed pressed \
-    offering viewed releasing released sounded";
+const WEAK: &str = "show shows showed shown showing finds found describe describes described describing defend defends \
+ defended defending dismiss dismisses dismissed dismissing question questions questioned questioning propose proposes proposed \
+ proposing discuss discusses discussed discussing talk talks talked talking call calls called calling accuse accuses accused \
+ accusing criticize criticizes criticized criticizing criticise criticised praise praises praised praising blast blasts blasted \
+ blasting slam slams slammed slamming mock mocks mocked mocking thank thanks thanked thanking express expresses expressed \
+ expressing reject rejects rejected rejecting agree agrees agreed agreeing condemn condemns condemned condemning denounce \
+ denounces denounced denouncing welcome welcomed welcomes hint hints hinted hinting signal signals signaled signalled imply \
+ implies implied implying blame blames blamed blaming decry decried decries refer refers referred referring point points pointed \
+ pointing likened compared portrayed portrays touted touts touting rebuked chided scolded lashed railed attacked \
+ accused predicted recommended recommends threatened threatens demanded demands urged endorsed opposed supports supported \
+ seek seeks sought refused refuses declined declines reads read quoted quoting acknowledged spoke speak speaks went \
+ made see sees saw offered issued supports supporting seeking cast named decided posted ordered \
+ backed oppose opposes opposing endorse endorses endorsing focused focuses learned pushed shot fired laid \
+ voiced reminded prefer prefers preferred challenged challenging encouraged included includes published \
+ took taking questioned \
+ referenced references reference bemoaned bemoans bemoan vouched trumpeting trumpeted wondered wonders wondering distanced \
+ credited credits alluded alluding alludes congratulated congratulating congratulates refusing remembers remembered \
+ pronounced assailed invoked invokes invoking repeating repeated repeats singled dubbed dubs articulated knocked unveiled \
+ unveils documented chanting chanted protesting protested proclaimed proclaims portraying portrayed outlining \
+ outlined outlines pleaded pleads ruled opted reacted reacts deemed threatening framed answered answers lists listed \
+ apologized apologizes persuaded hailed hails lauded lauds applauded touted decries derided derides ridiculed ridicules \
+ presented presents shared delivers embraced embraces recognized identified exposed pressed \
+ offering viewed releasing released sounded";
 
 /// Particles/phrases that may follow a cue and belong to it.
 const PARTICLES: &[&[&str]] = &[
     &["to", "the", "fact", "that"],
     &["out", "that"],
+    &["out", "at"],
+    &["out", "against"],
     &["out"],
     &["to"],
     &["for"],
@@ -219,6 +221,35 @@ pub fn particle_len(head: &str, next: &[&str]) -> usize {
     0
 }
 
+/// Weak cues that still open a clause of their own after a subject ("and X criticized …").
+pub fn is_stance(lower_word: &str) -> bool {
+    matches!(
+        lower_word,
+        "criticized"
+            | "accused"
+            | "praised"
+            | "urged"
+            | "called"
+            | "described"
+            | "defended"
+            | "rejected"
+            | "dismissed"
+            | "questioned"
+            | "blamed"
+            | "demanded"
+            | "proposed"
+            | "threatened"
+            | "refused"
+            | "declined"
+            | "pledged"
+            | "vowed"
+            | "promised"
+            | "acknowledged"
+            | "predicted"
+            | "recommended"
+    )
+}
+
 /// Thinking/feeling verbs that never make a speech claim on their own.
 pub fn is_thinking(lower_word: &str) -> bool {
     matches!(
@@ -278,5 +309,6 @@ mod tests {
         assert_eq!(particle_len("went", &["on", "to", "say"]), 3);
         assert_eq!(particle_len("said", &["to", "be"]), 0);
         assert_eq!(particle_len("called", &["for", "a"]), 1);
+        assert_eq!(particle_len("lashed", &["out", "at", "him"]), 2);
     }
 }

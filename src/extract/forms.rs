@@ -12,6 +12,26 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     if !(s0 == 0 || doc.tokens[s0].nl_before) {
         return None;
     }
+    // a transcript turn may open with a quotation mark: "“PENCE: Well, look, …"
+    let s0 = if (doc.is_quote_mark(s0) || matches!(doc.tx(s0), "\"" | "“"))
+        && s0 + 2 < s1
+        && doc.is_cap(s0 + 1)
+    {
+        s0 + 1
+    } else {
+        s0
+    };
+    // "EXCLUSIVE – Roger Stone: …": a capitals label and a dash before the speaker
+    let s0 = if s0 + 3 < s1
+        && doc.is_word(s0)
+        && doc.tx(s0).chars().all(|c| c.is_uppercase())
+        && matches!(doc.tx(s0 + 1), "–" | "—")
+        && doc.is_cap(s0 + 2)
+    {
+        s0 + 2
+    } else {
+        s0
+    };
     let mut k = s0;
     while k < s1
         && k < s0 + 6
@@ -19,7 +39,15 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     {
         k += 1;
     }
-    if k == s0 || k >= s1 || doc.tx(k) != ":" || k - s0 > 5 {
+    // "Clinton to Planned Parenthood: …", "Ada Roe On Farm Policy: …": the addressee or topic
+    // after the speaker is not part of it
+    let colon = if k > s0 && k < s1 && matches!(doc.lw(k), "to" | "on" | "at") {
+        (k + 1..(k + 8).min(s1)).find(|&j| doc.tx(j) == ":")
+    } else {
+        None
+    };
+    let colon_at = colon.unwrap_or(k);
+    if k == s0 || colon_at >= s1 || doc.tx(colon_at) != ":" || k - s0 > 5 {
         return None;
     }
     let w = doc.tx(s0);
@@ -80,7 +108,7 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     }) {
         return None;
     }
-    let (a, b) = trim(doc, k + 1, s1);
+    let (a, b) = trim(doc, colon_at + 1, s1);
     if words_in(doc, a, b) < 3 {
         return None;
     }
@@ -90,7 +118,17 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     }) {
         return None;
     }
-    let b = close_quotes(doc, a, b);
+    let mut b = close_quotes(doc, a, b);
+    // an all-capitals speaker is a transcript turn: it runs to the end of the paragraph
+    if (s0..k).all(|i| !doc.is_word(i) || doc.tx(i).chars().all(|c| !c.is_lowercase()))
+        && doc.tx(s0).chars().count() >= 3
+    {
+        let mut e = b;
+        while e < doc.tokens.len() && !doc.tokens[e].nl_before {
+            e += 1;
+        }
+        b = trim(doc, a, e).1;
+    }
     let np = Np {
         start: s0,
         end: k,
@@ -100,12 +138,12 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
     info.name?;
     Some(RawClaim {
         content: (a, b),
-        cue: Some((k, k + 1)),
+        cue: Some((colon_at, colon_at + 1)),
         np,
         info,
         sent: si,
         inherits: None,
-        frame: (s0, k + 1),
+        frame: (s0, colon_at + 1),
     })
 }
 
@@ -179,12 +217,40 @@ pub(super) fn inverted_first(
 pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
     // the subject right at the start ("But Trump went further, …")
     let mut a = s0;
+    let det = |k: usize| {
+        matches!(
+            doc.lw(k),
+            "the" | "his" | "her" | "their" | "its" | "our" | "a" | "an"
+        )
+    };
     while a < lim
         && super::lex::CAP_STOP.contains(doc.lw(a))
         && !super::lex::PRONOUNS.contains(doc.lw(a))
-        && doc.lw(a) != "the"
+        && !det(a)
     {
         a += 1;
+    }
+    // "The campaign sued …, claiming …": a determiner and its lowercase noun phrase
+    if a + 1 < lim && det(a) && !doc.is_cap(a + 1) {
+        let mut e = a + 1;
+        while e < lim
+            && e < a + 6
+            && doc.is_word(e)
+            && !doc.is_cap(e)
+            && !super::lex::STOP.contains(doc.lw(e))
+            && !super::lex::AUX.contains(doc.lw(e))
+            && lookup(doc.lw(e)).is_none()
+            && !doc.lw(e).ends_with("ed")
+        {
+            e += 1;
+        }
+        if e > a + 1 && e < lim && doc.is_word(e) {
+            return Some(Np {
+                start: a,
+                end: e,
+                aside: None,
+            });
+        }
     }
     if a < lim
         && (super::lex::PRONOUNS.contains(doc.lw(a)) || (doc.is_cap(a) && doc.tx(a + 1) != ","))
@@ -250,4 +316,75 @@ pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
     } else {
         None
     }
+}
+
+/// Poll findings: "In a CNN poll, Clinton led by 24 points." (the poll opens the sentence) or
+/// "Trump leads in the latest poll." (it closes it). Only for sentences without another cue.
+pub(super) fn in_a_poll(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+    let is_poll = |k: usize| matches!(doc.lw(k), "poll" | "polls" | "survey" | "surveys");
+    let det = |k: usize| {
+        matches!(
+            doc.lw(k),
+            "a" | "an" | "the" | "its" | "their" | "this" | "that" | "his" | "her" | "these"
+        )
+    };
+    if (s0..s1).any(|k| !doc.in_quote(k) && lookup(doc.lw(k)).is_some_and(|c| c.strength == 2)) {
+        return None;
+    }
+    let mut i = s0;
+    if i < s1 && matches!(doc.lw(i), "but" | "and" | "yet") {
+        i += 1;
+    }
+    if doc.lw(i) == "in" && det(i + 1) {
+        // opening: "In a … poll(, released Monday), CLAUSE"
+        let comma = (i + 2..(i + 14).min(s1)).find(|&k| doc.tx(k) == ",")?;
+        let head = (i + 2..comma).find(|&k| is_poll(k))?;
+        let (a, b) = trim(doc, comma + 1, s1);
+        if words_in(doc, a, b) < 3 || doc.is_quote_mark(a) {
+            return None;
+        }
+        let np = Np {
+            start: i + 1,
+            end: head + 1,
+            aside: None,
+        };
+        let info = analyze(doc, np);
+        return Some(RawClaim {
+            content: (a, close_quotes(doc, a, b)),
+            cue: Some((i, i + 1)),
+            np,
+            info,
+            sent: si,
+            inherits: None,
+            frame: (i, comma),
+        });
+    }
+    // closing: "CLAUSE in the latest … poll."
+    let (_, e) = trim(doc, s0, s1);
+    let head = (s0..e).rev().take(2).find(|&k| is_poll(k))?;
+    let k_in = (head.saturating_sub(8).max(s0)..head)
+        .rev()
+        .find(|&k| doc.lw(k) == "in" && det(k + 1))?;
+    if (k_in + 1..head).any(|k| !doc.is_word(k) && !matches!(doc.tx(k), "/" | "-" | "’" | "'")) {
+        return None;
+    }
+    let (a, b) = trim(doc, s0, k_in);
+    if words_in(doc, a, b) < 4 || doc.is_quote_mark(a) {
+        return None;
+    }
+    let np = Np {
+        start: k_in + 1,
+        end: head + 1,
+        aside: None,
+    };
+    let info = analyze(doc, np);
+    Some(RawClaim {
+        content: (a, b),
+        cue: Some((k_in, k_in + 1)),
+        np,
+        info,
+        sent: si,
+        inherits: None,
+        frame: (k_in, head + 1),
+    })
 }

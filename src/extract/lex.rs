@@ -36,7 +36,8 @@ pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          last next additionally moreover furthermore asked speaking writing during for from with by to of since until meanwhile both \
          instead here there newly although though former january february march april june july august september october \
          november december i’m i'm we’re we're
-         i we he she they it")
+         i we he she they it perhaps maybe once rather did does do say everything nothing something anything \
+         everyone someone nobody somebody why what how whether")
 });
 
 /// Words that make a capitalised mention an organisation.
@@ -78,7 +79,9 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          paper analysis book video ad ads advertisement tweet post message emails email transcript findings counsel judge court \
          experts' man woman men women official's percent respondents majority plurality half third quarter \
          most many some others people americans voters republicans democrats residents participants justice justices \
-         lawmakers legislators team organizers protesters insiders")
+         lawmakers legislators team organizers protesters insiders average footage slide chart results numbers tally \
+         research evidence records review audit investigation inquiry probe calculations projections forecast film \
+         documentary analyses staffer")
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).

@@ -162,6 +162,14 @@ pub fn skip_aux_left(doc: &Doc, s0: usize, c: usize) -> usize {
         if timely && k > s0 {
             j = k;
         }
+        // "who in 2010 said"
+        if j >= s0 + 3
+            && doc.lw(j - 2) == "in"
+            && doc.tx(j - 1).len() == 4
+            && doc.tx(j - 1).chars().all(|c| c.is_ascii_digit())
+        {
+            j -= 2;
+        }
     }
     loop {
         if j > s0
@@ -254,13 +262,44 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
     if PRONOUNS.contains(last) || last == "which" {
         if last == "who" || last == "which" {
             // ", who said": the antecedent before the comma
+            // a lowercase antecedent must be a source ("the department, which reported …")
+            let source_like = |ante: (usize, usize)| {
+                let h = doc.lw(ante.1 - 1);
+                doc.is_cap(ante.1 - 1)
+                    || ((SOURCE_NOUN.contains(h)
+                        || SOURCE_NOUN.contains(h.trim_end_matches('s'))
+                        || super::lex::ORG.contains(h))
+                        && !PRONOUNS.contains(h))
+            };
+            // the antecedent starts at its last determiner ("hired a staffer who …")
+            let from_det = |(a, b): (usize, usize)| {
+                let d = (a..b)
+                    .rev()
+                    .find(|&k| matches!(doc.lw(k), "a" | "an" | "the" | "this" | "its"));
+                // no determiner: a trailing name only ("met McConnell, who …")
+                let start = d.unwrap_or_else(|| {
+                    let mut k = b;
+                    while k > a && (doc.is_cap(k - 1) || is_abbrev_dot(doc, k - 1)) {
+                        k -= 1;
+                    }
+                    if k < b && k > a {
+                        k
+                    } else {
+                        a
+                    }
+                });
+                (start, b)
+            };
+            // "who" always refers to people: any noun phrase will do
+            let person = last == "who";
             if e >= 2 + s0 && doc.tx(e - 2) == "," {
-                let ante = np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?;
-                return if doc.is_cap(ante.1 - 1) {
-                    Some(ante)
-                } else {
-                    None
-                };
+                let ante = from_det(np_region(doc, s0, skip_paren(doc, s0, e - 2)?)?);
+                return (person || source_like(ante)).then_some(ante);
+            }
+            // "a tech staffer who told …", "the Police Department which reported …"
+            if e >= 2 + s0 && doc.is_word(e - 2) {
+                let ante = from_det(np_region(doc, s0, e - 1)?);
+                return (person || source_like(ante)).then_some(ante);
             }
             return None;
         }
@@ -785,6 +824,17 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
     if SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) {
         return true;
     }
+    // "attorneys for the family", "officials at the agency": the source noun before the preposition
+    if (np.start..np.end.saturating_sub(1)).any(|k| {
+        let w = doc.lw(k);
+        (SOURCE_NOUN.contains(w) || SOURCE_NOUN.contains(w.trim_end_matches('s')))
+            && matches!(
+                doc.lw(k + 1),
+                "for" | "at" | "with" | "from" | "on" | "to" | "in"
+            )
+    }) {
+        return true;
+    }
     let det = matches!(
         doc.lw(np.start),
         "the"
@@ -883,5 +933,30 @@ mod tests {
         let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
         let np = speaker_right(&d, c + 1, d.tokens.len()).unwrap();
         assert_eq!(d.slice(np.start, np.end), "Karl Obst");
+    }
+
+    #[test]
+    fn relative_clause_antecedents() {
+        let d = Doc::new("They asked the department, which reported ten cases.");
+        let c = (0..d.tokens.len())
+            .find(|&i| d.tx(i) == "reported")
+            .unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "the department");
+        let d = Doc::new("It hired a staffer who told them nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "told").unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "a staffer");
+        let d = Doc::new("He met Ada Roe, who in 2010 said nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert_eq!(d.slice(np.start, np.end), "Ada Roe");
+        let d = Doc::new("Attorneys for the family said nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
+        let np = speaker_left(&d, 0, c).unwrap();
+        assert!(plausible(&d, np, &analyze(&d, np), 1));
+        let d = Doc::new("It was the thing, which said nothing.");
+        let c = (0..d.tokens.len()).find(|&i| d.tx(i) == "said").unwrap();
+        assert!(speaker_left(&d, 0, c).is_none());
     }
 }

@@ -204,6 +204,8 @@ mod tests {
             "\n\n“x\n“y",
             "He said:",
             "said:\n",
+            "“We won,” he said. “",
+            "“We won,” he said.\n\n“",
         ] {
             let _ = extract(s, None);
         }

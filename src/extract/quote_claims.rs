@@ -29,9 +29,22 @@ pub(super) fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
             continue;
         }
         let (a, b) = trim(doc, s.start, s.end);
+        // a short quotation counts when it continues a claim of the same paragraph
+        let min_words = match last {
+            Some(l)
+                if b > a
+                    && !(claims[l].content.1.min(a)..=a).any(|i| doc.tokens[i].nl_before)
+                    && claims[l].content.1 <= a =>
+            {
+                2
+            }
+            _ => 4,
+        };
         let quote_only = b > a && doc.is_quote_mark(a) && {
             let q = doc.quotes[doc.qmap[a] as usize];
-            q.open == a && q.words >= 4 && (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i))
+            q.open == a
+                && q.words >= min_words
+                && (a..b).all(|i| doc.in_quote(i) || !doc.is_word(i))
         };
         if !quote_only {
             // a long quotation with an unlisted verb: "“Go back,” Trump barked." / "she added a caveat: “…”"

@@ -55,7 +55,10 @@ pub fn tokenize(body: &str) -> Vec<Token> {
             let mut seg_len = 1usize; // letters since the last dot
             let mut has_dot = false;
             while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
+                // mojibake ("FranÃÂ§ois" for "François"): a Latin-1 symbol after "Ã"/"Â" is a letter
+                let mojibake =
+                    ('\u{a0}'..='\u{bf}').contains(&d) && body[..j].ends_with(['Ã', 'Â']);
+                if d.is_alphanumeric() || mojibake {
                     it.next();
                     end = j + d.len_utf8();
                     seg_len += 1;
@@ -80,7 +83,14 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                     // look one char further
                     let next = body[j + d.len_utf8()..].chars().next();
                     match next {
-                        Some(n) if n.is_alphanumeric() && (d != '.' || seg_len <= 2) => {
+                        // "$191.6 million": a decimal point between digits
+                        Some(n)
+                            if n.is_alphanumeric()
+                                && (d != '.'
+                                    || seg_len <= 2
+                                    || (n.is_ascii_digit()
+                                        && body[..j].ends_with(|c: char| c.is_ascii_digit()))) =>
+                        {
                             if d == '.' {
                                 has_dot = true;
                                 seg_len = 0;
@@ -157,5 +167,20 @@ mod tests {
         assert!(t[3].nl_before);
         assert!(!t[1].nl_before);
         assert_eq!(t[3].text("A b.\n\n“C”"), "“");
+    }
+
+    #[test]
+    fn decimals_stay_one_word() {
+        let s = "revenue fell to $191.6 million";
+        let t = tokenize(s);
+        assert!(t.iter().any(|x| x.text(s) == "191.6"));
+    }
+
+    #[test]
+    fn mojibake_stays_one_word() {
+        let s = "FranÃÂ§ois Hollande said";
+        let t = tokenize(s);
+        assert_eq!(t[0].text(s), "FranÃÂ§ois");
+        assert_eq!(t.len(), 3);
     }
 }
