@@ -1,0 +1,624 @@
+//! The `run` driver: consume articles → pipeline → produce claim records → store offsets.
+//!
+//! Delivery is at-least-once. An input offset is stored (and later auto-committed) only when
+//! every record derived from its message, or its dead letter, has been acknowledged by the
+//! broker, and only once every earlier offset of its partition has been too (see
+//! [`tracker`]). Whatever is unfinished on a crash, a revocation or an overrun shutdown is
+//! redelivered; the pipeline's deterministic claim ids make the second pass yield identical
+//! records and no second history entry.
+
+pub mod backoff;
+pub mod tracker;
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{CommitMode, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::util::Timeout;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::article::{parse_json, Article};
+use crate::config::Config;
+use crate::error::{ErrorClass, Fault};
+use crate::pipeline::Pipeline;
+use crate::record::{ClaimRecord, Status};
+use crate::sinks::kafka::{claim_message, dead_letter, OutMessage, Source};
+use crate::sources::kafka::{consumer, ArticleConsumer, InputMessage, Shared};
+use crate::speaker::Identities;
+use crate::telemetry::{Event, Phase, Telemetry};
+
+use backoff::Backoff;
+use tracker::Ticket;
+
+/// Producer settings claimwire insists on (idempotent, fully acknowledged).
+fn producer(config: &Config) -> Result<FutureProducer, KafkaError> {
+    let mut c = ClientConfig::new();
+    c.set("linger.ms", "5")
+        .set("message.timeout.ms", "30000")
+        .set("compression.type", "none");
+    for (key, value) in &config.kafka.producer {
+        c.set(key, value);
+    }
+    c.set("bootstrap.servers", &config.kafka.brokers)
+        .set("enable.idempotence", "true")
+        .set("acks", "all");
+    c.create()
+}
+
+/// A message ready for the producer.
+fn future_record(m: &OutMessage) -> FutureRecord<'_, [u8], [u8]> {
+    let mut headers = OwnedHeaders::new_with_capacity(m.headers.len());
+    for (key, value) in &m.headers {
+        headers = headers.insert(Header {
+            key,
+            value: value.as_deref(),
+        });
+    }
+    let mut record = FutureRecord::to(&m.topic)
+        .payload(m.payload.as_slice())
+        .headers(headers);
+    if let Some(key) = &m.key {
+        record = record.key(key.as_slice());
+    }
+    record
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::New => "new",
+        Status::Repeat => "repeat",
+        Status::Reversal => "reversal",
+    }
+}
+
+/// What a delivery task needs.
+struct Ctx {
+    shared: Arc<Shared>,
+    consumer: Arc<ArticleConsumer>,
+    producer: FutureProducer,
+    telemetry: Arc<Telemetry>,
+    retry_initial: Duration,
+    retry_max: Duration,
+    /// Reports a producer failure that retrying cannot mend.
+    fatal: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+impl Ctx {
+    /// Marks a ticket done and stores the offset it makes contiguous. Under the tracker lock,
+    /// so stores of a partition happen in offset order and never after its revocation.
+    fn complete(&self, ticket: &Ticket) {
+        let mut tracker = self.shared.tracker.lock().unwrap();
+        if let Some(offset) = tracker.complete(ticket) {
+            if let Err(e) = self
+                .consumer
+                .store_offset(&ticket.topic, ticket.partition, offset)
+            {
+                // The partition was lost (session timeout): its next owner redoes the work.
+                tracing::warn!(topic = %ticket.topic, partition = ticket.partition, offset, error = %e, "Storing an offset failed; the message will be redelivered.");
+            }
+        }
+        self.telemetry
+            .metrics
+            .in_flight
+            .store(tracker.in_flight() as u64, Ordering::Relaxed);
+        drop(tracker);
+        self.shared.completed.notify_all();
+        self.shared.notify.notify_one();
+    }
+
+    /// Queues a message, waiting while the producer queue is full (intake is not polled
+    /// meanwhile: that is the backpressure). Other errors are retried with backoff.
+    async fn enqueue(&self, m: &OutMessage) -> DeliveryFuture {
+        let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
+        loop {
+            match self.producer.send_result(future_record(m)) {
+                Ok(delivery) => return delivery,
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Err((e, _)) => {
+                    let delay = backoff.next_delay();
+                    Event::Retrying {
+                        operation: "enqueue",
+                        error: &e.to_string(),
+                        delay,
+                    }
+                    .emit(&self.telemetry);
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Waits for every message of one input to be acknowledged, sending again what failed,
+    /// then completes its ticket.
+    async fn deliver(
+        self: Arc<Self>,
+        ticket: Ticket,
+        received: std::time::Instant,
+        messages: Vec<OutMessage>,
+        deliveries: Vec<DeliveryFuture>,
+        statuses: Vec<Status>,
+        dead_letter: bool,
+    ) {
+        for (m, delivery) in messages.iter().zip(deliveries) {
+            let mut result = delivery.await;
+            let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
+            loop {
+                let error = match result {
+                    Ok(Ok(_)) => break,
+                    Ok(Err((e, _))) => e.to_string(),
+                    Err(_) => "delivery cancelled".to_owned(),
+                };
+                if let Some((_, reason)) = self.producer.client().fatal_error() {
+                    let _ = self.fatal.send(reason);
+                    return;
+                }
+                let delay = backoff.next_delay();
+                Event::Retrying {
+                    operation: "produce",
+                    error: &error,
+                    delay,
+                }
+                .emit(&self.telemetry);
+                tokio::time::sleep(delay).await;
+                result = self.enqueue(m).await.await;
+            }
+        }
+        let metrics = &self.telemetry.metrics;
+        if dead_letter {
+            Event::DeadLettered {
+                partition: ticket.partition,
+                offset: ticket.offset,
+            }
+            .emit(&self.telemetry);
+        } else {
+            metrics
+                .produced
+                .fetch_add(messages.len() as u64, Ordering::Relaxed);
+            for s in statuses {
+                metrics.claim(status_name(s));
+            }
+        }
+        metrics.latency.observe(received.elapsed());
+        self.complete(&ticket);
+    }
+
+    /// Queues the messages of one input in order and hands their acknowledgement to a task.
+    async fn dispatch(
+        self: &Arc<Self>,
+        ticket: Ticket,
+        received: std::time::Instant,
+        messages: Vec<OutMessage>,
+        statuses: Vec<Status>,
+        dead_letter: bool,
+    ) {
+        if messages.is_empty() {
+            self.telemetry.metrics.latency.observe(received.elapsed());
+            self.complete(&ticket);
+            return;
+        }
+        let mut deliveries = Vec::with_capacity(messages.len());
+        for m in &messages {
+            deliveries.push(self.enqueue(m).await);
+        }
+        self.shared.tracker.lock().unwrap().dispatch(&ticket);
+        tokio::spawn(self.clone().deliver(
+            ticket,
+            received,
+            messages,
+            deliveries,
+            statuses,
+            dead_letter,
+        ));
+    }
+}
+
+/// Creates missing topics, or checks they exist when creation is forbidden.
+async fn ensure_topics(config: &Config) -> anyhow::Result<()> {
+    let k = &config.kafka;
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &k.brokers)
+        .create()
+        .context("creating the Kafka admin client")?;
+    let names = [&k.input_topic, &k.output_topic, &k.dead_letter_topic];
+    if k.create_topics {
+        let topics: Vec<NewTopic<'_>> = names
+            .iter()
+            .map(|n| NewTopic::new(n, k.topic_partitions, TopicReplication::Fixed(k.topic_replication)))
+            .collect();
+        let opts = AdminOptions::new()
+            .request_timeout(Some(Duration::from_secs(10)))
+            .operation_timeout(Some(Duration::from_secs(10)));
+        for result in admin.create_topics(&topics, &opts).await? {
+            match result {
+                Ok(name) => tracing::info!(topic = %name, partitions = k.topic_partitions, "Topic created."),
+                Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => {
+                    tracing::debug!(topic = %name, "Topic exists.")
+                }
+                Err((name, code)) => anyhow::bail!("creating topic {name} failed: {code}"),
+            }
+        }
+    } else {
+        let metadata = tokio::task::spawn_blocking(move || {
+            admin
+                .inner()
+                .fetch_metadata(None, Duration::from_secs(10))
+        })
+        .await??;
+        for name in names {
+            let found = metadata
+                .topics()
+                .iter()
+                .any(|t| t.name() == name && t.error().is_none() && !t.partitions().is_empty());
+            if !found {
+                return Err(StartError::MissingTopic(name.clone()).into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Resolves once `rx` is true (or its sender is gone).
+pub async fn stopped(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Start-up failures that retrying cannot mend.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("topic {0:?} does not exist and topic creation is disabled (create_topics = false / --no-create-topics)")]
+    MissingTopic(String),
+}
+
+/// Runs the service until `shutdown` turns true; returns once drained and committed.
+pub async fn run(
+    config: Config,
+    identities: Identities,
+    telemetry: Arc<Telemetry>,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let s = &config.service;
+    let state = s.state.clone();
+    tracing::info!(state = %state.display(), "Opening the claim store.");
+    let pipeline = tokio::task::spawn_blocking(move || Pipeline::open(&state, identities))
+        .await?
+        .with_context(|| format!("opening the claim store in {}", s.state.display()))?;
+    tracing::info!(remembered = pipeline.remembered(), "Claim store opened.");
+    let pipeline = Arc::new(Mutex::new(pipeline));
+
+    // Topics: the broker may not be up yet; keep trying until it is, or until told to stop.
+    let mut backoff = Backoff::new(
+        Duration::from_millis(s.retry_initial_ms),
+        Duration::from_millis(s.retry_max_ms),
+    );
+    loop {
+        let attempt = tokio::select! {
+            _ = stopped(shutdown.clone()) => return Ok(()),
+            r = ensure_topics(&config) => r,
+        };
+        match attempt {
+            Ok(()) => break,
+            Err(e) if e.downcast_ref::<StartError>().is_some() => return Err(e),
+            Err(e) => {
+                let delay = backoff.next_delay();
+                Event::Retrying {
+                    operation: "topics",
+                    error: &format!("{e:#}"),
+                    delay,
+                }
+                .emit(&telemetry);
+                tokio::select! {
+                    _ = stopped(shutdown.clone()) => return Ok(()),
+                    _ = tokio::time::sleep(delay) => {}
+                }
+            }
+        }
+    }
+
+    let shared = Shared::new(telemetry.clone(), config.revoke_timeout());
+    let consumer = Arc::new(consumer(&config, shared.clone()).context("creating the Kafka consumer")?);
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = Arc::new(Ctx {
+        shared: shared.clone(),
+        consumer: consumer.clone(),
+        producer: producer(&config).context("creating the Kafka producer")?,
+        telemetry: telemetry.clone(),
+        retry_initial: Duration::from_millis(s.retry_initial_ms),
+        retry_max: Duration::from_millis(s.retry_max_ms),
+        fatal: fatal_tx,
+    });
+    consumer
+        .subscribe(&[&config.kafka.input_topic])
+        .context("subscribing to the articles topic")?;
+    telemetry.set_phase(Phase::Consuming);
+    tracing::info!(
+        topic = %config.kafka.input_topic,
+        group = %config.kafka.group,
+        output = %config.kafka.output_topic,
+        dead_letters = %config.kafka.dead_letter_topic,
+        "Consuming articles."
+    );
+
+    let mut driver = Driver {
+        config: &config,
+        ctx: ctx.clone(),
+        pipeline,
+        batch: Vec::new(),
+        paused: false,
+    };
+    let mut linger: Option<Instant> = None;
+    let outcome: anyhow::Result<()> = loop {
+        driver.backpressure();
+        tokio::select! {
+            biased;
+            _ = stopped(shutdown.clone()) => break Ok(()),
+            Some(reason) = fatal_rx.recv() => {
+                break Err(anyhow::anyhow!("the producer failed for good: {reason}"));
+            }
+            _ = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => {
+                linger = None;
+                if let Err(e) = driver.flush(shutdown.clone()).await {
+                    break Err(e);
+                }
+            }
+            received = consumer.recv() => match received {
+                Ok(borrowed) => {
+                    let m = InputMessage::from_borrowed(&borrowed);
+                    drop(borrowed);
+                    match driver.take(m).await {
+                        Ok(true) => {
+                            linger = None;
+                            if let Err(e) = driver.flush(shutdown.clone()).await {
+                                break Err(e);
+                            }
+                        }
+                        Ok(false) => {
+                            if linger.is_none() && !driver.batch.is_empty() {
+                                linger = Some(Instant::now() + config.batch_linger());
+                            }
+                        }
+                        Err(e) => break Err(e),
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "Reading from the articles topic failed; the consumer retries.");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            _ = shared.notify.notified(), if driver.paused => {}
+        }
+    };
+
+    // Drain: no more intake; finish what was read, wait for acknowledgements, commit.
+    telemetry.set_phase(Phase::Draining);
+    let deadline = Instant::now() + config.shutdown_timeout();
+    if outcome.is_ok() {
+        tracing::info!("Shutting down: intake stopped, draining in-flight work.");
+        let (_tx, never) = watch::channel(false);
+        match tokio::time::timeout_at(deadline, driver.flush(never)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "Processing the last batch failed; it will be redelivered."),
+            Err(_) => tracing::warn!("Processing the last batch overran the shutdown deadline; it will be redelivered."),
+        }
+    } else {
+        driver.hand_back();
+    }
+    loop {
+        let dispatched = shared.tracker.lock().unwrap().dispatched();
+        if dispatched == 0 {
+            break;
+        }
+        let notified = shared.notify.notified();
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            break;
+        }
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let producer = ctx.producer.clone();
+    let flushed = tokio::task::spawn_blocking(move || {
+        producer.flush(Timeout::After(remaining.max(Duration::from_millis(100))))
+    })
+    .await?;
+    if let Err(e) = flushed {
+        tracing::warn!(error = %e, "Flushing the producer did not finish; unacknowledged input will be redelivered.");
+    }
+    let left = shared.tracker.lock().unwrap().in_flight();
+    let c = consumer.clone();
+    let committed = tokio::task::spawn_blocking(move || c.commit_consumer_state(CommitMode::Sync)).await?;
+    match committed {
+        Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {
+            tracing::info!("Stored offsets committed.")
+        }
+        Err(e) => tracing::warn!(error = %e, "Committing offsets failed; the last messages will be redelivered."),
+    }
+    if left > 0 {
+        telemetry
+            .metrics
+            .handed_back
+            .fetch_add(left as u64, Ordering::Relaxed);
+        tracing::warn!(in_flight = left, "Shutdown deadline passed with work in flight; it will be redelivered.");
+    }
+    // Leave the group now (revocation must not wait: nothing more will complete).
+    shared.tracker.lock().unwrap().clear();
+    consumer.unsubscribe();
+    drop(driver);
+    drop(ctx);
+    match Arc::try_unwrap(consumer) {
+        Ok(c) => tokio::task::spawn_blocking(move || drop(c)).await?,
+        Err(_) => tracing::debug!("Delivery tasks still hold the consumer; it closes with them."),
+    }
+    if outcome.is_ok() {
+        tracing::info!("Shutdown complete.");
+    }
+    outcome
+}
+
+/// The intake side, owned by the run loop.
+struct Driver<'a> {
+    config: &'a Config,
+    ctx: Arc<Ctx>,
+    pipeline: Arc<Mutex<Pipeline>>,
+    /// Articles read and waiting to be processed together.
+    batch: Vec<(Ticket, std::time::Instant, Article)>,
+    /// Whether the assignment is paused for backpressure.
+    paused: bool,
+}
+
+impl Driver<'_> {
+    /// Pauses the assigned partitions while too much is in flight; resumes at half.
+    fn backpressure(&mut self) {
+        let in_flight = self.ctx.shared.tracker.lock().unwrap().in_flight();
+        let max = self.config.service.max_in_flight;
+        let consumer = &self.ctx.consumer;
+        if !self.paused && in_flight >= max {
+            if let Ok(assignment) = consumer.assignment() {
+                if let Err(e) = consumer.pause(&assignment) {
+                    tracing::warn!(error = %e, "Pausing intake failed.");
+                }
+            }
+            self.paused = true;
+            Event::Paused { in_flight }.emit(&self.ctx.telemetry);
+        } else if self.paused && in_flight <= max / 2 {
+            if let Ok(assignment) = consumer.assignment() {
+                if let Err(e) = consumer.resume(&assignment) {
+                    tracing::warn!(error = %e, "Resuming intake failed.");
+                }
+            }
+            self.paused = false;
+            Event::Resumed { in_flight }.emit(&self.ctx.telemetry);
+        }
+    }
+
+    /// Takes one input message: bad input goes to the dead-letter topic at once, articles
+    /// join the batch. Returns whether the batch is full.
+    async fn take(&mut self, m: InputMessage) -> anyhow::Result<bool> {
+        let t = &self.ctx.telemetry;
+        t.metrics.consumed.fetch_add(1, Ordering::Relaxed);
+        let ticket = {
+            let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+            let ticket = tracker.begin(&m.topic, m.partition, m.offset);
+            t.metrics
+                .in_flight
+                .store(tracker.in_flight() as u64, Ordering::Relaxed);
+            ticket
+        };
+        let payload = m.payload.as_deref().unwrap_or_default();
+        match parse_json(payload, self.config.service.max_message_bytes) {
+            Ok(article) => {
+                self.batch.push((ticket, m.received, article));
+                Ok(self.batch.len() >= self.config.service.batch_size)
+            }
+            Err(reason) => {
+                Event::Rejected {
+                    topic: &m.topic,
+                    partition: m.partition,
+                    offset: m.offset,
+                    code: reason.code(),
+                    reason: &reason.to_string(),
+                }
+                .emit(t);
+                let letter = dead_letter(
+                    &self.config.kafka.dead_letter_topic,
+                    &Source {
+                        topic: &m.topic,
+                        partition: m.partition,
+                        offset: m.offset,
+                    },
+                    m.key.as_deref(),
+                    m.payload.as_deref(),
+                    &m.headers,
+                    &reason,
+                );
+                self.ctx
+                    .dispatch(ticket, m.received, vec![letter], Vec::new(), true)
+                    .await;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Processes the batch and dispatches its records. Store failures are retried with
+    /// backoff (until `stop`, when the batch is handed back); a corrupt store stops the
+    /// service.
+    async fn flush(&mut self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let batch: Vec<_> = {
+            let tracker = self.ctx.shared.tracker.lock().unwrap();
+            std::mem::take(&mut self.batch)
+                .into_iter()
+                .filter(|(ticket, _, _)| tracker.is_current(ticket))
+                .collect()
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let articles: Arc<Vec<Article>> = Arc::new(batch.iter().map(|(_, _, a)| a.clone()).collect());
+        let s = &self.config.service;
+        let mut backoff = Backoff::new(
+            Duration::from_millis(s.retry_initial_ms),
+            Duration::from_millis(s.retry_max_ms),
+        );
+        let records: Vec<Vec<ClaimRecord>> = loop {
+            let pipeline = self.pipeline.clone();
+            let input = articles.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                pipeline.lock().unwrap().process_batch(&input)
+            })
+            .await?;
+            match result {
+                Ok(records) => break records,
+                Err(e) if e.class() == ErrorClass::Internal => {
+                    return Err(e).context("the claim store is corrupt; an operator must act");
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    Event::Retrying {
+                        operation: "store",
+                        error: &e.to_string(),
+                        delay,
+                    }
+                    .emit(&self.ctx.telemetry);
+                    tokio::select! {
+                        _ = stopped(stop.clone()) => {
+                            tracing::warn!(articles = batch.len(), "Stopping while the claim store fails; the batch will be redelivered.");
+                            return Ok(());
+                        }
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        };
+        self.ctx
+            .telemetry
+            .metrics
+            .articles
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        let output = &self.config.kafka.output_topic;
+        for ((ticket, received, _), records) in batch.into_iter().zip(records) {
+            let statuses = records.iter().map(|r| r.history.status).collect();
+            let messages = records.iter().map(|r| claim_message(output, r)).collect();
+            self.ctx
+                .dispatch(ticket, received, messages, statuses, false)
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Drops the batch without processing it: its messages are redelivered.
+    fn hand_back(&mut self) {
+        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        for (ticket, _, _) in self.batch.drain(..) {
+            tracker.abandon(&ticket);
+        }
+    }
+}
