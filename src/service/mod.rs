@@ -356,6 +356,7 @@ pub async fn run(
         pipeline,
         batch: Vec::new(),
         paused: false,
+        paused_assignment: 0,
     };
     let mut linger: Option<Instant> = None;
     let outcome: anyhow::Result<()> = loop {
@@ -473,6 +474,8 @@ struct Driver<'a> {
     batch: Vec<(Ticket, std::time::Instant, Article)>,
     /// Whether the assignment is paused for backpressure.
     paused: bool,
+    /// The assignment count when paused (a new assignment must be paused again).
+    paused_assignment: u64,
 }
 
 impl Driver<'_> {
@@ -481,14 +484,19 @@ impl Driver<'_> {
         let in_flight = self.ctx.shared.tracker.lock().unwrap().in_flight();
         let max = self.config.service.max_in_flight;
         let consumer = &self.ctx.consumer;
-        if !self.paused && in_flight >= max {
+        let assignments = self.ctx.shared.assignments.load(Ordering::Relaxed);
+        let reassigned = self.paused && assignments != self.paused_assignment;
+        if (!self.paused || reassigned) && in_flight >= max {
             if let Ok(assignment) = consumer.assignment() {
                 if let Err(e) = consumer.pause(&assignment) {
                     tracing::warn!(error = %e, "Pausing intake failed.");
                 }
             }
+            if !self.paused {
+                Event::Paused { in_flight }.emit(&self.ctx.telemetry);
+            }
             self.paused = true;
-            Event::Paused { in_flight }.emit(&self.ctx.telemetry);
+            self.paused_assignment = assignments;
         } else if self.paused && in_flight <= max / 2 {
             if let Ok(assignment) = consumer.assignment() {
                 if let Err(e) = consumer.resume(&assignment) {
