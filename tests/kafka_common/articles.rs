@@ -30,45 +30,78 @@ impl Rng {
     }
 }
 
-const SPEAKERS: &[(&str, &str, &str)] = &[
-    ("Finance Minister", "Marta", "Velasquez"),
-    ("Mayor", "Tomas", "Brandt"),
-    ("Senator", "Alice", "Okafor"),
-    ("Central Bank Governor", "Ingrid", "Solberg"),
-    ("Defence Secretary", "Rafael", "Montoya"),
-    ("Health Minister", "Priya", "Raman"),
-    ("Opposition leader", "Jonas", "Eklund"),
-    ("Prime Minister", "Helena", "Kowalczyk"),
-    ("Union chief", "Samuel", "Achebe"),
-    ("Energy Commissioner", "Lucia", "Ferreira"),
-    ("Kremlin Spokesman", "Pavel", "Orlov"),
-    ("Foreign Minister", "Kenji", "Watanabe"),
+const TITLES: &[&str] = &[
+    "Finance Minister", "Mayor", "Senator", "Central Bank Governor", "Defence Secretary",
+    "Health Minister", "Opposition leader", "Prime Minister", "Union chief",
+    "Energy Commissioner", "Spokesman", "Foreign Minister", "Governor", "Chief Executive",
+];
+
+const FIRST: &[&str] = &[
+    "Marta", "Tomas", "Alice", "Ingrid", "Rafael", "Priya", "Jonas", "Helena", "Samuel", "Lucia",
+    "Pavel", "Kenji", "Amara", "Bruno", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hugo",
+    "Irene", "Joao", "Katya", "Luis", "Mei", "Nadia", "Oscar", "Paula", "Quentin", "Rosa",
+];
+
+const LAST: &[&str] = &[
+    "Velasquez", "Brandt", "Okafor", "Solberg", "Montoya", "Raman", "Eklund", "Kowalczyk",
+    "Achebe", "Ferreira", "Orlov", "Watanabe", "Haddad", "Lindqvist", "Moreau", "Novak",
+    "Petrov", "Quispe", "Rossi", "Sato", "Tanaka", "Ueda", "Varga", "Weber", "Yilmaz",
+    "Zeller", "Almeida", "Bianchi", "Castillo", "Dubois",
 ];
 
 const CITIES: &[&str] = &["Lisbon", "Oslo", "Nairobi", "Warsaw", "Lima", "Osaka", "Berlin", "Ottawa"];
 
-const CLAIMS: &[&str] = &[
-    "inflation will fall below three percent by the end of the year",
-    "the new budget does not raise taxes on working families",
-    "the port will reopen to commercial traffic next month",
-    "the government has no plans to privatise the railways",
-    "unemployment has reached its lowest level in a decade",
-    "the agreement protects jobs in the steel industry",
-    "the hospital waiting lists have been cut by half",
-    "the army will withdraw its troops from the border region",
-    "interest rates will stay unchanged until the spring",
-    "the strike will continue until wages are raised",
-    "the pipeline project is unacceptable for national security",
-    "the election will be held on schedule",
-    "the reform will not lead to higher electricity prices",
-    "the city will build ten thousand new homes",
+const SUBJECTS: &[&str] = &[
+    "inflation", "the new budget", "the port", "the railway reform", "unemployment",
+    "the steel agreement", "the hospital programme", "the army", "interest rates", "the strike",
+    "the pipeline project", "the election", "the energy reform", "the housing plan",
+    "the trade deal", "the pension system", "the water supply", "the airport expansion",
+];
+
+const PREDICATES: &[&str] = &[
+    "will fall below three percent by the end of the year",
+    "does not raise taxes on working families",
+    "will reopen to commercial traffic next month",
+    "has no chance of passing parliament",
+    "has reached its lowest level in a decade",
+    "protects thousands of jobs",
+    "has been cut by half",
+    "will be withdrawn from the border region",
+    "will stay unchanged until the spring",
+    "will continue until wages are raised",
+    "is unacceptable for national security",
+    "will be held on schedule",
+    "will not lead to higher electricity prices",
+    "will cost twice as much as planned",
+    "is a threat to the entire region",
+];
+
+const FILLER: &[&str] = &[
+    "The announcement came after weeks of negotiations between the coalition partners and the regional governments.",
+    "Markets reacted calmly, with the main index closing slightly higher and bond yields little changed.",
+    "The figures, published by the national statistics office, cover the first quarter of the year.",
+    "Critics have long argued that the measures come too late and do too little for the poorest households.",
+    "The debate is expected to dominate the parliamentary session that opens next week.",
+    "Several international observers have followed the process closely since it began last autumn.",
 ];
 
 const VERBS: &[&str] = &["said", "told reporters", "warned", "insisted", "claimed", "stressed"];
 const DAYS: &[&str] = &["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", ""];
 const MEDIA: &[&str] = &["in an interview with state television", "at a press conference", "in a statement", "in a radio interview"];
 
-/// One article as a JSON object (the articles topic's schema), its id, and its size.
+/// A claim: a subject and a predicate.
+fn claim(rng: &mut Rng) -> String {
+    format!("{} {}", rng.pick(SUBJECTS), rng.pick(PREDICATES))
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.to_owned();
+    c[..1].make_ascii_uppercase();
+    c
+}
+
+/// One article as a JSON object (the articles topic's schema), with its id. Speakers are
+/// drawn from 14 titles x 30 x 30 names, claims from 18 x 15 subject-predicate pairs.
 pub fn article(seed: u64, index: usize) -> (String, Vec<u8>) {
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let id = format!("gen-{seed}-{index}");
@@ -77,33 +110,35 @@ pub fn article(seed: u64, index: usize) -> (String, Vec<u8>) {
     let city = rng.pick(CITIES);
     let mut paragraphs = Vec::new();
     let n = 3 + rng.below(4);
-    for p in 0..n {
-        let (title, first, last) = *rng.pick(SPEAKERS);
-        let claim = rng.pick(CLAIMS);
+    for _ in 0..n {
+        let title = rng.pick(TITLES);
+        let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
+        let claim = claim(&mut rng);
         let verb = rng.pick(VERBS);
         let when = rng.pick(DAYS);
-        let para = match rng.below(6) {
+        let mut para = match rng.below(5) {
             0 => format!("{title} {first} {last} {verb} {when} that {claim}."),
-            1 => {
-                let mut c = claim.to_string();
-                c[..1].make_ascii_uppercase();
-                format!("“{c},” {first} {last} {verb} {}. “We have been very clear about this.”", rng.pick(MEDIA))
-            }
+            1 => format!(
+                "“{},” {first} {last} {verb} {}. “We have been very clear about this.”",
+                capitalised(&claim),
+                rng.pick(MEDIA)
+            ),
             2 => format!(
-                "{last} {verb} {when} that the plan would pose a “serious risk” and that {claim}. He added that talks would continue."
+                "{title} {first} {last} {verb} {when} that the plan would pose a “serious risk” and that {claim}. {last} added that talks would continue."
             ),
             3 => format!(
                 "Officials familiar with the matter said that {claim}, although the ministry declined to comment."
             ),
-            4 => {
-                let mut c = claim.to_string();
-                c[..1].make_ascii_uppercase();
-                format!("{title} {first} {last} spoke to reporters in {city}. “{c}. Nobody should doubt it,” she said.")
-            }
             _ => format!(
-                "Analysts were divided. The figures published {when} showed mixed results for the region, and markets reacted calmly to the news in paragraph {p}."
+                "{title} {first} {last} spoke to reporters in {city}. “{}. Nobody should doubt it,” {last} said.",
+                capitalised(&claim)
             ),
         };
+        for _ in 0..1 + rng.below(3) {
+            para.push(' ');
+            let filler: &str = *rng.pick(FILLER);
+            para.push_str(filler);
+        }
         paragraphs.push(para);
     }
     let mut body = format!("date {date} {city}: ");
