@@ -16,12 +16,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::util::Timeout;
 use tokio::sync::watch;
@@ -35,13 +34,14 @@ use crate::record::{ClaimRecord, Status};
 use crate::sinks::kafka::{claim_message, dead_letter, OutMessage, Source};
 use crate::sources::kafka::{consumer, ArticleConsumer, InputMessage, Shared};
 use crate::speaker::Identities;
+use crate::telemetry::rdkafka_log::LogContext;
 use crate::telemetry::{Event, Phase, Telemetry};
 
 use backoff::Backoff;
 use tracker::Ticket;
 
 /// Producer settings claimwire insists on (idempotent, fully acknowledged).
-fn producer(config: &Config) -> Result<FutureProducer, KafkaError> {
+fn producer(config: &Config) -> Result<Producer, KafkaError> {
     let mut c = ClientConfig::new();
     c.set("linger.ms", "5")
         .set("message.timeout.ms", "30000")
@@ -52,8 +52,11 @@ fn producer(config: &Config) -> Result<FutureProducer, KafkaError> {
     c.set("bootstrap.servers", &config.kafka.brokers)
         .set("enable.idempotence", "true")
         .set("acks", "all");
-    c.create()
+    c.create_with_context(LogContext)
 }
+
+/// The record and dead-letter producer.
+type Producer = FutureProducer<LogContext>;
 
 /// A message ready for the producer.
 fn future_record(m: &OutMessage) -> FutureRecord<'_, [u8], [u8]> {
@@ -85,7 +88,7 @@ fn status_name(s: Status) -> &'static str {
 struct Ctx {
     shared: Arc<Shared>,
     consumer: Arc<ArticleConsumer>,
-    producer: FutureProducer,
+    producer: Producer,
     telemetry: Arc<Telemetry>,
     retry_initial: Duration,
     retry_max: Duration,
@@ -227,9 +230,9 @@ impl Ctx {
 /// Creates missing topics, or checks they exist when creation is forbidden.
 async fn ensure_topics(config: &Config) -> anyhow::Result<()> {
     let k = &config.kafka;
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+    let admin: AdminClient<LogContext> = ClientConfig::new()
         .set("bootstrap.servers", &k.brokers)
-        .create()
+        .create_with_context(LogContext)
         .context("creating the Kafka admin client")?;
     let names = [&k.input_topic, &k.output_topic, &k.dead_letter_topic];
     if k.create_topics {
@@ -359,6 +362,7 @@ pub async fn run(
         paused_assignment: 0,
     };
     let mut linger: Option<Instant> = None;
+    let mut reading_failed = false;
     let outcome: anyhow::Result<()> = loop {
         driver.backpressure();
         tokio::select! {
@@ -377,6 +381,10 @@ pub async fn run(
                 Ok(borrowed) => {
                     let m = InputMessage::from_borrowed(&borrowed);
                     drop(borrowed);
+                    if reading_failed {
+                        reading_failed = false;
+                        tracing::info!("Reading from the articles topic works again.");
+                    }
                     match driver.take(m).await {
                         Ok(true) => {
                             linger = None;
@@ -393,7 +401,12 @@ pub async fn run(
                     }
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "Reading from the articles topic failed; the consumer retries.");
+                    if !reading_failed {
+                        tracing::warn!(error = %e, "Reading from the articles topic failed; the consumer retries.");
+                    } else {
+                        tracing::debug!(error = %e, "Reading from the articles topic still fails.");
+                    }
+                    reading_failed = true;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },

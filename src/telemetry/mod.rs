@@ -4,6 +4,7 @@
 mod events;
 mod http;
 mod metrics;
+pub mod rdkafka_log;
 
 pub use events::Event;
 pub use http::serve;

@@ -136,7 +136,7 @@ pub fn article(seed: u64, index: usize) -> (String, Vec<u8>) {
         };
         for _ in 0..1 + rng.below(3) {
             para.push(' ');
-            let filler: &str = *rng.pick(FILLER);
+            let filler: &&str = rng.pick(FILLER);
             para.push_str(filler);
         }
         paragraphs.push(para);

@@ -52,47 +52,90 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A tansu broker with in-memory storage, killed on drop.
+/// A tansu broker, killed on drop: in-memory storage, or SQLite (survives a restart).
 pub struct Broker {
     child: Child,
     pub addr: String,
-    _dir: tempfile::TempDir,
+    port: u16,
+    storage: String,
+    dir: tempfile::TempDir,
+}
+
+fn spawn_tansu(dir: &Path, port: u16, storage: &str) -> Option<Child> {
+    let bin = tansu_bin();
+    let url = format!("tcp://127.0.0.1:{port}");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("broker.log"))
+        .unwrap();
+    let mut child = Command::new(&bin)
+        .current_dir(dir)
+        .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+        .args(["--storage-engine", storage])
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return None; // the port was taken meanwhile
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(child);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
 
 impl Broker {
+    /// A broker with in-memory storage.
     pub fn start() -> Broker {
-        let bin = tansu_bin();
+        Broker::start_with("memory://tansu/")
+    }
+
+    /// A broker whose data survives [`Broker::restart`].
+    pub fn start_persistent() -> Broker {
+        Broker::start_with("sqlite://tansu.db")
+    }
+
+    fn start_with(storage: &str) -> Broker {
         for _ in 0..5 {
             let port = free_port();
             let dir = tempfile::tempdir().unwrap();
-            let url = format!("tcp://127.0.0.1:{port}");
-            let log = std::fs::File::create(dir.path().join("broker.log")).unwrap();
-            let mut child = Command::new(&bin)
-                .current_dir(dir.path())
-                .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
-                .args(["--storage-engine", "memory://tansu/"])
-                .stdout(log.try_clone().unwrap())
-                .stderr(log)
-                .spawn()
-                .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // the port was taken meanwhile: try another
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Broker {
-                        child,
-                        addr: format!("127.0.0.1:{port}"),
-                        _dir: dir,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(20));
+            if let Some(child) = spawn_tansu(dir.path(), port, storage) {
+                return Broker {
+                    child,
+                    addr: format!("127.0.0.1:{port}"),
+                    port,
+                    storage: storage.to_owned(),
+                    dir,
+                };
             }
-            let _ = child.kill();
-            let _ = child.wait();
         }
         panic!("the tansu broker did not start");
+    }
+
+    /// Kills the broker (SIGKILL: an outage, not a shutdown).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the broker again on the same port and storage.
+    pub fn revive(&mut self) {
+        for _ in 0..50 {
+            if let Some(child) = spawn_tansu(self.dir.path(), self.port, &self.storage) {
+                self.child = child;
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the tansu broker did not restart on port {}", self.port);
     }
 }
 

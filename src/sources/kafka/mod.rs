@@ -83,6 +83,14 @@ pub struct SourceContext {
 }
 
 impl ClientContext for SourceContext {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        crate::telemetry::rdkafka_log::log(level, fac, message)
+    }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        crate::telemetry::rdkafka_log::error(&error, reason)
+    }
+
     fn stats(&self, statistics: Statistics) {
         let m = &self.shared.telemetry.metrics;
         for (topic, t) in &statistics.topics {
