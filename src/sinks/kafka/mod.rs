@@ -127,6 +127,27 @@ mod tests {
         assert_eq!(header(h, HEADER_SOURCE_OFFSET), Some("42"));
     }
 
+    const RECORD: &str = r#"{"schema":"claimwire.claim.v1","claim_id":"c-5bc0","article_id":"seed-article","published_at":"2025-04-25","source":null,"text":"the deployment is unacceptable","kind":"indirect","span":{"start":71,"end":137},"cue":{"text":"said","start":61,"end":65},"speaker":{"id":"person:dmitry-peskov","name":"Dmitry Peskov","title":"Kremlin Spokesman","kind":"person","mention":{"text":"Kremlin Spokesman Dmitry Peskov","start":25,"end":56}},"medium":null,"stated_on":null,"history":{"status":"new","matches":[],"first_seen":"2025-04-25","times_seen":1}}"#;
+
+    #[test]
+    fn a_claim_message_is_keyed_by_speaker_with_schema_and_article_headers() {
+        let record: ClaimRecord = serde_json::from_str(RECORD).unwrap();
+        let msg = claim_message("claims", &record);
+        assert_eq!(msg.topic, "claims");
+        assert_eq!(msg.key.as_deref(), Some(&b"person:dmitry-peskov"[..]));
+        assert_eq!(header(&msg.headers, HEADER_SCHEMA), Some(SCHEMA_VERSION));
+        assert_eq!(header(&msg.headers, HEADER_ARTICLE_ID), Some("seed-article"));
+        let back: ClaimRecord = serde_json::from_slice(&msg.payload).unwrap();
+        assert_eq!(back, record);
+    }
+
+    #[test]
+    fn an_unnamed_speaker_has_no_key() {
+        let mut record: ClaimRecord = serde_json::from_str(RECORD).unwrap();
+        record.speaker.id = None;
+        assert_eq!(claim_message("claims", &record).key, None);
+    }
+
     #[test]
     fn a_tombstone_dead_letter_has_an_empty_payload_and_no_key() {
         let msg = dead_letter(
