@@ -199,14 +199,18 @@ fn end_to_end(broker: &Broker, name: &str, n: usize, pace: Option<f64>) -> E2e {
     }
     producer.flush(Duration::from_secs(120)).unwrap();
     // Done when every article has been read and acknowledged downstream.
-    let deadline = Instant::now() + Duration::from_secs(600);
+    let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         let consumed = cw.metric("claimwire_consumed_total").unwrap_or(0.0) as usize;
         let in_flight = cw.metric("claimwire_in_flight").unwrap_or(1.0) as usize;
         if consumed >= n && in_flight == 0 {
             break;
         }
-        assert!(Instant::now() < deadline, "e2e: {consumed} of {n} consumed");
+        assert!(
+            Instant::now() < deadline,
+            "e2e: {consumed} of {n} consumed; offset gaps: {:?}",
+            cw.metric("claimwire_offset_gaps_total")
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     let elapsed = started.elapsed();

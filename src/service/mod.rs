@@ -30,7 +30,7 @@ use crate::article::{parse_json, Article};
 use crate::config::Config;
 use crate::error::{ErrorClass, Fault};
 use crate::pipeline::Pipeline;
-use crate::record::{ClaimRecord, Status};
+use crate::record::Status;
 use crate::sinks::kafka::{claim_message, dead_letter, OutMessage, Source};
 use crate::sources::kafka::{consumer, ArticleConsumer, InputMessage, Shared};
 use crate::speaker::Identities;
@@ -358,59 +358,69 @@ pub async fn run(
         ctx: ctx.clone(),
         pipeline,
         batch: Vec::new(),
+        running: None,
         paused: false,
-        paused_assignment: 0,
     };
     let mut linger: Option<Instant> = None;
     let mut reading_failed = false;
     let outcome: anyhow::Result<()> = loop {
         driver.backpressure();
-        tokio::select! {
+        // The batch in the pipeline runs on a blocking thread while intake goes on.
+        let step = tokio::select! {
             biased;
-            _ = stopped(shutdown.clone()) => break Ok(()),
-            Some(reason) = fatal_rx.recv() => {
-                break Err(anyhow::anyhow!("the producer failed for good: {reason}"));
-            }
-            _ = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => {
-                linger = None;
-                if let Err(e) = driver.flush(shutdown.clone()).await {
+            _ = stopped(shutdown.clone()) => Step::Stop,
+            Some(reason) = fatal_rx.recv() => Step::Fatal(reason),
+            done = async {
+                match driver.running.as_mut() {
+                    Some(r) => (&mut r.handle).await,
+                    None => std::future::pending().await,
+                }
+            } => Step::Processed(done),
+            _ = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => Step::Linger,
+            received = consumer.recv(), if !driver.paused => match received {
+                Ok(m) => Step::Message(InputMessage::from_borrowed(&m)),
+                Err(e) => Step::ReadFailed(e),
+            },
+            _ = shared.notify.notified(), if driver.paused => Step::Wake,
+        };
+        match step {
+            Step::Stop => break Ok(()),
+            Step::Fatal(reason) => break Err(anyhow::anyhow!("the producer failed for good: {reason}")),
+            Step::Processed(done) => {
+                if let Err(e) = driver.finish(done, shutdown.clone()).await {
                     break Err(e);
                 }
+                // What came in meanwhile goes next, without waiting for the linger.
+                driver.start();
+                linger = None;
             }
-            received = consumer.recv() => match received {
-                Ok(borrowed) => {
-                    let m = InputMessage::from_borrowed(&borrowed);
-                    drop(borrowed);
-                    if reading_failed {
-                        reading_failed = false;
-                        tracing::info!("Reading from the articles topic works again.");
-                    }
-                    match driver.take(m).await {
-                        Ok(true) => {
-                            linger = None;
-                            if let Err(e) = driver.flush(shutdown.clone()).await {
-                                break Err(e);
-                            }
-                        }
-                        Ok(false) => {
-                            if linger.is_none() && !driver.batch.is_empty() {
-                                linger = Some(Instant::now() + config.batch_linger());
-                            }
-                        }
-                        Err(e) => break Err(e),
-                    }
+            Step::Linger => {
+                linger = None;
+                driver.start();
+            }
+            Step::Message(m) => {
+                if reading_failed {
+                    reading_failed = false;
+                    tracing::info!("Reading from the articles topic works again.");
                 }
-                Err(e) => {
-                    if !reading_failed {
-                        tracing::warn!(error = %e, "Reading from the articles topic failed; the consumer retries.");
-                    } else {
-                        tracing::debug!(error = %e, "Reading from the articles topic still fails.");
-                    }
-                    reading_failed = true;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                driver.take(m).await;
+                if driver.batch.len() >= config.service.batch_size {
+                    driver.start();
+                    linger = None;
+                } else if linger.is_none() && !driver.batch.is_empty() {
+                    linger = Some(Instant::now() + config.batch_linger());
                 }
-            },
-            _ = shared.notify.notified(), if driver.paused => {}
+            }
+            Step::ReadFailed(e) => {
+                if !reading_failed {
+                    tracing::warn!(error = %e, "Reading from the articles topic failed; the consumer retries.");
+                } else {
+                    tracing::debug!(error = %e, "Reading from the articles topic still fails.");
+                }
+                reading_failed = true;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Step::Wake => {}
         }
     };
 
@@ -420,7 +430,7 @@ pub async fn run(
     if outcome.is_ok() {
         tracing::info!("Shutting down: intake stopped, draining in-flight work.");
         let (_tx, never) = watch::channel(false);
-        match tokio::time::timeout_at(deadline, driver.flush(never)).await {
+        match tokio::time::timeout_at(deadline, driver.drain(never)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "Processing the last batch failed; it will be redelivered."),
             Err(_) => tracing::warn!("Processing the last batch overran the shutdown deadline; it will be redelivered."),
@@ -478,6 +488,27 @@ pub async fn run(
     outcome
 }
 
+/// What woke the run loop.
+enum Step {
+    Stop,
+    Fatal(String),
+    Processed(Result<BatchResult, tokio::task::JoinError>),
+    Linger,
+    Message(InputMessage),
+    ReadFailed(KafkaError),
+    Wake,
+}
+
+/// Per article: its output messages with the status of each claim.
+type BatchResult = Result<Vec<Vec<(OutMessage, Status)>>, crate::pipeline::PipelineError>;
+
+/// The batch in the pipeline.
+struct Running {
+    tickets: Vec<(Ticket, std::time::Instant)>,
+    articles: Arc<Vec<Article>>,
+    handle: tokio::task::JoinHandle<BatchResult>,
+}
+
 /// The intake side, owned by the run loop.
 struct Driver<'a> {
     config: &'a Config,
@@ -485,50 +516,41 @@ struct Driver<'a> {
     pipeline: Arc<Mutex<Pipeline>>,
     /// Articles read and waiting to be processed together.
     batch: Vec<(Ticket, std::time::Instant, Article)>,
-    /// Whether the assignment is paused for backpressure.
+    /// The batch being processed, if any (one at a time: the store is serial).
+    running: Option<Running>,
+    /// Whether intake is stopped for backpressure.
     paused: bool,
-    /// The assignment count when paused (a new assignment must be paused again).
-    paused_assignment: u64,
 }
 
 impl Driver<'_> {
-    /// Pauses the assigned partitions while too much is in flight; resumes at half.
+    /// Stops intake (the run loop no longer polls the consumer) while too much is in flight,
+    /// e.g. while the producer queue is full; resumes at half. Not polling, rather than
+    /// pausing partitions, keeps what librdkafka has already fetched (pausing drops it and
+    /// fetches again on resume) and is short: only as long as acknowledgements lag.
     fn backpressure(&mut self) {
         let in_flight = self.ctx.shared.tracker.lock().unwrap().in_flight();
         let max = self.config.service.max_in_flight;
-        let consumer = &self.ctx.consumer;
-        let assignments = self.ctx.shared.assignments.load(Ordering::Relaxed);
-        let reassigned = self.paused && assignments != self.paused_assignment;
-        if (!self.paused || reassigned) && in_flight >= max {
-            if let Ok(assignment) = consumer.assignment() {
-                if let Err(e) = consumer.pause(&assignment) {
-                    tracing::warn!(error = %e, "Pausing intake failed.");
-                }
-            }
-            if !self.paused {
-                Event::Paused { in_flight }.emit(&self.ctx.telemetry);
-            }
+        if !self.paused && in_flight >= max {
             self.paused = true;
-            self.paused_assignment = assignments;
+            Event::Paused { in_flight }.emit(&self.ctx.telemetry);
         } else if self.paused && in_flight <= max / 2 {
-            if let Ok(assignment) = consumer.assignment() {
-                if let Err(e) = consumer.resume(&assignment) {
-                    tracing::warn!(error = %e, "Resuming intake failed.");
-                }
-            }
             self.paused = false;
             Event::Resumed { in_flight }.emit(&self.ctx.telemetry);
         }
     }
 
     /// Takes one input message: bad input goes to the dead-letter topic at once, articles
-    /// join the batch. Returns whether the batch is full.
-    async fn take(&mut self, m: InputMessage) -> anyhow::Result<bool> {
+    /// join the batch.
+    async fn take(&mut self, m: InputMessage) {
         let t = &self.ctx.telemetry;
         t.metrics.consumed.fetch_add(1, Ordering::Relaxed);
         let ticket = {
             let mut tracker = self.ctx.shared.tracker.lock().unwrap();
-            let ticket = tracker.begin(&m.topic, m.partition, m.offset);
+            let (ticket, skipped) = tracker.begin_checked(&m.topic, m.partition, m.offset);
+            if skipped > 0 {
+                t.metrics.offset_gaps.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(topic = %m.topic, partition = m.partition, offset = m.offset, skipped, "Offsets were skipped: fine on a compacted or transactional topic, otherwise the broker did not deliver them.");
+            }
             t.metrics
                 .in_flight
                 .store(tracker.in_flight() as u64, Ordering::Relaxed);
@@ -536,11 +558,9 @@ impl Driver<'_> {
         };
         let payload = m.payload.as_deref().unwrap_or_default();
         match parse_json(payload, self.config.service.max_message_bytes) {
-            Ok(article) => {
-                self.batch.push((ticket, m.received, article));
-                Ok(self.batch.len() >= self.config.service.batch_size)
-            }
+            Ok(article) => self.batch.push((ticket, m.received, article)),
             Err(reason) => {
+                // Always the input's fault (ErrorClass::Input): dead-letter it and move on.
                 Event::Rejected {
                     topic: &m.topic,
                     partition: m.partition,
@@ -564,15 +584,33 @@ impl Driver<'_> {
                 self.ctx
                     .dispatch(ticket, m.received, vec![letter], Vec::new(), true)
                     .await;
-                Ok(false)
             }
         }
     }
 
-    /// Processes the batch and dispatches its records. Store failures are retried with
-    /// backoff (until `stop`, when the batch is handed back); a corrupt store stops the
-    /// service.
-    async fn flush(&mut self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    /// Runs the pipeline over `articles` on a blocking thread; the records are serialised
+    /// there too.
+    fn spawn(&self, articles: Arc<Vec<Article>>) -> tokio::task::JoinHandle<BatchResult> {
+        let pipeline = self.pipeline.clone();
+        let topic = self.config.kafka.output_topic.clone();
+        tokio::task::spawn_blocking(move || {
+            let records = pipeline.lock().unwrap().process_batch(&articles)?;
+            Ok(records
+                .iter()
+                .map(|rs| {
+                    rs.iter()
+                        .map(|r| (claim_message(&topic, r), r.history.status))
+                        .collect()
+                })
+                .collect())
+        })
+    }
+
+    /// Sends the batch into the pipeline, unless one is already there (then it waits).
+    fn start(&mut self) {
+        if self.running.is_some() || self.batch.is_empty() {
+            return;
+        }
         let batch: Vec<_> = {
             let tracker = self.ctx.shared.tracker.lock().unwrap();
             std::mem::take(&mut self.batch)
@@ -581,24 +619,44 @@ impl Driver<'_> {
                 .collect()
         };
         if batch.is_empty() {
-            return Ok(());
+            return;
         }
-        let articles: Arc<Vec<Article>> = Arc::new(batch.iter().map(|(_, _, a)| a.clone()).collect());
+        let mut tickets = Vec::with_capacity(batch.len());
+        let mut articles = Vec::with_capacity(batch.len());
+        for (ticket, received, article) in batch {
+            tickets.push((ticket, received));
+            articles.push(article);
+        }
+        let articles = Arc::new(articles);
+        let handle = self.spawn(articles.clone());
+        self.running = Some(Running {
+            tickets,
+            articles,
+            handle,
+        });
+    }
+
+    /// Takes the processed batch and dispatches its records. Store failures are retried with
+    /// backoff (until `stop`, when the batch is handed back); a corrupt store stops the
+    /// service. Articles of partitions revoked meanwhile are skipped: their next owner
+    /// processes them again (and gets the same records from the store).
+    async fn finish(
+        &mut self,
+        done: Result<BatchResult, tokio::task::JoinError>,
+        stop: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let running = self.running.take().expect("a batch was running");
+        let mut result = done.context("the pipeline panicked")?;
         let s = &self.config.service;
         let mut backoff = Backoff::new(
             Duration::from_millis(s.retry_initial_ms),
             Duration::from_millis(s.retry_max_ms),
         );
-        let records: Vec<Vec<ClaimRecord>> = loop {
-            let pipeline = self.pipeline.clone();
-            let input = articles.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                pipeline.lock().unwrap().process_batch(&input)
-            })
-            .await?;
+        let out = loop {
             match result {
-                Ok(records) => break records,
+                Ok(out) => break out,
                 Err(e) if e.class() == ErrorClass::Internal => {
+                    self.abandon(&running.tickets);
                     return Err(e).context("the claim store is corrupt; an operator must act");
                 }
                 Err(e) => {
@@ -611,11 +669,16 @@ impl Driver<'_> {
                     .emit(&self.ctx.telemetry);
                     tokio::select! {
                         _ = stopped(stop.clone()) => {
-                            tracing::warn!(articles = batch.len(), "Stopping while the claim store fails; the batch will be redelivered.");
+                            tracing::warn!(articles = running.tickets.len(), "Stopping while the claim store fails; the batch will be redelivered.");
+                            self.abandon(&running.tickets);
                             return Ok(());
                         }
                         _ = tokio::time::sleep(delay) => {}
                     }
+                    result = self
+                        .spawn(running.articles.clone())
+                        .await
+                        .context("the pipeline panicked")?;
                 }
             }
         };
@@ -623,11 +686,12 @@ impl Driver<'_> {
             .telemetry
             .metrics
             .articles
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
-        let output = &self.config.kafka.output_topic;
-        for ((ticket, received, _), records) in batch.into_iter().zip(records) {
-            let statuses = records.iter().map(|r| r.history.status).collect();
-            let messages = records.iter().map(|r| claim_message(output, r)).collect();
+            .fetch_add(running.tickets.len() as u64, Ordering::Relaxed);
+        for ((ticket, received), records) in running.tickets.into_iter().zip(out) {
+            if !self.ctx.shared.tracker.lock().unwrap().is_current(&ticket) {
+                continue;
+            }
+            let (messages, statuses): (Vec<_>, Vec<_>) = records.into_iter().unzip();
             self.ctx
                 .dispatch(ticket, received, messages, statuses, false)
                 .await;
@@ -635,11 +699,35 @@ impl Driver<'_> {
         Ok(())
     }
 
-    /// Drops the batch without processing it: its messages are redelivered.
+    /// Processes everything read (at shutdown).
+    async fn drain(&mut self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        loop {
+            self.start();
+            let Some(running) = self.running.as_mut() else {
+                return Ok(());
+            };
+            let done = (&mut running.handle).await;
+            self.finish(done, stop.clone()).await?;
+        }
+    }
+
+    fn abandon(&self, tickets: &[(Ticket, std::time::Instant)]) {
+        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        for (ticket, _) in tickets {
+            tracker.abandon(ticket);
+        }
+    }
+
+    /// Drops the batch (and the one in the pipeline) without producing: redelivered later.
     fn hand_back(&mut self) {
         let mut tracker = self.ctx.shared.tracker.lock().unwrap();
         for (ticket, _, _) in self.batch.drain(..) {
             tracker.abandon(&ticket);
+        }
+        if let Some(running) = self.running.take() {
+            for (ticket, _) in &running.tickets {
+                tracker.abandon(ticket);
+            }
         }
     }
 }

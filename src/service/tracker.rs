@@ -30,6 +30,8 @@ enum Slot {
 struct PartitionState {
     generation: u64,
     pending: BTreeMap<i64, Slot>,
+    /// The last offset read in this generation.
+    last: Option<i64>,
 }
 
 /// In-flight offsets of every assigned partition.
@@ -53,6 +55,7 @@ impl OffsetTracker {
             let state = PartitionState {
                 generation: self.next_generation,
                 pending: BTreeMap::new(),
+                last: None,
             };
             self.parts.insert(key, state);
         }
@@ -69,18 +72,27 @@ impl OffsetTracker {
 
     /// Registers a message just read. Messages of one partition arrive in offset order.
     pub fn begin(&mut self, topic: &str, partition: i32, offset: i64) -> Ticket {
+        self.begin_checked(topic, partition, offset).0
+    }
+
+    /// [`OffsetTracker::begin`], also telling how many offsets were skipped since the last
+    /// message of the partition (legitimate on compacted or transactional topics only).
+    pub fn begin_checked(&mut self, topic: &str, partition: i32, offset: i64) -> (Ticket, i64) {
         self.assign(topic, partition);
         let state = self
             .parts
             .get_mut(&(topic.to_owned(), partition))
             .expect("assigned above");
+        let skipped = state.last.map_or(0, |last| (offset - last - 1).max(0));
+        state.last = Some(offset);
         state.pending.insert(offset, Slot::Buffered);
-        Ticket {
+        let ticket = Ticket {
             topic: topic.to_owned(),
             partition,
             offset,
             generation: state.generation,
-        }
+        };
+        (ticket, skipped)
     }
 
     fn slot(&mut self, ticket: &Ticket) -> Option<(&mut PartitionState, i64)> {
@@ -232,6 +244,16 @@ mod tests {
         t.abandon(&a);
         assert_eq!(t.complete(&b), None);
         assert_eq!(t.in_flight(), 2);
+    }
+
+    #[test]
+    fn skipped_offsets_are_reported() {
+        let mut t = OffsetTracker::new();
+        assert_eq!(t.begin_checked("in", 0, 4).1, 0, "the first message of an assignment");
+        assert_eq!(t.begin_checked("in", 0, 5).1, 0);
+        assert_eq!(t.begin_checked("in", 0, 9).1, 3);
+        t.revoke("in", 0);
+        assert_eq!(t.begin_checked("in", 0, 2).1, 0, "a new assignment starts afresh");
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub struct Metrics {
     pub pauses: AtomicU64,
     /// Input offsets handed back on revocation or shutdown (to be redelivered).
     pub handed_back: AtomicU64,
+    /// Times offsets were skipped in an input partition.
+    pub offset_gaps: AtomicU64,
     /// Rejected input by reason code.
     rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Claims by history status.
@@ -86,6 +88,7 @@ impl Default for Metrics {
             in_flight: AtomicU64::new(0),
             pauses: AtomicU64::new(0),
             handed_back: AtomicU64::new(0),
+            offset_gaps: AtomicU64::new(0),
             rejected: Mutex::default(),
             claims: Mutex::default(),
             retries: Mutex::default(),
@@ -146,6 +149,7 @@ impl Metrics {
         counter(&mut out, "claimwire_produced_total", "Claim records acknowledged by the broker.", load(&self.produced));
         counter(&mut out, "claimwire_dead_lettered_total", "Input messages written to the dead-letter topic.", load(&self.dead_lettered));
         counter(&mut out, "claimwire_paused_total", "Times intake paused because too much work was in flight.", load(&self.pauses));
+        counter(&mut out, "claimwire_offset_gaps_total", "Times offsets were skipped in an input partition (expected only on compacted or transactional topics).", load(&self.offset_gaps));
         counter(&mut out, "claimwire_handed_back_total", "Input messages left for redelivery on revocation or shutdown.", load(&self.handed_back));
         let _ = writeln!(
             out,

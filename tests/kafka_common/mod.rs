@@ -403,10 +403,22 @@ fn reader(broker: &Broker) -> BaseConsumer {
         .unwrap()
 }
 
+/// Retries a client call that may fail while the broker (re)starts.
+fn retrying<T, E: std::fmt::Debug>(what: &str, mut f: impl FnMut() -> Result<T, E>) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match f() {
+            Ok(v) => return v,
+            Err(e) if Instant::now() > deadline => panic!("{what} failed: {e:?}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
 fn partitions(consumer: &BaseConsumer, topic: &str) -> Vec<i32> {
-    let md = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .unwrap();
+    let md = retrying("fetching metadata", || {
+        consumer.fetch_metadata(Some(topic), Duration::from_secs(10))
+    });
     md.topics()
         .iter()
         .find(|t| t.name() == topic)
@@ -464,7 +476,9 @@ pub fn committed(broker: &Broker, group: &str, topic: &str) -> HashMap<i32, i64>
     for p in partitions(&c, topic) {
         tpl.add_partition(topic, p);
     }
-    let got = c.committed_offsets(tpl, Duration::from_secs(10)).unwrap();
+    let got = retrying("fetching committed offsets", || {
+        c.committed_offsets(tpl.clone(), Duration::from_secs(10))
+    });
     got.elements()
         .iter()
         .filter_map(|e| match e.offset() {

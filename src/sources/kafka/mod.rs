@@ -1,7 +1,6 @@
 //! Articles from a Kafka topic: the consumer (a group member that stores offsets only when
 //! told), its rebalance handling, and the owned form of an input message.
 
-use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -60,8 +59,6 @@ pub struct Shared {
     pub notify: tokio::sync::Notify,
     pub telemetry: Arc<Telemetry>,
     pub revoke_timeout: Duration,
-    /// Bumped on every assignment, so that a paused driver pauses new partitions too.
-    pub assignments: AtomicU64,
 }
 
 impl Shared {
@@ -72,7 +69,6 @@ impl Shared {
             notify: tokio::sync::Notify::new(),
             telemetry,
             revoke_timeout,
-            assignments: AtomicU64::new(0),
         })
     }
 }
@@ -179,9 +175,6 @@ impl ConsumerContext for SourceContext {
                         tracker.assign(topic, *p);
                     }
                 }
-                self.shared
-                    .assignments
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 log_by_topic(&parts, |topic, partitions| {
                     Event::Assigned { topic, partitions }.emit(&self.shared.telemetry);
                 });
