@@ -8,7 +8,6 @@ use claimwire::telemetry::Telemetry;
 use tokio::sync::watch;
 
 use super::check_config::ServiceFlags;
-use super::StateArgs;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -17,6 +16,20 @@ pub struct Args {
     pub config: Option<PathBuf>,
     #[command(flatten)]
     pub flags: ServiceFlags,
+}
+
+/// Loads the alias file like `process` does: missing means no aliases, broken is an error.
+fn identities(path: &std::path::Path) -> anyhow::Result<claimwire::speaker::Identities> {
+    use claimwire::speaker::{Aliases, Identities};
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let aliases =
+                Aliases::parse(&text).with_context(|| format!("alias file {}", path.display()))?;
+            Ok(Identities::new(aliases))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
+        Err(e) => Err(e).with_context(|| format!("alias file {}", path.display())),
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT.
@@ -45,11 +58,7 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let identities = StateArgs {
-        state: config.service.state.clone(),
-        aliases: config.service.aliases.clone(),
-    }
-    .identities()?;
+    let identities = identities(&config.service.aliases)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4))
         .enable_all()
@@ -73,7 +82,8 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
             ),
             None => None,
         };
-        let result = claimwire::service::run(config, identities, telemetry, stop_rx).await;
+        let open = claimwire::service::open_pipeline(&config, identities);
+        let result = claimwire::service::run(config, open, telemetry, stop_rx).await;
         drop(http);
         result.map(|()| ExitCode::SUCCESS)
     })

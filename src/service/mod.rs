@@ -284,17 +284,26 @@ pub enum StartError {
     MissingTopic(String),
 }
 
+/// Opens the pipeline (at start, on a blocking thread): the caller decides how (aliases,
+/// judge).
+pub type OpenPipeline = Box<dyn FnOnce() -> Result<Pipeline, crate::pipeline::PipelineError> + Send>;
+
+/// The usual [`OpenPipeline`]: the state directory of `config` with these identities.
+pub fn open_pipeline(config: &Config, identities: Identities) -> OpenPipeline {
+    let state = config.service.state.clone();
+    Box::new(move || Pipeline::open(&state, identities))
+}
+
 /// Runs the service until `shutdown` turns true; returns once drained and committed.
 pub async fn run(
     config: Config,
-    identities: Identities,
+    open: OpenPipeline,
     telemetry: Arc<Telemetry>,
     shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let s = &config.service;
-    let state = s.state.clone();
-    tracing::info!(state = %state.display(), "Opening the claim store.");
-    let pipeline = tokio::task::spawn_blocking(move || Pipeline::open(&state, identities))
+    tracing::info!(state = %s.state.display(), "Opening the claim store.");
+    let pipeline = tokio::task::spawn_blocking(open)
         .await?
         .with_context(|| format!("opening the claim store in {}", s.state.display()))?;
     tracing::info!(remembered = pipeline.remembered(), "Claim store opened.");

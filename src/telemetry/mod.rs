@@ -13,7 +13,7 @@ pub use metrics::{Histogram, Metrics, LATENCY_BUCKETS};
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// The judge claimwire runs with; shown on `/readyz`.
+/// The judge claimwire runs with by default; shown on `/readyz`.
 pub const MODEL: &str = "lexical-only";
 
 /// Where the service is in its life.
@@ -44,6 +44,8 @@ pub struct Telemetry {
     pub metrics: Metrics,
     phase: AtomicU8,
     assigned: AtomicUsize,
+    /// The judge in use, for `/readyz` (default [`MODEL`]).
+    model: std::sync::Mutex<Option<String>>,
 }
 
 impl Telemetry {
@@ -63,6 +65,11 @@ impl Telemetry {
         self.phase.store(phase as u8, Ordering::Relaxed);
     }
 
+    /// Names the judge in use (e.g. a sentence encoder) on `/readyz`.
+    pub fn set_model(&self, model: impl Into<String>) {
+        *self.model.lock().unwrap() = Some(model.into());
+    }
+
     pub fn set_assigned(&self, n: usize) {
         self.assigned.store(n, Ordering::Relaxed);
     }
@@ -71,9 +78,11 @@ impl Telemetry {
     pub fn readiness(&self) -> (u16, String) {
         let phase = self.phase();
         let code = if phase == Phase::Consuming { 200 } else { 503 };
+        let model = self.model.lock().unwrap().clone();
         let body = format!(
-            "status: {}\nmodel: {MODEL}\nassigned_partitions: {}\nin_flight: {}\n",
+            "status: {}\nmodel: {}\nassigned_partitions: {}\nin_flight: {}\n",
             phase.name(),
+            model.as_deref().unwrap_or(MODEL),
             self.assigned.load(Ordering::Relaxed),
             self.metrics.in_flight.load(Ordering::Relaxed),
         );
@@ -95,5 +104,7 @@ mod tests {
         assert!(body.contains("model: lexical-only"), "{body}");
         t.set_phase(Phase::Draining);
         assert_eq!(t.readiness().0, 503);
+        t.set_model("encoder: minilm");
+        assert!(t.readiness().1.contains("model: encoder: minilm"));
     }
 }
