@@ -30,7 +30,7 @@ use crate::article::{parse_json, Article};
 use crate::config::Config;
 use crate::error::{ErrorClass, Fault};
 use crate::pipeline::Pipeline;
-use crate::record::Status;
+use crate::record::{ClaimRecord, Status};
 use crate::sinks::kafka::{claim_message, dead_letter, OutMessage, Source};
 use crate::sources::kafka::{consumer, ArticleConsumer, InputMessage, Shared};
 use crate::speaker::Identities;
@@ -508,8 +508,8 @@ enum Step {
     Wake,
 }
 
-/// Per article: its output messages with the status of each claim.
-type BatchResult = Result<Vec<Vec<(OutMessage, Status)>>, crate::pipeline::PipelineError>;
+/// Per article: its claim records.
+type BatchResult = Result<Vec<Vec<ClaimRecord>>, crate::pipeline::PipelineError>;
 
 /// The batch in the pipeline.
 struct Running {
@@ -597,22 +597,10 @@ impl Driver<'_> {
         }
     }
 
-    /// Runs the pipeline over `articles` on a blocking thread; the records are serialised
-    /// there too.
+    /// Runs the pipeline over `articles` on a blocking thread.
     fn spawn(&self, articles: Arc<Vec<Article>>) -> tokio::task::JoinHandle<BatchResult> {
         let pipeline = self.pipeline.clone();
-        let topic = self.config.kafka.output_topic.clone();
-        tokio::task::spawn_blocking(move || {
-            let records = pipeline.lock().unwrap().process_batch(&articles)?;
-            Ok(records
-                .iter()
-                .map(|rs| {
-                    rs.iter()
-                        .map(|r| (claim_message(&topic, r), r.history.status))
-                        .collect()
-                })
-                .collect())
-        })
+        tokio::task::spawn_blocking(move || pipeline.lock().unwrap().process_batch(&articles))
     }
 
     /// Sends the batch into the pipeline, unless one is already there (then it waits).
@@ -691,16 +679,21 @@ impl Driver<'_> {
                 }
             }
         };
+        // The next batch goes into the pipeline while this one's records are serialised and
+        // queued (in order: the next batch's records are queued only after these).
+        self.start();
         self.ctx
             .telemetry
             .metrics
             .articles
             .fetch_add(running.tickets.len() as u64, Ordering::Relaxed);
+        let topic = &self.config.kafka.output_topic;
         for ((ticket, received), records) in running.tickets.into_iter().zip(out) {
             if !self.ctx.shared.tracker.lock().unwrap().is_current(&ticket) {
                 continue;
             }
-            let (messages, statuses): (Vec<_>, Vec<_>) = records.into_iter().unzip();
+            let statuses = records.iter().map(|r| r.history.status).collect();
+            let messages = records.iter().map(|r| claim_message(topic, r)).collect();
             self.ctx
                 .dispatch(ticket, received, messages, statuses, false)
                 .await;
