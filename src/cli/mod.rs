@@ -1,6 +1,11 @@
 //! Command-line interface: parses arguments and hands each command to its driver.
 
+mod check_config;
 mod process;
+#[cfg(feature = "kafka")]
+mod produce;
+#[cfg(feature = "kafka")]
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +32,14 @@ struct Cli {
 enum Command {
     /// Extract and judge claims from files or stdin; one record per line on stdout.
     Process(process::Args),
+    /// Run the Kafka service: articles topic in, claim records out.
+    #[cfg(feature = "kafka")]
+    Run(run::Args),
+    /// Publish articles from JSON Lines or text files to the articles topic.
+    #[cfg(feature = "kafka")]
+    Produce(produce::Args),
+    /// Print the effective service configuration, or every error in it.
+    CheckConfig(check_config::Args),
 }
 
 /// Options shared by every command that keeps claim histories.
@@ -104,6 +117,11 @@ pub fn main() -> ExitCode {
     init_logging(cli.log_json);
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        #[cfg(feature = "kafka")]
+        Command::Run(args) => run::run(args, cli.log_json),
+        #[cfg(feature = "kafka")]
+        Command::Produce(args) => produce::run(args),
+        Command::CheckConfig(args) => check_config::run(args),
     };
     match result {
         Ok(code) => code,

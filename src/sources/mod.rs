@@ -1,3 +1,5 @@
 //! Where articles come from: files and stdin (offline), Kafka (the service).
 
 pub mod file;
+#[cfg(feature = "kafka")]
+pub mod kafka;

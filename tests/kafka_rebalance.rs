@@ -1,0 +1,47 @@
+//! Two instances in one group: a second instance joining and the first leaving mid-stream
+//! (rebalances both ways) lose no article: every claim comes out, every offset is committed.
+
+mod kafka_common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use kafka_common::articles::article;
+use kafka_common::*;
+
+#[test]
+fn rebalances_lose_nothing() {
+    let broker = Broker::start();
+    let names = Names::new("rebalance");
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let articles: Vec<(String, Vec<u8>)> = (0..400).map(|i| article(31, i)).collect();
+    let (expected, _) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
+    let want: HashSet<String> = expected.into_iter().flat_map(|(_, rs)| rs).map(|r| r.claim_id).collect();
+    let env = [("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"), ("CLAIMWIRE_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000")];
+
+    let mut a = Claimwire::start(&broker, &names, dir_a.path(), &env);
+    let feed: Vec<Feed> = articles.iter().map(|(id, j)| Feed::article(id, j.clone(), None)).collect();
+    let acks = std::thread::scope(|s| {
+        let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
+        // B joins while A is busy: A's partitions are revoked and split.
+        let deadline = Instant::now() + WAIT;
+        while a.metric("claimwire_consumed_total").unwrap_or(0.0) < 30.0 {
+            assert!(Instant::now() < deadline, "A consumed nothing:\n{}", a.log_text());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let b = Claimwire::start(&broker, &names, dir_b.path(), &env);
+        // A leaves while work is in flight: B takes everything over.
+        let status = a.terminate();
+        assert!(status.success(), "{}", a.log_text());
+        let acks = feeder.join().unwrap();
+        wait_all_committed(&broker, &names, &ends_of(&acks), Some(&b));
+        let log_b = b.log_text();
+        assert!(log_b.contains("Partitions revoked") || log_b.contains("Partitions assigned"), "{log_b}");
+        drop(b);
+        acks
+    });
+    assert_eq!(acks.len(), articles.len());
+    let out = parse_output(&read_all(&broker, &names.output, want.len()));
+    let got: HashSet<String> = out.into_iter().map(|r| r.claim_id).collect();
+    assert_eq!(got, want, "every claim of every article came out");
+}
