@@ -42,7 +42,9 @@ fn batching_producer(broker: &Broker) -> BaseProducer {
 }
 
 fn send(producer: &BaseProducer, topic: &str, key: &[u8], payload: &[u8]) {
-    let mut record = BaseRecord::<[u8], [u8]>::to(topic).key(key).payload(payload);
+    let mut record = BaseRecord::<[u8], [u8]>::to(topic)
+        .key(key)
+        .payload(payload);
     loop {
         match producer.send(record) {
             Ok(()) => return,
@@ -74,7 +76,8 @@ fn reader(broker: &Broker, topic: &str) -> BaseConsumer {
         .unwrap();
     let mut tpl = TopicPartitionList::new();
     for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning).unwrap();
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .unwrap();
     }
     c.assign(&tpl).unwrap();
     c
@@ -91,7 +94,12 @@ fn ceiling(broker: &Broker) -> f64 {
     let producer = batching_producer(broker);
     let feeder = std::thread::spawn(move || {
         for i in 0..CEILING_MESSAGES {
-            send(&producer, "bench-ceiling", format!("k{i}").as_bytes(), &payload);
+            send(
+                &producer,
+                "bench-ceiling",
+                format!("k{i}").as_bytes(),
+                &payload,
+            );
         }
         producer.flush(Duration::from_secs(120)).unwrap();
     });
@@ -100,7 +108,10 @@ fn ceiling(broker: &Broker) -> f64 {
     while got < CEILING_MESSAGES {
         assert!(Instant::now() < deadline, "ceiling: got {got}");
         if let Some(m) = consumer.poll(Duration::from_millis(100)) {
-            if m.unwrap().payload().is_some_and(|p| p.len() == CEILING_BYTES) {
+            if m.unwrap()
+                .payload()
+                .is_some_and(|p| p.len() == CEILING_BYTES)
+            {
                 got += 1;
             }
         }
@@ -217,7 +228,13 @@ fn end_to_end(broker: &Broker, name: &str, n: usize, pace: Option<f64>) -> E2e {
     let produced = cw.metric("claimwire_produced_total").unwrap_or(0.0) as usize;
     // Let the reader catch up with the last records, then stop claimwire.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while arrivals.lock().unwrap().values().map(|v| v.1).sum::<usize>() < produced
+    while arrivals
+        .lock()
+        .unwrap()
+        .values()
+        .map(|v| v.1)
+        .sum::<usize>()
+        < produced
         && Instant::now() < deadline
     {
         std::thread::sleep(Duration::from_millis(10));
@@ -276,32 +293,51 @@ fn main() {
     let paced_n = ((paced_rate * 10.0) as usize).clamp(50, n);
     let paced = end_to_end(&broker, "bench-paced", paced_n, Some(paced_rate));
     println!();
-    println!("claimwire e2e benchmark (tansu memory://, {PARTITIONS} partitions, lexical-only judge)");
+    println!(
+        "claimwire e2e benchmark (tansu memory://, {PARTITIONS} partitions, lexical-only judge)"
+    );
     println!("{:-<78}", "");
     println!("{:<44} {:>16} {:>14}", "measure", "value", "vs ceiling");
     println!("{:-<78}", "");
     println!(
         "{:<44} {:>12.0} /s {:>14}",
-        format!("broker ceiling ({} kB msgs, produce->consume)", CEILING_BYTES / 1024),
+        format!(
+            "broker ceiling ({} kB msgs, produce->consume)",
+            CEILING_BYTES / 1024
+        ),
         ceiling,
         "100%"
     );
     println!(
         "{:<44} {:>12.0} /s {:>13.0}%",
-        format!("claimwire articles (n={}, avg {} B)", e2e.articles, e2e.bytes / e2e.articles),
+        format!(
+            "claimwire articles (n={}, avg {} B)",
+            e2e.articles,
+            e2e.bytes / e2e.articles
+        ),
         e2e.rate,
         100.0 * e2e.rate / ceiling
     );
     println!("{:<44} {:>16}", "claim records produced", e2e.records);
     println!(
         "{:<44} {:>16}",
-        format!("flat out: latency p50 ({} art. with claims)", e2e.with_claims),
+        format!(
+            "flat out: latency p50 ({} art. with claims)",
+            e2e.with_claims
+        ),
         ms(e2e.p50)
     );
-    println!("{:<44} {:>16}", "flat out: latency p99 (backlog)", ms(e2e.p99));
     println!(
         "{:<44} {:>16}",
-        format!("paced {:.0}/s: latency p50 ({} art.)", paced_rate, paced.with_claims),
+        "flat out: latency p99 (backlog)",
+        ms(e2e.p99)
+    );
+    println!(
+        "{:<44} {:>16}",
+        format!(
+            "paced {:.0}/s: latency p50 ({} art.)",
+            paced_rate, paced.with_claims
+        ),
         ms(paced.p50)
     );
     println!("{:<44} {:>16}", "paced: latency p99", ms(paced.p99));

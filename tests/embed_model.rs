@@ -46,7 +46,9 @@ fn embeddings_match_an_independent_float64_forward_pass() {
     assert!((norm - 1.0).abs() < 1e-4, "unit length, got {norm}");
     // First dimensions from a NumPy float64 implementation of BERT + mean pooling over the
     // same safetensors weights.
-    let reference = [0.07728, -0.01337, 0.03388, -0.04871, 0.06468, 0.01877, -0.12603, -0.01308];
+    let reference = [
+        0.07728, -0.01337, 0.03388, -0.04871, 0.06468, 0.01877, -0.12603, -0.01308,
+    ];
     for (i, (got, want)) in e.iter().zip(reference).enumerate() {
         assert!((got - want).abs() < 2e-4, "dim {i}: {got} vs {want}");
     }

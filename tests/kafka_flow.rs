@@ -19,7 +19,11 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
         &[("CLAIMWIRE_SERVICE_MAX_MESSAGE_BYTES", "20000")],
     );
 
-    let seed_story = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed-article.txt")).unwrap();
+    let seed_story = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/seed-article.txt"
+    ))
+    .unwrap();
     let seed = serde_json::to_vec(&serde_json::json!({
         "id": "seed-1", "body": seed_story, "published_at": "2025-04-25", "source": "Example Wire"
     }))
@@ -36,7 +40,10 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
             0 => Some(("not_json", b"this is not json".to_vec())),
             2 => Some(("not_utf8", b"{\"id\":\"x\",\"body\":\"\xff\xfe\"}".to_vec())),
             3 => Some(("missing_field", br#"{"body":"no id here"}"#.to_vec())),
-            4 => Some(("too_large", format!(r#"{{"id":"big","body":"{}"}}"#, "x".repeat(30_000)).into_bytes())),
+            4 => Some((
+                "too_large",
+                format!(r#"{{"id":"big","body":"{}"}}"#, "x".repeat(30_000)).into_bytes(),
+            )),
             _ => None,
         };
         if let Some((code, bytes)) = bad {
@@ -60,7 +67,10 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
     got_sorted.sort_by(|a, b| a.claim_id.cmp(&b.claim_id));
     let mut expected_sorted = expected.clone();
     expected_sorted.sort_by(|a, b| a.claim_id.cmp(&b.claim_id));
-    assert_eq!(got_sorted, expected_sorted, "the service yields the offline records");
+    assert_eq!(
+        got_sorted, expected_sorted,
+        "the service yields the offline records"
+    );
     // Per speaker key, records come out in article order (same partition, same key).
     for speaker in expected.iter().filter_map(|r| r.speaker.id.as_deref()) {
         let order = |rs: &[claimwire::record::ClaimRecord]| -> Vec<String> {
@@ -69,7 +79,11 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
                 .map(|r| r.claim_id.clone())
                 .collect()
         };
-        assert_eq!(order(&got), order(&expected), "order of {speaker}'s records");
+        assert_eq!(
+            order(&got),
+            order(&expected),
+            "order of {speaker}'s records"
+        );
     }
 
     // Dead letters: original bytes, key and headers, plus reason and position.
@@ -82,22 +96,59 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
             .find(|l| l.header("claimwire-dlq-code") == Some(code))
             .unwrap_or_else(|| panic!("no dead letter with code {code}"));
         assert_eq!(&letter.payload, bytes);
-        assert_eq!(letter.key.as_deref(), Some(format!("poison-{code}").as_bytes()));
-        assert_eq!(letter.header("trace-id"), Some(format!("t-{code}").as_str()));
-        assert!(!letter.header("claimwire-dlq-reason").unwrap_or("").is_empty());
-        assert_eq!(letter.header("claimwire-source-topic"), Some(names.input.as_str()));
+        assert_eq!(
+            letter.key.as_deref(),
+            Some(format!("poison-{code}").as_bytes())
+        );
+        assert_eq!(
+            letter.header("trace-id"),
+            Some(format!("t-{code}").as_str())
+        );
+        assert!(!letter
+            .header("claimwire-dlq-reason")
+            .unwrap_or("")
+            .is_empty());
+        assert_eq!(
+            letter.header("claimwire-source-topic"),
+            Some(names.input.as_str())
+        );
         assert_eq!(letter.header("claimwire-source-partition"), Some("0"));
-        let offset: i64 = letter.header("claimwire-source-offset").unwrap().parse().unwrap();
-        let original = input.iter().find(|m| m.partition == 0 && m.offset == offset).unwrap();
-        assert_eq!(&original.payload, bytes, "the source offset points at the original");
+        let offset: i64 = letter
+            .header("claimwire-source-offset")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let original = input
+            .iter()
+            .find(|m| m.partition == 0 && m.offset == offset)
+            .unwrap();
+        assert_eq!(
+            &original.payload, bytes,
+            "the source offset points at the original"
+        );
     }
 
     // Metrics count what happened.
-    assert_eq!(cw.metric("claimwire_consumed_total"), Some(feed.len() as f64));
-    assert_eq!(cw.metric("claimwire_dead_lettered_total"), Some(poison.len() as f64));
-    assert_eq!(cw.metric("claimwire_produced_total"), Some(expected.len() as f64));
-    assert_eq!(cw.metric("claimwire_rejected_total{code=\"not_json\"}"), Some(1.0));
-    assert_eq!(cw.metric("claimwire_rejected_total{code=\"too_large\"}"), Some(1.0));
+    assert_eq!(
+        cw.metric("claimwire_consumed_total"),
+        Some(feed.len() as f64)
+    );
+    assert_eq!(
+        cw.metric("claimwire_dead_lettered_total"),
+        Some(poison.len() as f64)
+    );
+    assert_eq!(
+        cw.metric("claimwire_produced_total"),
+        Some(expected.len() as f64)
+    );
+    assert_eq!(
+        cw.metric("claimwire_rejected_total{code=\"not_json\"}"),
+        Some(1.0)
+    );
+    assert_eq!(
+        cw.metric("claimwire_rejected_total{code=\"too_large\"}"),
+        Some(1.0)
+    );
     let (code, body) = cw.http("/readyz").unwrap();
     assert_eq!(code, 200);
     assert!(body.contains("model: lexical-only"));

@@ -24,30 +24,50 @@ fn a_broker_outage_loses_nothing() {
     let work = tempfile::tempdir().unwrap();
     let articles: Vec<(String, Vec<u8>)> = (0..150).map(|i| article(47, i)).collect();
     let (expected, _) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
-    let want: HashSet<String> = expected.into_iter().flat_map(|(_, rs)| rs).map(|r| r.claim_id).collect();
+    let want: HashSet<String> = expected
+        .into_iter()
+        .flat_map(|(_, rs)| rs)
+        .map(|r| r.claim_id)
+        .collect();
     let env = [
         ("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"),
         ("CLAIMWIRE_SERVICE_RETRY_MAX_MS", "500"),
         ("CLAIMWIRE_KAFKA_PRODUCER_MESSAGE_TIMEOUT_MS", "3000"),
     ];
     let mut cw = Claimwire::start(&broker, &names, work.path(), &env);
-    let feed: Vec<Feed> = articles.iter().map(|(id, j)| Feed::article(id, j.clone(), None)).collect();
+    let feed: Vec<Feed> = articles
+        .iter()
+        .map(|(id, j)| Feed::article(id, j.clone(), None))
+        .collect();
     let acks = produce(&broker, &names.input, &feed);
 
     let deadline = Instant::now() + WAIT;
     while cw.metric("claimwire_consumed_total").unwrap_or(0.0) < 10.0 {
-        assert!(Instant::now() < deadline, "nothing consumed:\n{}", cw.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "nothing consumed:\n{}",
+            cw.log_text()
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
     broker.kill();
     std::thread::sleep(Duration::from_secs(6)); // longer than message.timeout.ms
-    assert_eq!(cw.http("/healthz").map(|r| r.0), Some(200), "claimwire survives the outage");
+    assert_eq!(
+        cw.http("/healthz").map(|r| r.0),
+        Some(200),
+        "claimwire survives the outage"
+    );
     broker.revive();
 
     wait_all_committed(&broker, &names, &ends_of(&acks), Some(&cw));
     let retries: Vec<String> = cw
         .http("/metrics")
-        .map(|(_, b)| b.lines().filter(|l| l.starts_with("claimwire_retries_total")).map(String::from).collect())
+        .map(|(_, b)| {
+            b.lines()
+                .filter(|l| l.starts_with("claimwire_retries_total"))
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     eprintln!("retries during the outage: {retries:?}");
     let status = cw.terminate();

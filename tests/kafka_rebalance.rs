@@ -16,17 +16,31 @@ fn rebalances_lose_nothing() {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let articles: Vec<(String, Vec<u8>)> = (0..400).map(|i| article(31, i)).collect();
     let (expected, _) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
-    let want: HashSet<String> = expected.into_iter().flat_map(|(_, rs)| rs).map(|r| r.claim_id).collect();
-    let env = [("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"), ("CLAIMWIRE_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000")];
+    let want: HashSet<String> = expected
+        .into_iter()
+        .flat_map(|(_, rs)| rs)
+        .map(|r| r.claim_id)
+        .collect();
+    let env = [
+        ("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"),
+        ("CLAIMWIRE_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000"),
+    ];
 
     let mut a = Claimwire::start(&broker, &names, dir_a.path(), &env);
-    let feed: Vec<Feed> = articles.iter().map(|(id, j)| Feed::article(id, j.clone(), None)).collect();
+    let feed: Vec<Feed> = articles
+        .iter()
+        .map(|(id, j)| Feed::article(id, j.clone(), None))
+        .collect();
     let acks = std::thread::scope(|s| {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
         // B joins while A is busy: A's partitions are revoked and split.
         let deadline = Instant::now() + WAIT;
         while a.metric("claimwire_consumed_total").unwrap_or(0.0) < 30.0 {
-            assert!(Instant::now() < deadline, "A consumed nothing:\n{}", a.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "A consumed nothing:\n{}",
+                a.log_text()
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         let b = Claimwire::start(&broker, &names, dir_b.path(), &env);
@@ -36,7 +50,10 @@ fn rebalances_lose_nothing() {
         let acks = feeder.join().unwrap();
         wait_all_committed(&broker, &names, &ends_of(&acks), Some(&b));
         let log_b = b.log_text();
-        assert!(log_b.contains("Partitions revoked") || log_b.contains("Partitions assigned"), "{log_b}");
+        assert!(
+            log_b.contains("Partitions revoked") || log_b.contains("Partitions assigned"),
+            "{log_b}"
+        );
         drop(b);
         acks
     });

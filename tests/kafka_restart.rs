@@ -16,7 +16,10 @@ fn a_restart_resumes_without_loss_or_duplicate_history() {
     let batch1: Vec<(String, Vec<u8>)> = (0..12).map(|i| article(11, i)).collect();
     let batch2: Vec<(String, Vec<u8>)> = (12..24).map(|i| article(11, i)).collect();
     let feed = |batch: &[(String, Vec<u8>)]| -> Vec<Feed> {
-        batch.iter().map(|(id, j)| Feed::article(id, j.clone(), Some(0))).collect()
+        batch
+            .iter()
+            .map(|(id, j)| Feed::article(id, j.clone(), Some(0)))
+            .collect()
     };
 
     let mut cw = Claimwire::start(&broker, &names, work.path(), &[]);
@@ -35,7 +38,10 @@ fn a_restart_resumes_without_loss_or_duplicate_history() {
         &broker,
         &names,
         work.path(),
-        &[("CLAIMWIRE_SERVICE_MAX_IN_FLIGHT", "2"), ("CLAIMWIRE_SERVICE_BATCH_SIZE", "1")],
+        &[
+            ("CLAIMWIRE_SERVICE_MAX_IN_FLIGHT", "2"),
+            ("CLAIMWIRE_SERVICE_BATCH_SIZE", "1"),
+        ],
     );
     wait_all_committed(&broker, &names, &ends_of(&acks), Some(&cw));
     eprintln!("paused {:?} times", cw.metric("claimwire_paused_total"));
@@ -63,7 +69,10 @@ fn a_restart_resumes_without_loss_or_duplicate_history() {
     }
     for id in &first_ids {
         let copies: Vec<_> = got.iter().filter(|r| r.claim_id == *id).collect();
-        assert_eq!(copies[0], copies[1], "a redelivered article yields identical records");
+        assert_eq!(
+            copies[0], copies[1],
+            "a redelivered article yields identical records"
+        );
     }
     let mut got_sorted = got.clone();
     got_sorted.sort_by(|a, b| a.claim_id.cmp(&b.claim_id));

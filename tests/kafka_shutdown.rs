@@ -15,7 +15,8 @@ fn sigterm_drains_commits_and_exits_zero() {
     let names = Names::new("shutdown");
     let work = tempfile::tempdir().unwrap();
     let articles: Vec<(String, Vec<u8>)> = (0..600).map(|i| article(23, i)).collect();
-    let (expected, expected_remembered) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
+    let (expected, expected_remembered) =
+        offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
     let expected: HashMap<String, Vec<String>> = expected
         .into_iter()
         .map(|(id, rs)| (id, rs.into_iter().map(|r| r.claim_id).collect()))
@@ -23,7 +24,12 @@ fn sigterm_drains_commits_and_exits_zero() {
     let total_claims: usize = expected.values().map(Vec::len).sum();
 
     // Small batches so that there is work in flight when the signal comes.
-    let mut cw = Claimwire::start(&broker, &names, work.path(), &[("CLAIMWIRE_SERVICE_BATCH_SIZE", "4")]);
+    let mut cw = Claimwire::start(
+        &broker,
+        &names,
+        work.path(),
+        &[("CLAIMWIRE_SERVICE_BATCH_SIZE", "4")],
+    );
     let feed: Vec<Feed> = articles
         .iter()
         .map(|(id, j)| Feed::article(id, j.clone(), None))
@@ -32,7 +38,11 @@ fn sigterm_drains_commits_and_exits_zero() {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
         let deadline = Instant::now() + WAIT;
         while cw.metric("claimwire_consumed_total").unwrap_or(0.0) < 20.0 {
-            assert!(Instant::now() < deadline, "nothing consumed:\n{}", cw.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "nothing consumed:\n{}",
+                cw.log_text()
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         let started = Instant::now();
@@ -41,7 +51,10 @@ fn sigterm_drains_commits_and_exits_zero() {
         assert!(status.success(), "exit status {status}:\n{}", cw.log_text());
         (feeder.join().unwrap(), elapsed)
     });
-    assert!(elapsed < Duration::from_secs(20), "shutdown took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "shutdown took {elapsed:?}"
+    );
     let log = cw.log_text();
     assert!(log.contains("Shutdown complete."), "{log}");
 
@@ -57,14 +70,24 @@ fn sigterm_drains_commits_and_exits_zero() {
         .filter(|(_, p, o)| committed.get(p).is_some_and(|c| o < c))
         .map(|(id, _, _)| *id)
         .collect();
-    assert!(!done.is_empty(), "nothing committed before shutdown:\n{log}");
-    eprintln!("SIGTERM after {} of {} articles committed; shutdown took {elapsed:?}", done.len(), articles.len());
+    assert!(
+        !done.is_empty(),
+        "nothing committed before shutdown:\n{log}"
+    );
+    eprintln!(
+        "SIGTERM after {} of {} articles committed; shutdown took {elapsed:?}",
+        done.len(),
+        articles.len()
+    );
     let want_so_far: usize = done.iter().map(|id| expected[*id].len()).sum();
     let out = parse_output(&read_all(&broker, &names.output, want_so_far));
     let out_ids: HashSet<&str> = out.iter().map(|r| r.claim_id.as_str()).collect();
     for id in &done {
         for claim in &expected[*id] {
-            assert!(out_ids.contains(claim.as_str()), "claim {claim} of committed article {id} missing");
+            assert!(
+                out_ids.contains(claim.as_str()),
+                "claim {claim} of committed article {id} missing"
+            );
         }
     }
 

@@ -29,6 +29,9 @@ pub struct ServiceFlags {
     /// Operators' alias file.
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
+    /// Sentence encoder directory (without one, judgement is lexical only).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
     /// Address of /metrics, /healthz, /readyz ("" disables).
     #[arg(long, value_name = "HOST:PORT")]
     pub metrics_addr: Option<String>,
@@ -47,13 +50,17 @@ impl ServiceFlags {
             group: self.group.clone(),
             state: self.state.clone(),
             aliases: self.aliases.clone(),
+            model_dir: self.model_dir.clone(),
             metrics_addr: self.metrics_addr.clone(),
             no_create_topics: self.no_create_topics,
         }
     }
 
     /// File, then `CLAIMWIRE_...` environment, then these flags; validated.
-    pub fn load(&self, file: Option<&std::path::Path>) -> Result<Config, claimwire::config::ConfigErrors> {
+    pub fn load(
+        &self,
+        file: Option<&std::path::Path>,
+    ) -> Result<Config, claimwire::config::ConfigErrors> {
         let env: Vec<(String, String)> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();

@@ -7,11 +7,14 @@ mod produce;
 #[cfg(feature = "kafka")]
 mod run;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use claimwire::embed::Encoder;
 use claimwire::speaker::{Aliases, Identities};
 
 #[derive(Parser)]
@@ -58,44 +61,63 @@ pub struct StateArgs {
 }
 
 impl StateArgs {
-    /// Loads the alias file; a missing file means no aliases, a broken one is an error.
+    /// Loads the alias file; see [`load_identities`].
     pub fn identities(&self) -> anyhow::Result<Identities> {
-        use anyhow::Context;
-        match std::fs::read_to_string(&self.aliases) {
-            Ok(text) => {
-                let aliases = Aliases::parse(&text)
-                    .with_context(|| format!("alias file {}", self.aliases.display()))?;
-                Ok(Identities::new(aliases))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
-            Err(e) => Err(e).with_context(|| format!("alias file {}", self.aliases.display())),
-        }
+        load_identities(&self.aliases)
     }
 
-    /// Loads the sentence encoder, or says clearly that judgement is lexical only.
-    pub fn encoder(&self) -> Option<claimwire::embed::Encoder> {
-        let dir = &self.model_dir;
-        if !dir.join("model.safetensors").exists() {
+    /// Loads the sentence encoder; see [`load_encoder`].
+    pub fn encoder(&self) -> Option<Encoder> {
+        load_encoder(&self.model_dir)
+    }
+}
+
+/// Loads the operators' alias file: a missing file means no aliases, a broken one is an error.
+pub fn load_identities(path: &Path) -> anyhow::Result<Identities> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let aliases =
+                Aliases::parse(&text).with_context(|| format!("alias file {}", path.display()))?;
+            Ok(Identities::new(aliases))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
+        Err(e) => Err(e).with_context(|| format!("alias file {}", path.display())),
+    }
+}
+
+/// Loads the sentence encoder, or says clearly that judgement is lexical only.
+pub fn load_encoder(dir: &Path) -> Option<Encoder> {
+    if !dir.join("model.safetensors").exists() {
+        tracing::warn!(
+            model_dir = %dir.display(),
+            "No sentence encoder model found: judging claims lexically only (paraphrases \
+             are missed more often). Run scripts/fetch-model.sh or pass --model-dir."
+        );
+        return None;
+    }
+    match Encoder::load(dir) {
+        Ok(encoder) => {
+            tracing::info!(model_dir = %dir.display(), "Sentence encoder loaded.");
+            Some(encoder)
+        }
+        Err(e) => {
             tracing::warn!(
-                model_dir = %dir.display(),
-                "No sentence encoder model found: judging claims lexically only (paraphrases \
-                 are missed more often). Run scripts/fetch-model.sh or pass --model-dir."
+                model_dir = %dir.display(), error = %e,
+                "Sentence encoder could not be loaded: judging claims lexically only."
             );
-            return None;
+            None
         }
-        match claimwire::embed::Encoder::load(dir) {
-            Ok(encoder) => {
-                tracing::info!(model_dir = %dir.display(), "Sentence encoder loaded.");
-                Some(encoder)
-            }
-            Err(e) => {
-                tracing::warn!(
-                    model_dir = %dir.display(), error = %e,
-                    "Sentence encoder could not be loaded: judging claims lexically only."
-                );
-                None
-            }
-        }
+    }
+}
+
+/// What `/readyz` and start-up say about judgement.
+pub fn model_description(encoder: Option<&Encoder>) -> String {
+    match encoder {
+        Some(e) => format!(
+            "all-MiniLM-L6-v2 sentence encoder from {}",
+            e.dir().display()
+        ),
+        None => "lexical-only (no sentence encoder model)".to_owned(),
     }
 }
 

@@ -17,7 +17,11 @@ pub struct Args {
     /// Input files: JSON Lines of article objects, or plain-text stories. None, or "-": stdin.
     pub files: Vec<PathBuf>,
     /// Bootstrap brokers, HOST:PORT[,HOST:PORT...].
-    #[arg(long, env = "CLAIMWIRE_KAFKA_BROKERS", default_value = "localhost:9092")]
+    #[arg(
+        long,
+        env = "CLAIMWIRE_KAFKA_BROKERS",
+        default_value = "localhost:9092"
+    )]
     pub brokers: String,
     /// The articles topic.
     #[arg(long, env = "CLAIMWIRE_KAFKA_INPUT_TOPIC", default_value = "articles")]
@@ -127,9 +131,12 @@ async fn produce(args: Args) -> anyhow::Result<ExitCode> {
         let delivery = loop {
             match producer.send_result(record) {
                 Ok(delivery) => break delivery,
-                Err((rdkafka::error::KafkaError::MessageProduction(
-                    rdkafka::types::RDKafkaErrorCode::QueueFull,
-                ), r)) => {
+                Err((
+                    rdkafka::error::KafkaError::MessageProduction(
+                        rdkafka::types::RDKafkaErrorCode::QueueFull,
+                    ),
+                    r,
+                )) => {
                     record = r;
                     tokio::time::sleep(Duration::from_millis(10)).await;
                 }
@@ -163,7 +170,11 @@ async fn produce(args: Args) -> anyhow::Result<ExitCode> {
         failed,
         started.elapsed().as_secs_f64()
     );
-    Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Creates the topic unless it exists (the broker may not auto-create topics).
@@ -176,7 +187,11 @@ async fn create_topic(brokers: &str, topic: &str, partitions: i32) -> anyhow::Re
         .context("creating the Kafka admin client")?;
     let opts = AdminOptions::new().request_timeout(Some(Duration::from_secs(30)));
     let new = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
-    for result in admin.create_topics([&new], &opts).await.context("creating the topic")? {
+    for result in admin
+        .create_topics([&new], &opts)
+        .await
+        .context("creating the topic")?
+    {
         match result {
             Ok(name) => tracing::info!(topic = %name, partitions, "Topic created."),
             Err((_, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {}

@@ -18,20 +18,6 @@ pub struct Args {
     pub flags: ServiceFlags,
 }
 
-/// Loads the alias file like `process` does: missing means no aliases, broken is an error.
-fn identities(path: &std::path::Path) -> anyhow::Result<claimwire::speaker::Identities> {
-    use claimwire::speaker::{Aliases, Identities};
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let aliases =
-                Aliases::parse(&text).with_context(|| format!("alias file {}", path.display()))?;
-            Ok(Identities::new(aliases))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Identities::default()),
-        Err(e) => Err(e).with_context(|| format!("alias file {}", path.display())),
-    }
-}
-
 /// Resolves on SIGTERM or SIGINT.
 async fn signal() {
     #[cfg(unix)]
@@ -58,13 +44,20 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let identities = identities(&config.service.aliases)?;
+    let identities = super::load_identities(&config.service.aliases)?;
+    let encoder = super::load_encoder(&config.service.model_dir);
+    let model = super::model_description(encoder.as_ref());
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4))
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .clamp(2, 4),
+        )
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let telemetry = Telemetry::new();
+        telemetry.set_model(model);
         let (stop_tx, stop_rx) = watch::channel(false);
         tokio::spawn(async move {
             signal().await;
@@ -82,7 +75,7 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
             ),
             None => None,
         };
-        let open = claimwire::service::open_pipeline(&config, identities);
+        let open = claimwire::service::open_pipeline(&config, identities, encoder);
         let result = claimwire::service::run(config, open, telemetry, stop_rx).await;
         drop(http);
         result.map(|()| ExitCode::SUCCESS)

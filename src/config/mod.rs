@@ -67,6 +67,8 @@ pub struct ServiceConfig {
     pub state: PathBuf,
     /// Operators' alias file (used when present).
     pub aliases: PathBuf,
+    /// Sentence encoder directory (used when present; without it judgement is lexical only).
+    pub model_dir: PathBuf,
     /// Largest accepted input message, in bytes; larger ones are dead-lettered.
     pub max_message_bytes: usize,
     /// Articles processed (and committed to the store) together.
@@ -116,6 +118,7 @@ impl Default for ServiceConfig {
         ServiceConfig {
             state: ".claimwire/state".into(),
             aliases: "config/aliases.toml".into(),
+            model_dir: crate::embed::DEFAULT_MODEL_DIR.into(),
             max_message_bytes: crate::article::DEFAULT_MAX_BODY_BYTES,
             batch_size: 64,
             batch_linger_ms: 5,
@@ -146,6 +149,7 @@ pub struct Overrides {
     pub group: Option<String>,
     pub state: Option<PathBuf>,
     pub aliases: Option<PathBuf>,
+    pub model_dir: Option<PathBuf>,
     pub metrics_addr: Option<String>,
     pub no_create_topics: bool,
 }
@@ -181,7 +185,10 @@ impl Config {
             None => Ok(Config::default()),
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|e| {
-                    ConfigErrors(vec![format!("cannot read config file {}: {e}", p.display())])
+                    ConfigErrors(vec![format!(
+                        "cannot read config file {}: {e}",
+                        p.display()
+                    )])
                 })?;
                 Config::from_toml(&text).map_err(|ConfigErrors(errs)| {
                     ConfigErrors(
@@ -249,6 +256,7 @@ impl Config {
             "KAFKA_TOPIC_REPLICATION" => k.topic_replication = num(value)?,
             "STATE" | "SERVICE_STATE" => s.state = value.into(),
             "ALIASES" | "SERVICE_ALIASES" => s.aliases = value.into(),
+            "MODEL_DIR" | "SERVICE_MODEL_DIR" => s.model_dir = value.into(),
             "SERVICE_MAX_MESSAGE_BYTES" => s.max_message_bytes = num(value)?,
             "SERVICE_BATCH_SIZE" => s.batch_size = num(value)?,
             "SERVICE_BATCH_LINGER_MS" => s.batch_linger_ms = num(value)?,
@@ -295,6 +303,9 @@ impl Config {
         }
         if let Some(v) = &o.aliases {
             self.service.aliases = v.clone();
+        }
+        if let Some(v) = &o.model_dir {
+            self.service.model_dir = v.clone();
         }
         if let Some(v) = &o.metrics_addr {
             self.telemetry.metrics_addr = v.clone();
@@ -354,14 +365,23 @@ impl Config {
         if k.topic_replication < 1 {
             errors.push("kafka.topic_replication must be at least 1".to_owned());
         }
-        for (section, props) in [("kafka.consumer", &k.consumer), ("kafka.producer", &k.producer)] {
+        for (section, props) in [
+            ("kafka.consumer", &k.consumer),
+            ("kafka.producer", &k.producer),
+        ] {
             for key in props.keys() {
                 if MANAGED_PROPERTIES.contains(&key.as_str()) {
                     errors.push(format!(
                         "{section}.{key:?} is set by claimwire itself and cannot be overridden"
                     ));
-                } else if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
-                    errors.push(format!("{section}: {key:?} is not a librdkafka property name"));
+                } else if key.is_empty()
+                    || !key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                {
+                    errors.push(format!(
+                        "{section}: {key:?} is not a librdkafka property name"
+                    ));
                 }
             }
         }
@@ -498,7 +518,10 @@ mod tests {
         assert_eq!(c.kafka.consumer["session.timeout.ms"], "6000");
         assert_eq!(c.kafka.producer["linger.ms"], "20");
         assert_eq!(c.service.batch_size, 8);
-        assert_eq!(c.kafka.output_topic, "claims", "unset keys keep their defaults");
+        assert_eq!(
+            c.kafka.output_topic, "claims",
+            "unset keys keep their defaults"
+        );
         c.validate().unwrap();
     }
 
@@ -551,7 +574,9 @@ mod tests {
         c.kafka.brokers = "nohost".into();
         c.kafka.output_topic = "articles".into();
         c.kafka.dead_letter_topic = "bad topic!".into();
-        c.kafka.consumer.insert("enable.auto.commit".into(), "false".into());
+        c.kafka
+            .consumer
+            .insert("enable.auto.commit".into(), "false".into());
         c.service.batch_size = 0;
         c.telemetry.metrics_addr = "localhost".into();
         let errs = c.validate().unwrap_err().0;
@@ -581,7 +606,9 @@ mod tests {
     #[test]
     fn the_effective_config_round_trips_through_toml() {
         let mut c = Config::default();
-        c.kafka.consumer.insert("session.timeout.ms".into(), "6000".into());
+        c.kafka
+            .consumer
+            .insert("session.timeout.ms".into(), "6000".into());
         let text = c.to_toml();
         assert_eq!(Config::from_toml(&text).unwrap(), c);
     }

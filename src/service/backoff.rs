@@ -125,7 +125,13 @@ mod tests {
             || {
                 calls += 1;
                 let n = calls;
-                async move { if n < 4 { Err("broker down") } else { Ok(n) } }
+                async move {
+                    if n < 4 {
+                        Err("broker down")
+                    } else {
+                        Ok(n)
+                    }
+                }
             },
             |_| true,
             |_, _| {},
@@ -140,8 +146,13 @@ mod tests {
     async fn retry_gives_up_at_once_on_a_permanent_error() {
         let start = tokio::time::Instant::now();
         let mut b = Backoff::exact(Duration::from_millis(100), Duration::from_secs(1));
-        let result: Result<(), &str> =
-            retry(&mut b, || async { Err("corrupt") }, |e| *e != "corrupt", |_, _| {}).await;
+        let result: Result<(), &str> = retry(
+            &mut b,
+            || async { Err("corrupt") },
+            |e| *e != "corrupt",
+            |_, _| {},
+        )
+        .await;
         assert_eq!(result, Err("corrupt"));
         assert_eq!(start.elapsed(), Duration::ZERO);
     }

@@ -238,14 +238,22 @@ async fn ensure_topics(config: &Config) -> anyhow::Result<()> {
     if k.create_topics {
         let topics: Vec<NewTopic<'_>> = names
             .iter()
-            .map(|n| NewTopic::new(n, k.topic_partitions, TopicReplication::Fixed(k.topic_replication)))
+            .map(|n| {
+                NewTopic::new(
+                    n,
+                    k.topic_partitions,
+                    TopicReplication::Fixed(k.topic_replication),
+                )
+            })
             .collect();
         let opts = AdminOptions::new()
             .request_timeout(Some(Duration::from_secs(10)))
             .operation_timeout(Some(Duration::from_secs(10)));
         for result in admin.create_topics(&topics, &opts).await? {
             match result {
-                Ok(name) => tracing::info!(topic = %name, partitions = k.topic_partitions, "Topic created."),
+                Ok(name) => {
+                    tracing::info!(topic = %name, partitions = k.topic_partitions, "Topic created.")
+                }
                 Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => {
                     tracing::debug!(topic = %name, "Topic exists.")
                 }
@@ -254,9 +262,7 @@ async fn ensure_topics(config: &Config) -> anyhow::Result<()> {
         }
     } else {
         let metadata = tokio::task::spawn_blocking(move || {
-            admin
-                .inner()
-                .fetch_metadata(None, Duration::from_secs(10))
+            admin.inner().fetch_metadata(None, Duration::from_secs(10))
         })
         .await??;
         for name in names {
@@ -286,12 +292,18 @@ pub enum StartError {
 
 /// Opens the pipeline (at start, on a blocking thread): the caller decides how (aliases,
 /// judge).
-pub type OpenPipeline = Box<dyn FnOnce() -> Result<Pipeline, crate::pipeline::PipelineError> + Send>;
+pub type OpenPipeline =
+    Box<dyn FnOnce() -> Result<Pipeline, crate::pipeline::PipelineError> + Send>;
 
-/// The usual [`OpenPipeline`]: the state directory of `config` with these identities.
-pub fn open_pipeline(config: &Config, identities: Identities) -> OpenPipeline {
+/// The usual [`OpenPipeline`]: the state directory of `config` with these identities, judging
+/// with `encoder` when there is one.
+pub fn open_pipeline(
+    config: &Config,
+    identities: Identities,
+    encoder: Option<crate::embed::Encoder>,
+) -> OpenPipeline {
     let state = config.service.state.clone();
-    Box::new(move || Pipeline::open(&state, identities))
+    Box::new(move || Ok(Pipeline::open(&state, identities)?.with_encoder(encoder)))
 }
 
 /// Runs the service until `shutdown` turns true; returns once drained and committed.
@@ -339,7 +351,8 @@ pub async fn run(
     }
 
     let shared = Shared::new(telemetry.clone(), config.revoke_timeout());
-    let consumer = Arc::new(consumer(&config, shared.clone()).context("creating the Kafka consumer")?);
+    let consumer =
+        Arc::new(consumer(&config, shared.clone()).context("creating the Kafka consumer")?);
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx {
         shared: shared.clone(),
@@ -394,7 +407,9 @@ pub async fn run(
         };
         match step {
             Step::Stop => break Ok(()),
-            Step::Fatal(reason) => break Err(anyhow::anyhow!("the producer failed for good: {reason}")),
+            Step::Fatal(reason) => {
+                break Err(anyhow::anyhow!("the producer failed for good: {reason}"))
+            }
             Step::Processed(done) => {
                 if let Err(e) = driver.finish(done, shutdown.clone()).await {
                     break Err(e);
@@ -441,8 +456,13 @@ pub async fn run(
         let (_tx, never) = watch::channel(false);
         match tokio::time::timeout_at(deadline, driver.drain(never)).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "Processing the last batch failed; it will be redelivered."),
-            Err(_) => tracing::warn!("Processing the last batch overran the shutdown deadline; it will be redelivered."),
+            Ok(Err(e)) => tracing::warn!(
+                error = format!("{e:#}"),
+                "Processing the last batch failed; it will be redelivered."
+            ),
+            Err(_) => tracing::warn!(
+                "Processing the last batch overran the shutdown deadline; it will be redelivered."
+            ),
         }
     } else {
         driver.hand_back();
@@ -468,19 +488,25 @@ pub async fn run(
     }
     let left = shared.tracker.lock().unwrap().in_flight();
     let c = consumer.clone();
-    let committed = tokio::task::spawn_blocking(move || c.commit_consumer_state(CommitMode::Sync)).await?;
+    let committed =
+        tokio::task::spawn_blocking(move || c.commit_consumer_state(CommitMode::Sync)).await?;
     match committed {
         Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {
             tracing::info!("Stored offsets committed.")
         }
-        Err(e) => tracing::warn!(error = %e, "Committing offsets failed; the last messages will be redelivered."),
+        Err(e) => {
+            tracing::warn!(error = %e, "Committing offsets failed; the last messages will be redelivered.")
+        }
     }
     if left > 0 {
         telemetry
             .metrics
             .handed_back
             .fetch_add(left as u64, Ordering::Relaxed);
-        tracing::warn!(in_flight = left, "Shutdown deadline passed with work in flight; it will be redelivered.");
+        tracing::warn!(
+            in_flight = left,
+            "Shutdown deadline passed with work in flight; it will be redelivered."
+        );
     }
     // Leave the group now (revocation must not wait: nothing more will complete).
     shared.tracker.lock().unwrap().clear();

@@ -107,7 +107,9 @@ impl OffsetTracker {
     pub fn is_current(&self, ticket: &Ticket) -> bool {
         self.parts
             .get(&(ticket.topic.clone(), ticket.partition))
-            .is_some_and(|s| s.generation == ticket.generation && s.pending.contains_key(&ticket.offset))
+            .is_some_and(|s| {
+                s.generation == ticket.generation && s.pending.contains_key(&ticket.offset)
+            })
     }
 
     /// Marks a ticket's output as handed to the producer.
@@ -163,7 +165,12 @@ impl OffsetTracker {
         partitions
             .iter()
             .filter_map(|k| self.parts.get(k))
-            .map(|s| s.pending.values().filter(|s| **s == Slot::Dispatched).count())
+            .map(|s| {
+                s.pending
+                    .values()
+                    .filter(|s| **s == Slot::Dispatched)
+                    .count()
+            })
             .sum()
     }
 
@@ -171,7 +178,12 @@ impl OffsetTracker {
     pub fn dispatched(&self) -> usize {
         self.parts
             .values()
-            .map(|s| s.pending.values().filter(|s| **s == Slot::Dispatched).count())
+            .map(|s| {
+                s.pending
+                    .values()
+                    .filter(|s| **s == Slot::Dispatched)
+                    .count()
+            })
             .sum()
     }
 }
@@ -249,11 +261,19 @@ mod tests {
     #[test]
     fn skipped_offsets_are_reported() {
         let mut t = OffsetTracker::new();
-        assert_eq!(t.begin_checked("in", 0, 4).1, 0, "the first message of an assignment");
+        assert_eq!(
+            t.begin_checked("in", 0, 4).1,
+            0,
+            "the first message of an assignment"
+        );
         assert_eq!(t.begin_checked("in", 0, 5).1, 0);
         assert_eq!(t.begin_checked("in", 0, 9).1, 3);
         t.revoke("in", 0);
-        assert_eq!(t.begin_checked("in", 0, 2).1, 0, "a new assignment starts afresh");
+        assert_eq!(
+            t.begin_checked("in", 0, 2).1,
+            0,
+            "a new assignment starts afresh"
+        );
     }
 
     #[test]

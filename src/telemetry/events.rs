@@ -10,15 +10,32 @@ use super::Telemetry;
 #[derive(Debug)]
 pub enum Event<'a> {
     /// Partitions were assigned to this instance.
-    Assigned { topic: &'a str, partitions: &'a [i32] },
+    Assigned {
+        topic: &'a str,
+        partitions: &'a [i32],
+    },
     /// Partitions were revoked; `handed_back` offsets will be redelivered to the next owner.
-    Revoked { topic: &'a str, partitions: &'a [i32], handed_back: usize },
+    Revoked {
+        topic: &'a str,
+        partitions: &'a [i32],
+        handed_back: usize,
+    },
     /// An input message was rejected (it goes to the dead-letter topic).
-    Rejected { topic: &'a str, partition: i32, offset: i64, code: &'static str, reason: &'a str },
+    Rejected {
+        topic: &'a str,
+        partition: i32,
+        offset: i64,
+        code: &'static str,
+        reason: &'a str,
+    },
     /// A dead letter was acknowledged.
     DeadLettered { partition: i32, offset: i64 },
     /// An operation failed for an external reason and will be tried again.
-    Retrying { operation: &'static str, error: &'a str, delay: Duration },
+    Retrying {
+        operation: &'static str,
+        error: &'a str,
+        delay: Duration,
+    },
     /// Intake paused: too much work in flight (e.g. the producer queue is full).
     Paused { in_flight: usize },
     /// Intake resumed.
@@ -33,14 +50,25 @@ impl Event<'_> {
             Event::Assigned { topic, partitions } => {
                 tracing::info!(%topic, ?partitions, "Partitions assigned.");
             }
-            Event::Revoked { topic, partitions, handed_back } => {
-                m.handed_back.fetch_add(*handed_back as u64, Ordering::Relaxed);
+            Event::Revoked {
+                topic,
+                partitions,
+                handed_back,
+            } => {
+                m.handed_back
+                    .fetch_add(*handed_back as u64, Ordering::Relaxed);
                 for p in *partitions {
                     m.clear_lag(topic, *p);
                 }
                 tracing::info!(%topic, ?partitions, handed_back, "Partitions revoked; unfinished work is left for the next owner.");
             }
-            Event::Rejected { topic, partition, offset, code, reason } => {
+            Event::Rejected {
+                topic,
+                partition,
+                offset,
+                code,
+                reason,
+            } => {
                 m.reject(code);
                 tracing::warn!(%topic, partition, offset, code, %reason, "Input message rejected; it goes to the dead-letter topic.");
             }
@@ -48,7 +76,11 @@ impl Event<'_> {
                 m.dead_lettered.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(partition, offset, "Dead letter acknowledged.");
             }
-            Event::Retrying { operation, error, delay } => {
+            Event::Retrying {
+                operation,
+                error,
+                delay,
+            } => {
                 m.retry(operation);
                 tracing::warn!(operation, %error, delay_ms = delay.as_millis() as u64, "Operation failed; retrying after a delay.");
             }

@@ -74,7 +74,11 @@ async fn respond(mut stream: TcpStream, telemetry: &Telemetry) -> std::io::Resul
                 let (code, body) = telemetry.readiness();
                 (code, "text/plain", body)
             }
-            _ => (404, "text/plain", "not found: try /metrics, /healthz, /readyz\n".to_owned()),
+            _ => (
+                404,
+                "text/plain",
+                "not found: try /metrics, /healthz, /readyz\n".to_owned(),
+            ),
         }
     };
     let reason = match code {

@@ -38,8 +38,10 @@ impl Histogram {
             }
         }
         self.count.fetch_add(1, Ordering::Relaxed);
-        self.sum_us
-            .fetch_add(d.as_micros().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+        self.sum_us.fetch_add(
+            d.as_micros().min(u64::MAX as u128) as u64,
+            Ordering::Relaxed,
+        );
     }
 
     pub fn count(&self) -> u64 {
@@ -130,27 +132,68 @@ impl Metrics {
 
     /// Forgets lag of partitions no longer assigned.
     pub fn clear_lag(&self, topic: &str, partition: i32) {
-        self.lag.lock().unwrap().remove(&(topic.to_owned(), partition));
+        self.lag
+            .lock()
+            .unwrap()
+            .remove(&(topic.to_owned(), partition));
     }
 
     pub fn rejected(&self, code: &str) -> u64 {
-        self.rejected.lock().unwrap().get(code).copied().unwrap_or(0)
+        self.rejected
+            .lock()
+            .unwrap()
+            .get(code)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = String::with_capacity(4096);
         let counter = |out: &mut String, name: &str, help: &str, v: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
         };
         let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        counter(&mut out, "claimwire_consumed_total", "Input messages read from the articles topic.", load(&self.consumed));
-        counter(&mut out, "claimwire_articles_total", "Articles processed by the pipeline.", load(&self.articles));
-        counter(&mut out, "claimwire_produced_total", "Claim records acknowledged by the broker.", load(&self.produced));
-        counter(&mut out, "claimwire_dead_lettered_total", "Input messages written to the dead-letter topic.", load(&self.dead_lettered));
-        counter(&mut out, "claimwire_paused_total", "Times intake paused because too much work was in flight.", load(&self.pauses));
+        counter(
+            &mut out,
+            "claimwire_consumed_total",
+            "Input messages read from the articles topic.",
+            load(&self.consumed),
+        );
+        counter(
+            &mut out,
+            "claimwire_articles_total",
+            "Articles processed by the pipeline.",
+            load(&self.articles),
+        );
+        counter(
+            &mut out,
+            "claimwire_produced_total",
+            "Claim records acknowledged by the broker.",
+            load(&self.produced),
+        );
+        counter(
+            &mut out,
+            "claimwire_dead_lettered_total",
+            "Input messages written to the dead-letter topic.",
+            load(&self.dead_lettered),
+        );
+        counter(
+            &mut out,
+            "claimwire_paused_total",
+            "Times intake paused because too much work was in flight.",
+            load(&self.pauses),
+        );
         counter(&mut out, "claimwire_offset_gaps_total", "Times offsets were skipped in an input partition (expected only on compacted or transactional topics).", load(&self.offset_gaps));
-        counter(&mut out, "claimwire_handed_back_total", "Input messages left for redelivery on revocation or shutdown.", load(&self.handed_back));
+        counter(
+            &mut out,
+            "claimwire_handed_back_total",
+            "Input messages left for redelivery on revocation or shutdown.",
+            load(&self.handed_back),
+        );
         let _ = writeln!(
             out,
             "# HELP claimwire_in_flight Input messages read and not yet acknowledged downstream.\n# TYPE claimwire_in_flight gauge\nclaimwire_in_flight {}",
@@ -162,7 +205,11 @@ impl Metrics {
         }
         let _ = writeln!(out, "# HELP claimwire_claims_total Claims produced, by history status.\n# TYPE claimwire_claims_total counter");
         for (status, n) in self.claims.lock().unwrap().iter() {
-            let _ = writeln!(out, "claimwire_claims_total{{status=\"{}\"}} {n}", escape(status));
+            let _ = writeln!(
+                out,
+                "claimwire_claims_total{{status=\"{}\"}} {n}",
+                escape(status)
+            );
         }
         let _ = writeln!(out, "# HELP claimwire_retries_total Retries after broker or store failures, by operation.\n# TYPE claimwire_retries_total counter");
         for (op, n) in self.retries.lock().unwrap().iter() {
@@ -170,7 +217,11 @@ impl Metrics {
         }
         let _ = writeln!(out, "# HELP claimwire_consumer_lag Messages behind the partition's high watermark (librdkafka statistics).\n# TYPE claimwire_consumer_lag gauge");
         for ((topic, p), lag) in self.lag.lock().unwrap().iter() {
-            let _ = writeln!(out, "claimwire_consumer_lag{{topic=\"{}\",partition=\"{p}\"}} {lag}", escape(topic));
+            let _ = writeln!(
+                out,
+                "claimwire_consumer_lag{{topic=\"{}\",partition=\"{p}\"}} {lag}",
+                escape(topic)
+            );
         }
         let name = "claimwire_processing_seconds";
         let _ = writeln!(out, "# HELP {name} Time from reading an input message to the acknowledgement of all its output.\n# TYPE {name} histogram");
@@ -179,14 +230,20 @@ impl Metrics {
         }
         let count = load(&self.latency.count);
         let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(out, "{name}_sum {}", load(&self.latency.sum_us) as f64 / 1e6);
+        let _ = writeln!(
+            out,
+            "{name}_sum {}",
+            load(&self.latency.sum_us) as f64 / 1e6
+        );
         let _ = writeln!(out, "{name}_count {count}");
         out
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]

@@ -31,9 +31,20 @@ impl Rng {
 }
 
 const TITLES: &[&str] = &[
-    "Finance Minister", "Mayor", "Senator", "Central Bank Governor", "Defence Secretary",
-    "Health Minister", "Opposition leader", "Prime Minister", "Union chief",
-    "Energy Commissioner", "Spokesman", "Foreign Minister", "Governor", "Chief Executive",
+    "Finance Minister",
+    "Mayor",
+    "Senator",
+    "Central Bank Governor",
+    "Defence Secretary",
+    "Health Minister",
+    "Opposition leader",
+    "Prime Minister",
+    "Union chief",
+    "Energy Commissioner",
+    "Spokesman",
+    "Foreign Minister",
+    "Governor",
+    "Chief Executive",
 ];
 
 const FIRST: &[&str] = &[
@@ -43,19 +54,61 @@ const FIRST: &[&str] = &[
 ];
 
 const LAST: &[&str] = &[
-    "Velasquez", "Brandt", "Okafor", "Solberg", "Montoya", "Raman", "Eklund", "Kowalczyk",
-    "Achebe", "Ferreira", "Orlov", "Watanabe", "Haddad", "Lindqvist", "Moreau", "Novak",
-    "Petrov", "Quispe", "Rossi", "Sato", "Tanaka", "Ueda", "Varga", "Weber", "Yilmaz",
-    "Zeller", "Almeida", "Bianchi", "Castillo", "Dubois",
+    "Velasquez",
+    "Brandt",
+    "Okafor",
+    "Solberg",
+    "Montoya",
+    "Raman",
+    "Eklund",
+    "Kowalczyk",
+    "Achebe",
+    "Ferreira",
+    "Orlov",
+    "Watanabe",
+    "Haddad",
+    "Lindqvist",
+    "Moreau",
+    "Novak",
+    "Petrov",
+    "Quispe",
+    "Rossi",
+    "Sato",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Yilmaz",
+    "Zeller",
+    "Almeida",
+    "Bianchi",
+    "Castillo",
+    "Dubois",
 ];
 
-const CITIES: &[&str] = &["Lisbon", "Oslo", "Nairobi", "Warsaw", "Lima", "Osaka", "Berlin", "Ottawa"];
+const CITIES: &[&str] = &[
+    "Lisbon", "Oslo", "Nairobi", "Warsaw", "Lima", "Osaka", "Berlin", "Ottawa",
+];
 
 const SUBJECTS: &[&str] = &[
-    "inflation", "the new budget", "the port", "the railway reform", "unemployment",
-    "the steel agreement", "the hospital programme", "the army", "interest rates", "the strike",
-    "the pipeline project", "the election", "the energy reform", "the housing plan",
-    "the trade deal", "the pension system", "the water supply", "the airport expansion",
+    "inflation",
+    "the new budget",
+    "the port",
+    "the railway reform",
+    "unemployment",
+    "the steel agreement",
+    "the hospital programme",
+    "the army",
+    "interest rates",
+    "the strike",
+    "the pipeline project",
+    "the election",
+    "the energy reform",
+    "the housing plan",
+    "the trade deal",
+    "the pension system",
+    "the water supply",
+    "the airport expansion",
 ];
 
 const PREDICATES: &[&str] = &[
@@ -85,9 +138,28 @@ const FILLER: &[&str] = &[
     "Several international observers have followed the process closely since it began last autumn.",
 ];
 
-const VERBS: &[&str] = &["said", "told reporters", "warned", "insisted", "claimed", "stressed"];
-const DAYS: &[&str] = &["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", ""];
-const MEDIA: &[&str] = &["in an interview with state television", "at a press conference", "in a statement", "in a radio interview"];
+const VERBS: &[&str] = &[
+    "said",
+    "told reporters",
+    "warned",
+    "insisted",
+    "claimed",
+    "stressed",
+];
+const DAYS: &[&str] = &[
+    "on Monday",
+    "on Tuesday",
+    "on Wednesday",
+    "on Thursday",
+    "on Friday",
+    "",
+];
+const MEDIA: &[&str] = &[
+    "in an interview with state television",
+    "at a press conference",
+    "in a statement",
+    "in a radio interview",
+];
 
 /// A claim: a subject and a predicate.
 fn claim(rng: &mut Rng) -> String {

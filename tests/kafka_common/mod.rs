@@ -71,7 +71,13 @@ fn spawn_tansu(dir: &Path, port: u16, storage: &str) -> Option<Child> {
         .unwrap();
     let mut child = Command::new(&bin)
         .current_dir(dir)
-        .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+        .args([
+            "broker",
+            "--listener-url",
+            &url,
+            "--advertised-listener-url",
+            &url,
+        ])
         .args(["--storage-engine", storage])
         .stdout(log.try_clone().unwrap())
         .stderr(log)
@@ -175,18 +181,31 @@ pub struct Claimwire {
 
 impl Claimwire {
     /// Starts `claimwire run` in `workdir` (state in `workdir/state`) and waits for /readyz.
-    pub fn start(broker: &Broker, names: &Names, workdir: &Path, env: &[(&str, &str)]) -> Claimwire {
+    pub fn start(
+        broker: &Broker,
+        names: &Names,
+        workdir: &Path,
+        env: &[(&str, &str)],
+    ) -> Claimwire {
         let metrics_port = free_port();
         let log = workdir.join(format!("claimwire-{metrics_port}.log"));
         let file = std::fs::File::create(&log).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwire"));
         cmd.current_dir(workdir)
             .env("RUST_LOG", "info,claimwire=debug")
+            // Judged lexically, like the offline pipeline the tests compare with (the model
+            // directory is relative to the work dir, where there is none).
+            .env_remove("CLAIMWIRE_MODEL_DIR")
             .env("CLAIMWIRE_SERVICE_BATCH_LINGER_MS", "2")
             .env("CLAIMWIRE_KAFKA_CONSUMER_AUTO_COMMIT_INTERVAL_MS", "200")
             .env("CLAIMWIRE_SERVICE_SHUTDOWN_TIMEOUT_SECS", "20")
             .args(["run", "--brokers", &broker.addr])
-            .args(["--input-topic", &names.input, "--output-topic", &names.output])
+            .args([
+                "--input-topic",
+                &names.input,
+                "--output-topic",
+                &names.output,
+            ])
             .args(["--dead-letter-topic", &names.dlq, "--group", &names.group])
             .args(["--state", "state", "--metrics-addr"])
             .arg(format!("127.0.0.1:{metrics_port}"))
@@ -205,14 +224,24 @@ impl Claimwire {
         loop {
             if let Some((200, _)) = cw.http("/readyz") {
                 // Ready means subscribed; wait for the assignment too.
-                if cw.http("/readyz").is_some_and(|(_, b)| !b.contains("assigned_partitions: 0")) {
+                if cw
+                    .http("/readyz")
+                    .is_some_and(|(_, b)| !b.contains("assigned_partitions: 0"))
+                {
                     return cw;
                 }
             }
             if let Ok(Some(status)) = cw.child.as_mut().unwrap().try_wait() {
-                panic!("claimwire exited at start with {status}:\n{}", cw.log_text());
+                panic!(
+                    "claimwire exited at start with {status}:\n{}",
+                    cw.log_text()
+                );
             }
-            assert!(Instant::now() < deadline, "claimwire never got ready:\n{}", cw.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "claimwire never got ready:\n{}",
+                cw.log_text()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -236,8 +265,13 @@ impl Claimwire {
     /// The value of an unlabelled (or exactly labelled) metric line.
     pub fn metric(&self, series: &str) -> Option<f64> {
         let (_, body) = self.http("/metrics")?;
-        body.lines()
-            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.trim().parse().ok())
+        body.lines().find_map(|l| {
+            l.strip_prefix(series)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
     }
 
     pub fn pid(&self) -> i32 {
@@ -309,7 +343,11 @@ impl rdkafka::producer::ProducerContext for Acks {
     type DeliveryOpaque = Box<usize>;
     fn delivery(&self, result: &rdkafka::message::DeliveryResult<'_>, index: Box<usize>) {
         match result {
-            Ok(m) => self.0.lock().unwrap().push((*index, m.partition(), m.offset())),
+            Ok(m) => self
+                .0
+                .lock()
+                .unwrap()
+                .push((*index, m.partition(), m.offset())),
             Err((e, _)) => panic!("a fed message was not delivered: {e}"),
         }
     }
@@ -334,7 +372,10 @@ pub fn produce(broker: &Broker, topic: &str, messages: &[Feed]) -> Vec<(i32, i64
     for (i, m) in messages.iter().enumerate() {
         let mut headers = OwnedHeaders::new();
         for (k, v) in &m.headers {
-            headers = headers.insert(Header { key: k, value: Some(v) });
+            headers = headers.insert(Header {
+                key: k,
+                value: Some(v),
+            });
         }
         let mut record = BaseRecord::<[u8], [u8], Box<usize>>::with_opaque_to(topic, Box::new(i))
             .payload(&m.payload)
@@ -356,7 +397,9 @@ pub fn produce(broker: &Broker, topic: &str, messages: &[Feed]) -> Vec<(i32, i64
             }
         }
     }
-    producer.flush(WAIT).expect("every fed message acknowledged");
+    producer
+        .flush(WAIT)
+        .expect("every fed message acknowledged");
     let mut acks = producer.context().0.lock().unwrap().clone();
     assert_eq!(acks.len(), messages.len(), "every fed message acknowledged");
     acks.sort_unstable();
@@ -432,7 +475,8 @@ pub fn read_all(broker: &Broker, topic: &str, expect: usize) -> Vec<Got> {
     let c = reader(broker);
     let mut tpl = TopicPartitionList::new();
     for p in partitions(&c, topic) {
-        tpl.add_partition_offset(topic, p, Offset::Beginning).unwrap();
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .unwrap();
     }
     c.assign(&tpl).unwrap();
     let mut out = Vec::new();
@@ -445,7 +489,11 @@ pub fn read_all(broker: &Broker, topic: &str, expect: usize) -> Vec<Got> {
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "read {} of {expect} messages of {topic}", out.len());
+        assert!(
+            Instant::now() < deadline,
+            "read {} of {expect} messages of {topic}",
+            out.len()
+        );
         if let Some(m) = c.poll(Duration::from_millis(50)) {
             let m = m.unwrap();
             out.push(Got {
@@ -455,7 +503,11 @@ pub fn read_all(broker: &Broker, topic: &str, expect: usize) -> Vec<Got> {
                 payload: m.payload().unwrap_or_default().to_vec(),
                 headers: m
                     .headers()
-                    .map(|h| h.iter().map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec))).collect())
+                    .map(|h| {
+                        h.iter()
+                            .map(|h| (h.key.to_owned(), h.value.map(<[u8]>::to_vec)))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             });
         }
@@ -489,18 +541,28 @@ pub fn committed(broker: &Broker, group: &str, topic: &str) -> HashMap<i32, i64>
 }
 
 /// Waits until the group has committed every message fed (`ends`: see [`ends_of`]).
-pub fn wait_all_committed(broker: &Broker, names: &Names, ends: &HashMap<i32, i64>, cw: Option<&Claimwire>) {
+pub fn wait_all_committed(
+    broker: &Broker,
+    names: &Names,
+    ends: &HashMap<i32, i64>,
+    cw: Option<&Claimwire>,
+) {
     let deadline = Instant::now() + WAIT;
     loop {
         let done = committed(broker, &names.group, &names.input);
-        if ends.iter().all(|(p, end)| *end == 0 || done.get(p) == Some(end)) {
+        if ends
+            .iter()
+            .all(|(p, end)| *end == 0 || done.get(p) == Some(end))
+        {
             return;
         }
         if Instant::now() > deadline {
             panic!(
                 "offsets {done:?} never reached {ends:?}:\n{}\n{}",
                 cw.map(Claimwire::log_text).unwrap_or_default(),
-                cw.and_then(|c| c.http("/metrics")).map(|(_, b)| b).unwrap_or_default()
+                cw.and_then(|c| c.http("/metrics"))
+                    .map(|(_, b)| b)
+                    .unwrap_or_default()
             );
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -523,7 +585,9 @@ pub fn offline(articles: &[Vec<u8>]) -> (Vec<(String, Vec<ClaimRecord>)>, usize)
 
 /// Claims remembered in a state directory (claimwire must not be running on it).
 pub fn remembered(state: &Path) -> usize {
-    Pipeline::open(state, Identities::default()).unwrap().remembered()
+    Pipeline::open(state, Identities::default())
+        .unwrap()
+        .remembered()
 }
 
 /// Output messages parsed, checking the key and headers of each against its record.
@@ -538,8 +602,14 @@ pub fn parse_output(messages: &[Got]) -> Vec<ClaimRecord> {
                 record.speaker.id.as_deref().map(str::as_bytes),
                 "records are keyed by speaker id (none for unnamed speakers)"
             );
-            assert_eq!(m.header("claimwire-schema"), Some(claimwire::record::SCHEMA_VERSION));
-            assert_eq!(m.header("claimwire-article-id"), Some(record.article_id.as_str()));
+            assert_eq!(
+                m.header("claimwire-schema"),
+                Some(claimwire::record::SCHEMA_VERSION)
+            );
+            assert_eq!(
+                m.header("claimwire-article-id"),
+                Some(record.article_id.as_str())
+            );
             record
         })
         .collect()

@@ -32,7 +32,10 @@ pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
         key: record.speaker.id.as_ref().map(|id| id.as_bytes().to_vec()),
         payload: serde_json::to_vec(record).expect("a claim record serialises"),
         headers: vec![
-            (HEADER_SCHEMA.to_owned(), Some(SCHEMA_VERSION.as_bytes().to_vec())),
+            (
+                HEADER_SCHEMA.to_owned(),
+                Some(SCHEMA_VERSION.as_bytes().to_vec()),
+            ),
             (
                 HEADER_ARTICLE_ID.to_owned(),
                 Some(record.article_id.as_bytes().to_vec()),
@@ -107,7 +110,11 @@ mod tests {
         let reason = RejectionReason::NotJson("expected value at line 1".into());
         let msg = dead_letter(
             "articles.dlq",
-            &Source { topic: "articles", partition: 3, offset: 42 },
+            &Source {
+                topic: "articles",
+                partition: 3,
+                offset: 42,
+            },
             Some(b"k1"),
             Some(b"not json"),
             &original,
@@ -121,7 +128,10 @@ mod tests {
         assert!(h.iter().any(|(k, v)| k == "empty" && v.is_none()));
         assert_eq!(header(h, HEADER_DLQ_CODE), Some("not_json"));
         assert_eq!(h.iter().filter(|(k, _)| k == HEADER_DLQ_CODE).count(), 1);
-        assert_eq!(header(h, HEADER_DLQ_REASON), Some(reason.to_string().as_str()));
+        assert_eq!(
+            header(h, HEADER_DLQ_REASON),
+            Some(reason.to_string().as_str())
+        );
         assert_eq!(header(h, HEADER_SOURCE_TOPIC), Some("articles"));
         assert_eq!(header(h, HEADER_SOURCE_PARTITION), Some("3"));
         assert_eq!(header(h, HEADER_SOURCE_OFFSET), Some("42"));
@@ -136,7 +146,10 @@ mod tests {
         assert_eq!(msg.topic, "claims");
         assert_eq!(msg.key.as_deref(), Some(&b"person:dmitry-peskov"[..]));
         assert_eq!(header(&msg.headers, HEADER_SCHEMA), Some(SCHEMA_VERSION));
-        assert_eq!(header(&msg.headers, HEADER_ARTICLE_ID), Some("seed-article"));
+        assert_eq!(
+            header(&msg.headers, HEADER_ARTICLE_ID),
+            Some("seed-article")
+        );
         let back: ClaimRecord = serde_json::from_slice(&msg.payload).unwrap();
         assert_eq!(back, record);
     }
@@ -152,7 +165,11 @@ mod tests {
     fn a_tombstone_dead_letter_has_an_empty_payload_and_no_key() {
         let msg = dead_letter(
             "dlq",
-            &Source { topic: "in", partition: 0, offset: 0 },
+            &Source {
+                topic: "in",
+                partition: 0,
+                offset: 0,
+            },
             None,
             None,
             &[],

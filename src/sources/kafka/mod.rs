@@ -110,7 +110,11 @@ fn log_by_topic(parts: &[(String, i32)], mut f: impl FnMut(&str, &[i32])) {
     let mut topics: Vec<&str> = parts.iter().map(|(t, _)| t.as_str()).collect();
     topics.dedup();
     for topic in topics {
-        let ps: Vec<i32> = parts.iter().filter(|(t, _)| t == topic).map(|(_, p)| *p).collect();
+        let ps: Vec<i32> = parts
+            .iter()
+            .filter(|(t, _)| t == topic)
+            .map(|(_, p)| *p)
+            .collect();
         f(topic, &ps);
     }
 }
@@ -144,11 +148,10 @@ impl ConsumerContext for SourceContext {
             for (topic, p) in &parts {
                 handed_back += tracker.revoke(topic, *p);
             }
-            self.shared
-                .telemetry
-                .metrics
-                .in_flight
-                .store(tracker.in_flight() as u64, std::sync::atomic::Ordering::Relaxed);
+            self.shared.telemetry.metrics.in_flight.store(
+                tracker.in_flight() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
             handed_back
         };
         // The callback runs on the thread polling the consumer, a runtime worker: let the
@@ -160,7 +163,12 @@ impl ConsumerContext for SourceContext {
             _ => wait(),
         };
         log_by_topic(&parts, |topic, partitions| {
-            Event::Revoked { topic, partitions, handed_back }.emit(&self.shared.telemetry);
+            Event::Revoked {
+                topic,
+                partitions,
+                handed_back,
+            }
+            .emit(&self.shared.telemetry);
         });
         self.shared.notify.notify_waiters();
     }
@@ -195,7 +203,9 @@ impl ConsumerContext for SourceContext {
             Err(rdkafka::error::KafkaError::ConsumerCommit(
                 rdkafka::types::RDKafkaErrorCode::NoOffset,
             )) => {}
-            Err(e) => tracing::warn!(error = %e, "Committing offsets failed; they are committed again with the next commit."),
+            Err(e) => {
+                tracing::warn!(error = %e, "Committing offsets failed; they are committed again with the next commit.")
+            }
         }
     }
 }
