@@ -115,3 +115,41 @@ fn thinking_verbs_negation_and_broken_marks() {
     assert!(texts.contains(&"whether the plan would pass"), "{texts:?}");
     assert!(texts.contains(&"the vote was close"), "{texts:?}");
 }
+
+#[test]
+fn wire_datelines_are_not_content() {
+    let tue = NaiveDate::from_ymd_opt(2024, 4, 2);
+    let body = "Valmora, April 2 (claimwire sample) - Harbor fees will rise in 2024, Ilse Brandvold, \
+                the city's harbor commissioner, said on Tuesday.\n\n\
+                \"The terminal will not open before the end of the year,\" Brandvold told the Valmora Courier in an interview.";
+    let c = extract(body, tue);
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0].text, "Harbor fees will rise in 2024");
+    assert_eq!(c[0].speaker.name.as_deref(), Some("Ilse Brandvold"));
+    assert!(c[0]
+        .speaker
+        .title
+        .as_deref()
+        .is_some_and(|t| t.contains("harbor commissioner")));
+    assert_eq!(c[0].stated_on, tue);
+    for (body, want) in [
+        (
+            "VALMORA, March 11 (Reuters) - The terminal will open in May, Ada Roe said.",
+            "The terminal will open in May",
+        ),
+        (
+            "Valmora, March 11 (claimwire sample) - The new terminal will open soon, Harbor Commissioner Ilse Brandvold said on Monday.",
+            "The new terminal will open soon",
+        ),
+        ("LONDON (AP) — The terminal will open in May, Ada Roe said.", "The terminal will open in May"),
+        ("Topeka — The terminal will open in May, Ada Roe said.", "The terminal will open in May"),
+        (
+            "WASHINGTON, D.C., Jan. 5 — The terminal will open in May, Ada Roe said.",
+            "The terminal will open in May",
+        ),
+    ] {
+        let c = extract(body, tue);
+        assert_eq!(c.len(), 1, "{body}");
+        assert_eq!(c[0].text, want, "{body}");
+    }
+}
