@@ -153,3 +153,40 @@ fn wire_datelines_are_not_content() {
         assert_eq!(c[0].text, want, "{body}");
     }
 }
+
+#[test]
+fn dash_signed_quotations() {
+    for (body, name, title) in [
+        ("“We will win the vote,” — Ada Roe", "Ada Roe", None),
+        ("“We will win the vote.” — Ada Roe, party chair", "Ada Roe", Some("party chair")),
+        ("\"We will win the vote\" ― Ada Roe", "Ada Roe", None),
+        ("“We will win the vote” – Ada Roe said.", "Ada Roe", None),
+        ("\"We will win the vote\" - Ivo Marek, the party chair.", "Ivo Marek", Some("the party chair")),
+        (
+            "Intro text here.\n\n“We will win the vote. Nobody can stop us.”\n\n— Ada Roe, party chair",
+            "Ada Roe",
+            Some("party chair"),
+        ),
+        ("Intro.\n\n“We will win the vote. Nobody can stop us.”\n— Ada Roe\n\nMore text.", "Ada Roe", None),
+    ] {
+        let c = extract(body, friday());
+        assert_eq!(c.len(), 1, "{body}");
+        assert_eq!(c[0].kind, ClaimKind::Direct, "{body}");
+        assert!(c[0].text.starts_with("We will win the vote"), "{body}");
+        assert_eq!(c[0].speaker.name.as_deref(), Some(name), "{body}");
+        assert_eq!(c[0].speaker.title.as_deref(), title, "{body}");
+    }
+    let c = extract(
+        "“We will win,” — Ada Roe\n“We will lose,” ― Ivo Marek",
+        friday(),
+    );
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[1].speaker.name.as_deref(), Some("Ivo Marek"));
+    // a dash inside running prose is no signature
+    assert!(extract(
+        "The so-called “fee holiday” - Ada Roe insists - is over.",
+        friday()
+    )
+    .iter()
+    .all(|c| !c.text.starts_with("fee holiday")));
+}

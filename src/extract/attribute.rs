@@ -29,7 +29,7 @@ use super::content::{
 };
 use super::forms::{colon_headline, inverted_first, sentence_subject};
 use super::nesting::{drop_nested, fix_nesting};
-use super::quote_claims::attach_quote_paragraphs;
+use super::quote_claims::{attach_quote_paragraphs, dash_signed_quotes};
 
 /// Finds raw claims in the whole document.
 pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
@@ -787,6 +787,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims.dedup_by(|b, a| a.content == b.content);
     drop_nested(&mut claims);
+    dash_signed_quotes(doc, &mut claims);
     attach_quote_paragraphs(doc, &mut claims);
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims

@@ -5,7 +5,112 @@ use super::attribute::RawClaim;
 use super::content::{close_quotes, trim};
 use super::doc::Doc;
 use super::forms::sentence_subject;
-use super::mention::analyze;
+use super::mention::{analyze, speaker_right, Np};
+
+fn is_dash(t: &str) -> bool {
+    matches!(t, "—" | "―" | "–" | "-")
+}
+
+/// Quotations signed with a dash: "“…,” — Ada Roe", "“…” ― Ada Roe, party chair",
+/// "\"…\" - Ada Roe", and a quote paragraph followed by a line "— Ada Roe" (epigraph style).
+/// Only quotations no claim covers yet; a cue after the name is left to the verb rules.
+pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
+    let mut extra = Vec::new();
+    for (qi, q) in doc.quotes.iter().enumerate() {
+        if doc.qmap.get(q.open) != Some(&(qi as u32)) || q.words < 2 {
+            continue;
+        }
+        let mut k = q.close + 1;
+        if doc.tx(k) == "," && !doc.tokens[k].nl_before {
+            k += 1;
+        }
+        let Some(t) = doc.tokens.get(k) else { continue };
+        let d = doc.tx(k);
+        if !is_dash(d) || doc.in_quote(k) {
+            continue;
+        }
+        // a hyphen must stand apart ("\"…\" - Ada Roe"); a dash on a new line must end the quote's
+        // paragraph
+        if d == "-"
+            && (doc.tokens[k - 1].end == t.start
+                || doc.tokens.get(k + 1).is_none_or(|x| x.start == t.end))
+        {
+            continue;
+        }
+        let n = k + 1;
+        if n >= doc.tokens.len() || doc.tokens[n].nl_before || !doc.is_cap(n) {
+            continue;
+        }
+        let s_end = doc
+            .sents
+            .iter()
+            .find(|s| s.start <= n && n < s.end)
+            .map_or(n, |s| s.end);
+        let Some(np) = speaker_right(doc, n, s_end) else {
+            continue;
+        };
+        // the signature ends the line, or goes on with an appositive title ("…, party chair")
+        let e = np.end;
+        let ends = e >= s_end
+            || doc.tokens[e].nl_before
+            || matches!(doc.tx(e), "." | "(" | ";")
+            || doc.is_quote_mark(e);
+        let aside = if doc.tx(e) == "," && !ends {
+            let mut z = e + 1;
+            while z < s_end
+                && z < e + 10
+                && !doc.tokens[z].nl_before
+                && !matches!(doc.tx(z), "." | ";" | "(")
+                && !doc.is_quote_mark(z)
+                && super::cue::lookup(doc.lw(z)).is_none()
+            {
+                z += 1;
+            }
+            let clean =
+                z >= s_end || doc.tokens[z].nl_before || matches!(doc.tx(z), "." | ";" | "(");
+            if !clean || z == e + 1 {
+                continue;
+            }
+            Some((e + 1, z))
+        } else {
+            None
+        };
+        if !ends && aside.is_none() {
+            continue;
+        }
+        let np = Np {
+            start: np.start,
+            end: np.end,
+            aside,
+        };
+        let info = analyze(doc, np);
+        if info.name.is_none() {
+            continue;
+        }
+        let (a, b) = (q.open, q.close + 1);
+        if claims.iter().any(|c| c.content.0 < b && a < c.content.1) {
+            continue;
+        }
+        let si = doc
+            .sents
+            .iter()
+            .position(|s| s.start <= a && a < s.end)
+            .unwrap_or(0);
+        extra.push(RawClaim {
+            content: (a, b),
+            cue: None,
+            np,
+            info,
+            sent: si,
+            inherits: None,
+            frame: (n, np.end),
+        });
+    }
+    if !extra.is_empty() {
+        claims.extend(extra);
+        claims.sort_by_key(|c| (c.content.0, c.content.1));
+    }
+}
 
 /// Quote-only sentences that no claim covers inherit the speaker of the previous claim when it
 /// is close (same or previous two paragraphs) — the usual way a long quotation continues.
