@@ -190,3 +190,43 @@ fn dash_signed_quotations() {
     .iter()
     .all(|c| !c.text.starts_with("fee holiday")));
 }
+
+#[test]
+fn titles_are_split_off_names() {
+    for (title, name) in [
+        ("State Treasurer", "Nikhil Hasegawa"),
+        ("Treasurer", "Priya Eriksen"),
+        ("Councilmember", "Tabitha Thorne"),
+        ("Party chair", "Ada Roe"),
+        ("Deputy Mayor", "Ada Roe"),
+        ("Lieutenant Governor", "Ada Roe"),
+        ("Campaign spokesperson", "Ada Roe"),
+        ("State Senator", "Ada Roe"),
+        ("Governor", "Ada Roe"),
+        ("Attorney General", "Ada Roe"),
+        ("Rep.", "Ada Roe"),
+        ("Sen.", "Ada Roe"),
+        ("Secretary of State", "Ada Roe"),
+        ("Chief Executive", "Ada Roe"),
+        ("Prime Minister", "Ada Roe"),
+        ("Council member", "Ada Roe"),
+        ("Assemblywoman", "Ada Roe"),
+        ("Alderman", "Ada Roe"),
+        ("Commissioner", "Ada Roe"),
+        ("Police Chief", "Ada Roe"),
+        ("Judge", "Ada Roe"),
+        ("Councilwoman", "Ada Roe"),
+        ("Chairwoman", "Ada Roe"),
+        ("County Supervisor", "Ada Roe"),
+    ] {
+        for body in [
+            format!("Fees will rise in May, {title} {name} said."),
+            format!("{title} {name} said on Monday that fees will rise in May."),
+        ] {
+            let c = extract(&body, friday());
+            assert_eq!(c.len(), 1, "{body}");
+            assert_eq!(c[0].speaker.name.as_deref(), Some(name), "{body}");
+            assert_eq!(c[0].speaker.title.as_deref(), Some(title), "{body}");
+        }
+    }
+}
