@@ -41,7 +41,7 @@ fn wire_story_with_titles_pronouns_and_dates() {
     assert_eq!(claims[1].stated_on, NaiveDate::from_ymd_opt(2025, 4, 24));
     assert_eq!(
         claims[2].text,
-        "We have listened to everyone. The decision stands,"
+        "We have listened to everyone. The decision stands"
     );
     assert_eq!(claims[2].speaker.mention.text, "she");
     assert_eq!(
