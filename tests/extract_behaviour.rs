@@ -230,3 +230,25 @@ fn titles_are_split_off_names() {
         }
     }
 }
+
+#[test]
+fn relative_and_absolute_statement_dates() {
+    let body = "Fees will rise in May, Ada Roe said last week.\n\n\
+                Ivo Marek said two days ago that fees would fall.\n\n\
+                Fees will rise, Roe said last Monday.\n\n\
+                On March 3, Ada Roe told reporters that fees were fine.\n\n\
+                Marek said on Thursday night that the vote was off.";
+    let c = extract(body, friday());
+    let got: Vec<Option<NaiveDate>> = c.iter().map(|c| c.stated_on).collect();
+    assert_eq!(
+        got,
+        vec![
+            NaiveDate::from_ymd_opt(2025, 4, 14), // Monday of the previous ISO week
+            NaiveDate::from_ymd_opt(2025, 4, 23),
+            NaiveDate::from_ymd_opt(2025, 4, 21),
+            NaiveDate::from_ymd_opt(2025, 3, 3),
+            NaiveDate::from_ymd_opt(2025, 4, 24),
+        ]
+    );
+    assert_eq!(c[1].text, "fees would fall");
+}

@@ -158,6 +158,16 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             "," | ":" | "—" | "–" => return j + 1,
             _ => {}
         }
+        // "said two days ago that …"
+        if doc.lw(j + 2) == "ago"
+            && matches!(
+                doc.lw(j + 1),
+                "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
+            )
+        {
+            j += 3;
+            continue;
+        }
         // "said flatly: …"
         if is_time_word(w) || (j == ce && super::mention::is_adverb(w)) {
             j += 1;
