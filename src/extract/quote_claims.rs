@@ -16,6 +16,18 @@ fn is_dash(t: &str) -> bool {
 /// Only quotations no claim covers yet; a cue after the name is left to the verb rules.
 pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
     let mut extra = Vec::new();
+    claims.sort_by_key(|c| (c.content.0, c.content.1));
+    // claims are sorted by start: the latest end among the first k tells overlap in O(log n)
+    let mut max_end = Vec::with_capacity(claims.len() + 1);
+    max_end.push(0usize);
+    for c in claims.iter() {
+        let m = *max_end.last().unwrap_or(&0);
+        max_end.push(m.max(c.content.1));
+    }
+    let sent_of = |t: usize| {
+        let k = doc.sents.partition_point(|s| s.end <= t);
+        (k, doc.sents.get(k))
+    };
     for (qi, q) in doc.quotes.iter().enumerate() {
         if doc.qmap.get(q.open) != Some(&(qi as u32)) || q.words < 2 {
             continue;
@@ -41,11 +53,7 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
         if n >= doc.tokens.len() || doc.tokens[n].nl_before || !doc.is_cap(n) {
             continue;
         }
-        let s_end = doc
-            .sents
-            .iter()
-            .find(|s| s.start <= n && n < s.end)
-            .map_or(n, |s| s.end);
+        let s_end = sent_of(n).1.map_or(n, |s| s.end);
         let Some(np) = speaker_right(doc, n, s_end) else {
             continue;
         };
@@ -88,14 +96,10 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
             continue;
         }
         let (a, b) = (q.open, q.close + 1);
-        if claims.iter().any(|c| c.content.0 < b && a < c.content.1) {
+        if max_end[claims.partition_point(|c| c.content.0 < b)] > a {
             continue;
         }
-        let si = doc
-            .sents
-            .iter()
-            .position(|s| s.start <= a && a < s.end)
-            .unwrap_or(0);
+        let si = sent_of(a).0;
         extra.push(RawClaim {
             content: (a, b),
             cue: None,
