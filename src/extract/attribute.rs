@@ -961,6 +961,11 @@ mod tests {
         );
         assert!(run("Update: Talks are over for now.").is_empty());
         assert_eq!(
+            run("Poll: Ada Roe Leads Ivo Marek in Ohio.\n\nText."),
+            vec![("Ada Roe Leads Ivo Marek in Ohio".into(), "Poll".into())]
+        );
+        assert!(run("Poll: the numbers look odd. Ada Roe leads in Ohio.").is_empty());
+        assert_eq!(
             run("Varga to Farmers: Prices Will Rise Again.\n\nText."),
             vec![("Prices Will Rise Again".into(), "Varga".into())]
         );
