@@ -1216,6 +1216,23 @@ mod tests {
     }
 
     #[test]
+    fn poll_shares_speak() {
+        assert_eq!(
+            run("On taxes, 42% say they want cuts."),
+            vec![("they want cuts".into(), "42%".into())]
+        );
+        assert_eq!(
+            run("Nearly nine out of 10 say they want cuts."),
+            vec![("they want cuts".into(), "Nearly nine out of 10".into())]
+        );
+        assert_eq!(
+            run("Six in 10 said they want cuts."),
+            vec![("they want cuts".into(), "Six in 10".into())]
+        );
+        assert!(run("The bill passed 52 to 48 say the clerks.").len() <= 1);
+    }
+
+    #[test]
     fn as_asides() {
         assert_eq!(
             run("The video does not show a gun, as police have said."),
