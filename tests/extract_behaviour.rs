@@ -252,3 +252,14 @@ fn relative_and_absolute_statement_dates() {
     );
     assert_eq!(c[1].text, "fees would fall");
 }
+
+#[test]
+fn dash_signed_quote_lines_with_unpaired_marks() {
+    let body = "Readers wrote in.\n”Fees are far too high for all of us.” ― Ada Roe\n“Nobody asked the harbor workers.” ― Ivo Marek";
+    let c = extract(body, friday());
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0].speaker.name.as_deref(), Some("Ada Roe"));
+    assert_eq!(c[0].kind, ClaimKind::Direct);
+    assert_eq!(c[0].text, "Fees are far too high for all of us.");
+    assert_eq!(c[1].speaker.name.as_deref(), Some("Ivo Marek"));
+}

@@ -157,6 +157,11 @@ fn direct_text(slice: &str) -> &str {
 fn claim_kind(doc: &Doc, a: usize, b: usize) -> ClaimKind {
     let any_quote = (a..b).any(|i| doc.in_quote(i)) || (a..b).any(|i| doc.tx(i) == "‘");
     if !any_quote {
+        // marks that did not pair but wrap the whole content ("”Fear is real.” ― Ada Roe")
+        let mark = |i: usize| doc.tx(i).starts_with(is_quote_char);
+        if b > a + 2 && mark(a) && mark(b - 1) && !(a + 1..b - 1).any(mark) {
+            return ClaimKind::Direct;
+        }
         return ClaimKind::Indirect;
     }
     if doc.is_quote_mark(a) {

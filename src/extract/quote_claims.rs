@@ -28,11 +28,43 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
         let k = doc.sents.partition_point(|s| s.end <= t);
         (k, doc.sents.get(k))
     };
-    for (qi, q) in doc.quotes.iter().enumerate() {
-        if doc.qmap.get(q.open) != Some(&(qi as u32)) || q.words < 2 {
+    let mut spans: Vec<(usize, usize)> = doc
+        .quotes
+        .iter()
+        .enumerate()
+        .filter(|(qi, q)| doc.qmap.get(q.open) == Some(&(*qi as u32)) && q.words >= 2)
+        .map(|(_, q)| (q.open, q.close))
+        .collect();
+    // a quote paragraph whose marks did not pair ("”Fear is real.” ― Ada Roe"): the line from its
+    // opening mark to the mark before the dash
+    for k in 1..doc.tokens.len() {
+        let m = if doc.tx(k - 1) == "," {
+            k.saturating_sub(2)
+        } else {
+            k - 1
+        };
+        if !is_dash(doc.tx(k))
+            || doc.in_quote(m)
+            || !doc.tx(m).starts_with(super::text::is_quote_char)
+            || doc.tokens[k].nl_before
+        {
             continue;
         }
-        let mut k = q.close + 1;
+        let mut p = m;
+        while p > 0 && !doc.tokens[p].nl_before && m - p < 200 && !doc.in_quote(p - 1) {
+            p -= 1;
+        }
+        if p < m
+            && (p == 0 || doc.tokens[p].nl_before)
+            && !doc.in_quote(p)
+            && doc.tx(p).starts_with(super::text::is_quote_char)
+            && (p..m).filter(|&i| doc.is_word(i)).count() >= 4
+        {
+            spans.push((p, m));
+        }
+    }
+    for (open, close) in spans {
+        let mut k = close + 1;
         if doc.tx(k) == "," && !doc.tokens[k].nl_before {
             k += 1;
         }
@@ -95,7 +127,7 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
         if info.name.is_none() {
             continue;
         }
-        let (a, b) = (q.open, q.close + 1);
+        let (a, b) = (open, close + 1);
         if max_end[claims.partition_point(|c| c.content.0 < b)] > a {
             continue;
         }
