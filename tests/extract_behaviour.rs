@@ -263,3 +263,13 @@ fn dash_signed_quote_lines_with_unpaired_marks() {
     assert_eq!(c[0].text, "Fees are far too high for all of us.");
     assert_eq!(c[1].speaker.name.as_deref(), Some("Ivo Marek"));
 }
+
+#[test]
+fn capitalised_names_are_not_dates() {
+    let c = extract(
+        "Donations hit $1 billion, a USA TODAY analysis of campaign filings shows.",
+        friday(),
+    );
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].stated_on, None);
+}

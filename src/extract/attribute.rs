@@ -1151,6 +1151,17 @@ mod tests {
     }
 
     #[test]
+    fn plural_noun_before_a_data_verb() {
+        assert_eq!(
+            run("Donations hit $1 billion, a Daily Star analysis of newly filed finance reports shows."),
+            vec![(
+                "Donations hit $1 billion".into(),
+                "a Daily Star analysis of newly filed finance reports".into()
+            )]
+        );
+    }
+
+    #[test]
     fn findings_in_a_poll() {
         assert_eq!(
             run("In a new Times poll, Ada Roe led Ivo Marek by 24 points."),

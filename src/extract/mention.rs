@@ -374,8 +374,10 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                 }
                 break;
             }
+            // a plural noun right before the verb is the head, not a cue ("… finance reports shows")
+            let noun_head = a == e && w.ends_with('s') && !w.ends_with("ss") && doc.lw(e) != "that";
             if PRONOUNS.contains(w)
-                || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap)
+                || (super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap) && !noun_head)
             {
                 break;
             }

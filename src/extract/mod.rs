@@ -99,7 +99,18 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         let frame_text = doc.slice(fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");
         let medium = medium::medium(frame_text, cue_lw);
-        let stated_on = date::stated_on((fa.min(fb)..fb.max(fa)).map(|i| doc.lw(i)), published_on);
+        // all-capitals words are names ("USA TODAY"), not dates
+        let stated_on = date::stated_on(
+            (fa.min(fb)..fb.max(fa)).map(|i| {
+                let t = doc.tx(i);
+                if t.len() >= 2 && !t.chars().any(char::is_lowercase) {
+                    ""
+                } else {
+                    doc.lw(i)
+                }
+            }),
+            published_on,
+        );
         let title = r
             .info
             .title
