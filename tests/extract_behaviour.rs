@@ -273,3 +273,12 @@ fn capitalised_names_are_not_dates() {
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].stated_on, None);
 }
+
+#[test]
+fn a_clause_after_a_dash_is_no_signature() {
+    let c = extract(
+        "He called it “a total disgrace” - Roe, however, disagreed.",
+        friday(),
+    );
+    assert!(c.iter().all(|c| c.speaker.name.as_deref() != Some("Roe")));
+}

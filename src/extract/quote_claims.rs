@@ -103,6 +103,15 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
                 && !matches!(doc.tx(z), "." | ";" | "(")
                 && !doc.is_quote_mark(z)
                 && super::cue::lookup(doc.lw(z)).is_none()
+                // an appositive is a noun phrase, not a clause ("Roe, however, disagreed")
+                && !(doc.is_word(z)
+                    && !doc.is_cap(z)
+                    && (doc.lw(z).ends_with("ed")
+                        || super::mention::is_adverb(doc.lw(z))
+                        || matches!(
+                            doc.lw(z),
+                            "however" | "though" | "too" | "also" | "is" | "was" | "has" | "will"
+                        )))
             {
                 z += 1;
             }
