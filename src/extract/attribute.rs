@@ -714,7 +714,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // coordinated verb: "X keeps quiet but says …"
             // (also across auxiliaries and adverbs: "… but has said …", "and repeatedly says")
             let kc = super::mention::skip_aux_left(doc, s0, i);
-            if !done && kc > s0 + 1 && matches!(doc.lw(kc - 1), "and" | "but") {
+            // also "…, then says …"
+            if !done
+                && kc > s0 + 1
+                && (matches!(doc.lw(kc - 1), "and" | "but")
+                    || (doc.tx(kc - 1) == "," && doc.lw(kc) == "then"))
+            {
                 let prior = claims[first_in_sentence..]
                     .last()
                     .map(|c| (c.np, c.info.clone()));
@@ -1068,6 +1073,14 @@ mod tests {
                 ("the farmers".into(), "Ada Roe".into()),
                 ("she will cut subsidies".into(), "Ada Roe".into())
             ]
+        );
+    }
+
+    #[test]
+    fn then_coordinates_a_cue() {
+        assert_eq!(
+            run("Ivo Marek offered the man a job, then says he will welcome advice.")[1],
+            ("he will welcome advice".into(), "Ivo Marek".into())
         );
     }
 
