@@ -156,6 +156,19 @@ fn dateline_end(tokens: &[Token], body: &str, p0: usize) -> Option<usize> {
             }
             "," | "." => {}
             d if is_dash(d) && !paren => {
+                // "PARIS, March 11 -- …": a double hyphen
+                if d == "-"
+                    && k > p0
+                    && tokens[k - 1].end != t.start
+                    && tokens.get(k + 1).is_some_and(|x| {
+                        x.start == t.end
+                            && x.text(body) == "-"
+                            && tokens.get(k + 2).is_some_and(|y| y.start > x.end)
+                    })
+                {
+                    dash = Some(k + 1);
+                    break;
+                }
                 // a spaced hyphen only ("Al-Assad" is one word anyway)
                 if d == "-"
                     && (k == p0
@@ -183,7 +196,14 @@ fn dateline_end(tokens: &[Token], body: &str, p0: usize) -> Option<usize> {
     }
     let strong = had_paren || had_date || (caps_words >= 1 && caps_words * 2 >= words);
     // "Topeka — …" but not "Mehmet Oz — surgeon and TV star — has been …"
-    let weak = words <= 2
+    // "Kansas City, Mo. — …": a place and its state abbreviation
+    let place_state = words <= 4
+        && (p0 + 1..dash.saturating_sub(1)).any(|k| {
+            tokens[k].text(body) == ","
+                && tokens[k + 1].word
+                && tokens.get(k + 2).is_some_and(|x| x.text(body) == ".")
+        });
+    let weak = (words <= 2 || place_state)
         && !tokens[dash + 1..n.min(dash + 40)]
             .iter()
             .take_while(|t| !t.nl_before)
@@ -349,6 +369,14 @@ mod tests {
         assert_eq!(
             sents("Ada Roe — a surgeon — has been called a fraud.").len(),
             1
+        );
+        assert_eq!(
+            sents("Kansas City, Mo. — Fees rise.")[0],
+            "Kansas City, Mo. —"
+        );
+        assert_eq!(
+            sents("PARIS, March 11 -- Fees rise.")[0],
+            "PARIS, March 11 --"
         );
         assert_eq!(sents("The fees - which rose - hurt.").len(), 1);
         assert_eq!(sents("Fees rose — Roe said.").len(), 1);
