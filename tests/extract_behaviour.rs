@@ -175,6 +175,8 @@ fn dash_signed_quotations() {
         assert!(c[0].text.starts_with("We will win the vote"), "{body}");
         assert_eq!(c[0].speaker.name.as_deref(), Some(name), "{body}");
         assert_eq!(c[0].speaker.title.as_deref(), title, "{body}");
+        let cue = c[0].cue.as_ref().map(|x| x.text.as_str());
+        assert!(matches!(cue, Some("—" | "―" | "–" | "-" | "said")), "{body}");
     }
     let c = extract(
         "“We will win,” — Ada Roe\n“We will lose,” ― Ivo Marek",

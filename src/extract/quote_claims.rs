@@ -143,7 +143,8 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
         let si = sent_of(a).0;
         extra.push(RawClaim {
             content: (a, b),
-            cue: None,
+            // the dash is the attribution marker, as the colon is for "Name: …"
+            cue: Some((k, k + 1)),
             np,
             info,
             sent: si,
