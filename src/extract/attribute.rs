@@ -892,6 +892,14 @@ mod tests {
             vec![("the plan was dead".into(), "Obst".into())]
         );
         assert_eq!(
+            run("Obst told the Daily Star she had quit."),
+            vec![("she had quit".into(), "Obst".into())]
+        );
+        assert_eq!(
+            run("Obst told the court the state was right."),
+            vec![("the state was right".into(), "Obst".into())]
+        );
+        assert_eq!(
             run("He pointed to the fact that the budget was short."),
             vec![("the budget was short".into(), "He".into())]
         );
