@@ -29,7 +29,7 @@ use super::content::{
 };
 use super::forms::{colon_headline, inverted_first, sentence_subject};
 use super::nesting::{drop_nested, fix_nesting};
-use super::quote_claims::attach_quote_paragraphs;
+use super::quote_claims::{attach_quote_paragraphs, dash_signed_quotes};
 
 /// Finds raw claims in the whole document.
 pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
@@ -714,7 +714,12 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             // coordinated verb: "X keeps quiet but says …"
             // (also across auxiliaries and adverbs: "… but has said …", "and repeatedly says")
             let kc = super::mention::skip_aux_left(doc, s0, i);
-            if !done && kc > s0 + 1 && matches!(doc.lw(kc - 1), "and" | "but") {
+            // also "…, then says …"
+            if !done
+                && kc > s0 + 1
+                && (matches!(doc.lw(kc - 1), "and" | "but")
+                    || (doc.tx(kc - 1) == "," && doc.lw(kc) == "then"))
+            {
                 let prior = claims[first_in_sentence..]
                     .last()
                     .map(|c| (c.np, c.info.clone()));
@@ -787,6 +792,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims.dedup_by(|b, a| a.content == b.content);
     drop_nested(&mut claims);
+    dash_signed_quotes(doc, &mut claims);
     attach_quote_paragraphs(doc, &mut claims);
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     claims
@@ -886,6 +892,14 @@ mod tests {
             vec![("the plan was dead".into(), "Obst".into())]
         );
         assert_eq!(
+            run("Obst told the Daily Star she had quit."),
+            vec![("she had quit".into(), "Obst".into())]
+        );
+        assert_eq!(
+            run("Obst told the court the state was right."),
+            vec![("the state was right".into(), "Obst".into())]
+        );
+        assert_eq!(
             run("He pointed to the fact that the budget was short."),
             vec![("the budget was short".into(), "He".into())]
         );
@@ -959,6 +973,11 @@ mod tests {
             vec![("Talks With Rome Are Over".into(), "Varga".into())]
         );
         assert!(run("Update: Talks are over for now.").is_empty());
+        assert_eq!(
+            run("Poll: Ada Roe Leads Ivo Marek in Ohio.\n\nText."),
+            vec![("Ada Roe Leads Ivo Marek in Ohio".into(), "Poll".into())]
+        );
+        assert!(run("Poll: the numbers look odd. Ada Roe leads in Ohio.").is_empty());
         assert_eq!(
             run("Varga to Farmers: Prices Will Rise Again.\n\nText."),
             vec![("Prices Will Rise Again".into(), "Varga".into())]
@@ -1066,6 +1085,14 @@ mod tests {
     }
 
     #[test]
+    fn then_coordinates_a_cue() {
+        assert_eq!(
+            run("Ivo Marek offered the man a job, then says he will welcome advice.")[1],
+            ("he will welcome advice".into(), "Ivo Marek".into())
+        );
+    }
+
+    #[test]
     fn thinking_verbs_and_asides() {
         assert!(run("Varga believes the plan will fail.").is_empty());
         assert_eq!(
@@ -1145,6 +1172,17 @@ mod tests {
     }
 
     #[test]
+    fn plural_noun_before_a_data_verb() {
+        assert_eq!(
+            run("Donations hit $1 billion, a Daily Star analysis of newly filed finance reports shows."),
+            vec![(
+                "Donations hit $1 billion".into(),
+                "a Daily Star analysis of newly filed finance reports".into()
+            )]
+        );
+    }
+
+    #[test]
     fn findings_in_a_poll() {
         assert_eq!(
             run("In a new Times poll, Ada Roe led Ivo Marek by 24 points."),
@@ -1207,6 +1245,23 @@ mod tests {
                 "The two contenders".into()
             )]
         );
+    }
+
+    #[test]
+    fn poll_shares_speak() {
+        assert_eq!(
+            run("On taxes, 42% say they want cuts."),
+            vec![("they want cuts".into(), "42%".into())]
+        );
+        assert_eq!(
+            run("Nearly nine out of 10 say they want cuts."),
+            vec![("they want cuts".into(), "Nearly nine out of 10".into())]
+        );
+        assert_eq!(
+            run("Six in 10 said they want cuts."),
+            vec![("they want cuts".into(), "Six in 10".into())]
+        );
+        assert!(run("The bill passed 52 to 48 say the clerks.").len() <= 1);
     }
 
     #[test]

@@ -131,6 +131,24 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
                 | "colleagues"
         ) {
             j += 1;
+        } else if matches!(w, "the" | "a" | "an") && !title_case(doc, ce, s1) {
+            // "told the National Post she …", "told the court the state …": a short object
+            // phrase before a clause subject
+            let mut m = j + 1;
+            while m < s1 && m < j + 5 && doc.is_cap(m) {
+                m += 1;
+            }
+            if m == j + 1 && doc.is_word(m) && !doc.is_cap(m) {
+                m += 1;
+            }
+            if m > j + 1
+                && matches!(
+                    doc.lw(m),
+                    "he" | "she" | "they" | "we" | "i" | "it" | "the" | "his" | "her" | "their"
+                )
+            {
+                j = m;
+            }
         } else if !title_case(doc, ce, s1) {
             while j < s1 && doc.is_cap(j) {
                 j += 1;
@@ -157,6 +175,16 @@ pub(super) fn skip_inner(doc: &Doc, ce: usize, s1: usize, cue: &str) -> usize {
             "that" => return j + 1,
             "," | ":" | "—" | "–" => return j + 1,
             _ => {}
+        }
+        // "said two days ago that …"
+        if doc.lw(j + 2) == "ago"
+            && matches!(
+                doc.lw(j + 1),
+                "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
+            )
+        {
+            j += 3;
+            continue;
         }
         // "said flatly: …"
         if is_time_word(w) || (j == ce && super::mention::is_adverb(w)) {

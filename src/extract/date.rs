@@ -1,34 +1,167 @@
-//! Statement dates relative to the publication date ("on Thursday", "yesterday").
+//! Statement dates relative to the publication date ("on Thursday", "yesterday", "last week").
+//!
+//! The first date phrase in the attribution frame wins. Rules, with `P` the publication date:
+//! - a weekday ("on Monday", "Monday night", "Monday's speech") is the latest such day on or
+//!   before `P`; "last Monday" is strictly before `P`;
+//! - "today", "tonight", "this morning/afternoon/evening" → `P`; "yesterday", "last night" →
+//!   `P − 1`;
+//! - "N days ago" → `P − N`, "a week ago" / "N weeks ago" → `P − 7N` (N a digit or a word up
+//!   to ten);
+//! - an absolute date ("on March 3", "Mar. 3", "3 March", "March 3rd", "March 3, 2023") is in
+//!   `P`'s year unless a year is written, or in the year before when that day would fall after
+//!   `P`;
+//! - a period names its first day, the earliest day the statement can have been made:
+//!   "last week" → the Monday of the previous ISO week, "this week" / "earlier this week" →
+//!   the Monday of `P`'s ISO week, "last month" → the first of the previous month,
+//!   "earlier this month" → the first of `P`'s month. A date is better than none for the spec
+//!   (a week-old statement must not look undated), and a period's start keeps every
+//!   derived date on or before the real one, so "first seen" never moves later than it was.
+//!
+//! Nothing is ever dated after `P`.
 
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::lex::WEEKDAYS;
 
-/// Date named by the lowercased words of a clause, relative to `published`.
-/// Weekdays map to the most recent such day on or before the publication date.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Month number (1-based) of a month name or its usual abbreviation.
+fn month(w: &str) -> Option<u32> {
+    let k = MONTHS.iter().position(|m| *m == w).or_else(|| {
+        let abbrev = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        abbrev
+            .iter()
+            .position(|m| *m == w)
+            .or((w == "sept").then_some(8))
+    })?;
+    Some(k as u32 + 1)
+}
+
+/// Day of the month written as "3", "03" or "3rd".
+fn day(w: &str) -> Option<u32> {
+    let digits = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|x| w.strip_suffix(x))
+        .unwrap_or(w);
+    if digits.is_empty() || digits.len() > 2 {
+        return None;
+    }
+    let d: u32 = digits.parse().ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+fn count(w: &str) -> Option<i64> {
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    if let Some(k) = words.iter().position(|x| *x == w) {
+        return Some(k as i64 + 1);
+    }
+    match w {
+        "a" | "an" => Some(1),
+        _ => w.parse().ok().filter(|n| (1..=60).contains(n)),
+    }
+}
+
+fn monday_of(d: NaiveDate) -> Option<NaiveDate> {
+    d.checked_sub_signed(Duration::days(d.weekday().num_days_from_monday() as i64))
+}
+
+/// An absolute "Month Day[, Year]" / "Day Month" date, never after `published`.
+fn absolute(m: u32, d: u32, year: Option<i32>, published: NaiveDate) -> Option<NaiveDate> {
+    if let Some(y) = year {
+        return NaiveDate::from_ymd_opt(y, m, d).filter(|x| *x <= published);
+    }
+    let this = NaiveDate::from_ymd_opt(published.year(), m, d);
+    match this {
+        Some(x) if x <= published => Some(x),
+        _ => NaiveDate::from_ymd_opt(published.year() - 1, m, d),
+    }
+}
+
+/// Date named by the lowercased words of a clause, relative to `published` (see the module
+/// documentation for the rules).
 pub fn stated_on<'w>(
     words: impl Iterator<Item = &'w str>,
     published: Option<NaiveDate>,
 ) -> Option<NaiveDate> {
     let published = published?;
-    let mut prev = "";
-    for w in words {
-        if let Some(k) = WEEKDAYS.iter().position(|d| {
-            w == *d || w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")) == Some(d)
+    let w: Vec<&str> = words.collect();
+    let at = |k: usize| w.get(k).copied().unwrap_or("");
+    let back = |n: i64| published.checked_sub_signed(Duration::days(n));
+    for (k, &x) in w.iter().enumerate() {
+        let prev = if k > 0 { w[k - 1] } else { "" };
+        if let Some(wd) = WEEKDAYS.iter().position(|d| {
+            x == *d || x.strip_suffix("’s").or_else(|| x.strip_suffix("'s")) == Some(d)
         }) {
             let pub_wd = published.weekday().num_days_from_monday() as i64;
-            let mut back = (pub_wd - k as i64).rem_euclid(7);
-            if prev == "last" && back == 0 {
-                back = 7;
+            let mut n = (pub_wd - wd as i64).rem_euclid(7);
+            if prev == "last" && n == 0 {
+                n = 7;
             }
-            return published.checked_sub_signed(Duration::days(back));
+            return back(n);
         }
-        match w {
-            "yesterday" => return published.checked_sub_signed(Duration::days(1)),
+        match x {
+            "yesterday" => return back(1),
             "today" | "tonight" => return Some(published),
+            "night" if prev == "last" => return back(1),
+            "morning" | "afternoon" | "evening" if prev == "this" => return Some(published),
+            "week" if prev == "last" => return monday_of(published - Duration::days(7)),
+            "week" if prev == "this" => return monday_of(published),
+            "month" if prev == "last" => {
+                let first = published.with_day(1)?;
+                return (first - Duration::days(1)).with_day(1);
+            }
+            "month" if prev == "this" && k >= 2 && w[k - 2] == "earlier" => {
+                return published.with_day(1)
+            }
+            "ago" if k >= 2 => {
+                if let Some(n) = count(w[k - 2]) {
+                    match prev {
+                        "day" | "days" => return back(n),
+                        "week" | "weeks" => return back(7 * n),
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
-        prev = w;
+        // "March 3", "Mar. 3", "March 3rd, 2023"
+        if let Some(m) = month(x) {
+            let dk = if at(k + 1) == "." { k + 2 } else { k + 1 };
+            if let Some(d) = day(at(dk)) {
+                let year = (at(dk + 1) == ",")
+                    .then(|| at(dk + 2).parse::<i32>().ok())
+                    .flatten()
+                    .filter(|y| (1900..=2200).contains(y));
+                if let Some(date) = absolute(m, d, year, published) {
+                    return Some(date);
+                }
+            }
+        }
+        // "3 March"
+        if let (Some(d), Some(m)) = (day(x), month(at(k + 1))) {
+            if x.chars().all(|c| c.is_ascii_digit()) {
+                if let Some(date) = absolute(m, d, None, published) {
+                    return Some(date);
+                }
+            }
+        }
     }
     None
 }
@@ -37,23 +170,62 @@ pub fn stated_on<'w>(
 mod tests {
     use super::*;
 
+    fn on(words: &str, published: Option<NaiveDate>) -> Option<NaiveDate> {
+        stated_on(words.split(' '), published)
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
     #[test]
     fn weekdays_and_yesterday() {
-        let fri = NaiveDate::from_ymd_opt(2025, 4, 25);
-        assert_eq!(
-            stated_on(["said", "on", "thursday"].into_iter(), fri),
-            NaiveDate::from_ymd_opt(2025, 4, 24)
-        );
-        assert_eq!(stated_on(["friday"].into_iter(), fri), fri);
-        assert_eq!(
-            stated_on(["saturday"].into_iter(), fri),
-            NaiveDate::from_ymd_opt(2025, 4, 19)
-        );
-        assert_eq!(
-            stated_on(["yesterday"].into_iter(), fri),
-            NaiveDate::from_ymd_opt(2025, 4, 24)
-        );
-        assert_eq!(stated_on(["thursday"].into_iter(), None), None);
-        assert_eq!(stated_on(["last", "week"].into_iter(), fri), None);
+        let fri = d(2025, 4, 25);
+        assert_eq!(on("said on thursday", fri), d(2025, 4, 24));
+        assert_eq!(on("friday", fri), fri);
+        assert_eq!(on("saturday", fri), d(2025, 4, 19));
+        assert_eq!(on("yesterday", fri), d(2025, 4, 24));
+        assert_eq!(on("thursday", None), None);
+        assert_eq!(on("last friday", fri), d(2025, 4, 18));
+        assert_eq!(on("last monday", fri), d(2025, 4, 21));
+        assert_eq!(on("on monday night", fri), d(2025, 4, 21));
+        assert_eq!(on("said last night", fri), d(2025, 4, 24));
+        assert_eq!(on("said this morning", fri), fri);
+    }
+
+    #[test]
+    fn weeks_and_months_name_their_first_day() {
+        let fri = d(2025, 4, 25);
+        assert_eq!(on("said last week", fri), d(2025, 4, 14));
+        assert_eq!(on("said earlier this week", fri), d(2025, 4, 21));
+        assert_eq!(on("said this week", fri), d(2025, 4, 21));
+        assert_eq!(on("said last month", fri), d(2025, 3, 1));
+        assert_eq!(on("said last month", d(2025, 1, 10)), d(2024, 12, 1));
+        assert_eq!(on("said earlier this month", fri), d(2025, 4, 1));
+    }
+
+    #[test]
+    fn days_ago() {
+        let fri = d(2025, 4, 25);
+        assert_eq!(on("said two days ago", fri), d(2025, 4, 23));
+        assert_eq!(on("said 3 days ago", fri), d(2025, 4, 22));
+        assert_eq!(on("said a week ago", fri), d(2025, 4, 18));
+        assert_eq!(on("said two weeks ago", fri), d(2025, 4, 11));
+        assert_eq!(on("said years ago", fri), None);
+    }
+
+    #[test]
+    fn absolute_dates() {
+        let fri = d(2025, 4, 25);
+        assert_eq!(on("said on march 3", fri), d(2025, 3, 3));
+        assert_eq!(on("said mar . 3", fri), d(2025, 3, 3));
+        assert_eq!(on("said march 3rd", fri), d(2025, 3, 3));
+        assert_eq!(on("said on 3 march", fri), d(2025, 3, 3));
+        // after publication: the year before
+        assert_eq!(on("said on december 30", fri), d(2024, 12, 30));
+        assert_eq!(on("said on march 3 , 2023", fri), d(2023, 3, 3));
+        assert_eq!(on("said in march", fri), None);
+        assert_eq!(on("said may 2020 was hard", fri), None);
+        assert_eq!(on("said february 30", fri), None);
     }
 }

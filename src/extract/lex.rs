@@ -62,7 +62,11 @@ pub static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          co-founder head member leader spokesmen maj major rabbi bishop cardinal father sister brother dean \
          democrat republican billionaire businessman businesswoman reporter assemblyman assemblywoman celebrity celebrities \
          actor actress singer rapper comedian author writer columnist commentator mogul hopeful frontrunner front-runner \
-         contender challenger incumbent rival delegate superdelegate activist lawyer attorney scholar historian")
+         contender challenger incumbent rival delegate superdelegate activist lawyer attorney scholar historian \
+         treasurer councilmember councilmembers councillor councilor alderman alderwoman alderperson assemblymember comptroller \
+         superintendent supervisor trustee lieutenant inspector prosecutor solicitor magistrate administrator ombudsman \
+         chairperson co-chair cochair vice-chair selectman selectwoman freeholder legislator president-elect governor-elect \
+         mayor-elect cfo coo cto secretary-general undersecretary emir sheikh sultan")
 });
 
 /// Lowercase nouns that can head an unnamed speaker ("officials", "a source close to …").

@@ -338,6 +338,17 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                             | "ten"
                     )
             };
+            // "nine out of 10 say"
+            if w == "of"
+                && i > s0 + 1
+                && a < e
+                && doc.lw(i - 1) == "out"
+                && numeric(doc.lw(i - 2))
+                && numeric(doc.lw(a))
+            {
+                a -= 2;
+                continue;
+            }
             if w == "in" && i > s0 && a < e && numeric(doc.lw(i - 1)) && numeric(doc.lw(a)) {
                 // "eight in 10 voters said"
                 a -= 1;
@@ -363,11 +374,18 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
                 }
                 break;
             }
+            // a plural noun right before the verb is the head, not a cue ("… finance reports shows")
+            let noun_head = a == e && w.ends_with('s') && !w.ends_with("ss") && doc.lw(e) != "that";
             if PRONOUNS.contains(w)
-                || super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap)
+                || (super::cue::lookup(w).is_some_and(|c| c.strength == 2 && !t.cap) && !noun_head)
             {
                 break;
             }
+            a -= 1;
+            continue;
+        }
+        // "42% say"
+        if doc.tx(i) == "%" && i + 1 == e && i > s0 && doc.is_word(i - 1) {
             a -= 1;
             continue;
         }
@@ -399,6 +417,11 @@ fn np_region(doc: &Doc, s0: usize, e: usize) -> Option<(usize, usize)> {
     Some((a, e))
 }
 
+/// A poll share as a subject head: "42%", "six in 10", "nine out of 10".
+fn is_quantity(w: &str) -> bool {
+    w == "%" || (w.len() <= 3 && !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Does the region look like a speaker (name, pronoun or source noun)?
 fn speakerish(doc: &Doc, (a, e): (usize, usize)) -> bool {
     let head = doc.lw(e - 1);
@@ -406,6 +429,7 @@ fn speakerish(doc: &Doc, (a, e): (usize, usize)) -> bool {
         return false;
     }
     doc.is_cap(e - 1)
+        || is_quantity(head)
         || PRONOUNS.contains(head)
         || SOURCE_NOUN.contains(head)
         || SOURCE_NOUN.contains(head.trim_end_matches('s'))
@@ -822,6 +846,16 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
     }
     let head = info.head.as_str();
     if SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) {
+        return true;
+    }
+    // "42% say …", "Six in 10 said …": a poll share opening its clause
+    if strength == 2
+        && is_quantity(doc.lw(np.end - 1))
+        && np.end - np.start <= 6
+        && (np.start == 0
+            || doc.tokens[np.start].nl_before
+            || matches!(doc.tx(np.start - 1), "," | "." | ";" | ":"))
+    {
         return true;
     }
     // "attorneys for the family", "officials at the agency": the source noun before the preposition

@@ -81,7 +81,7 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         let slice = &body[bs..be];
         let kind = claim_kind(&doc, a, b);
         let text = if kind == ClaimKind::Direct {
-            slice.trim_matches(|c: char| is_quote_char(c) || c == '\'' || c.is_whitespace())
+            direct_text(slice)
         } else {
             slice
         };
@@ -99,7 +99,18 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         let frame_text = doc.slice(fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");
         let medium = medium::medium(frame_text, cue_lw);
-        let stated_on = date::stated_on((fa.min(fb)..fb.max(fa)).map(|i| doc.lw(i)), published_on);
+        // all-capitals words are names ("USA TODAY"), not dates
+        let stated_on = date::stated_on(
+            (fa.min(fb)..fb.max(fa)).map(|i| {
+                let t = doc.tx(i);
+                if t.len() >= 2 && !t.chars().any(char::is_lowercase) {
+                    ""
+                } else {
+                    doc.lw(i)
+                }
+            }),
+            published_on,
+        );
         let title = r
             .info
             .title
@@ -136,10 +147,32 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
     out
 }
 
+/// The words of a direct quotation: its marks and surrounding whitespace trimmed, and the comma
+/// or dash that precedes the closing mark ("“We are on schedule,” she said") dropped; `?`, `!`
+/// and `.` stay.
+fn direct_text(slice: &str) -> &str {
+    let mark = |c: char| is_quote_char(c) || c == '\'' || c.is_whitespace();
+    let mut t = slice.trim_matches(mark);
+    loop {
+        let u = t
+            .trim_end_matches([',', '-', '—', '–', '―'])
+            .trim_end_matches(mark);
+        if u.len() == t.len() {
+            return t;
+        }
+        t = u;
+    }
+}
+
 /// Direct when the content is quotations only; mixed when it quotes some words; else indirect.
 fn claim_kind(doc: &Doc, a: usize, b: usize) -> ClaimKind {
     let any_quote = (a..b).any(|i| doc.in_quote(i)) || (a..b).any(|i| doc.tx(i) == "‘");
     if !any_quote {
+        // marks that did not pair but wrap the whole content ("”Fear is real.” ― Ada Roe")
+        let mark = |i: usize| doc.tx(i).starts_with(is_quote_char);
+        if b > a + 2 && mark(a) && mark(b - 1) && !(a + 1..b - 1).any(mark) {
+            return ClaimKind::Direct;
+        }
         return ClaimKind::Indirect;
     }
     if doc.is_quote_mark(a) {
@@ -173,7 +206,7 @@ mod tests {
         assert_eq!(c[0].kind, ClaimKind::Indirect);
         assert_eq!(c[0].stated_on, NaiveDate::from_ymd_opt(2025, 3, 4));
         assert_eq!(c[1].kind, ClaimKind::Direct);
-        assert_eq!(c[1].text, "We will not yield,");
+        assert_eq!(c[1].text, "We will not yield");
         assert_eq!(c[1].speaker.name.as_deref(), Some("Lena Varga"));
         assert_eq!(c[2].kind, ClaimKind::Mixed);
         assert_eq!(c[2].speaker.name.as_deref(), Some("Lena Varga"));
@@ -189,6 +222,16 @@ mod tests {
         assert_eq!(c[0].medium.as_deref(), Some("statement"));
         assert_eq!(c[1].speaker.kind, SpeakerKind::Unnamed);
         assert_eq!(c[1].speaker.name, None);
+    }
+
+    #[test]
+    fn direct_text_drops_the_comma_before_the_closing_mark() {
+        assert_eq!(direct_text("“We are on schedule,”"), "We are on schedule");
+        assert_eq!(direct_text("\"We are on —\""), "We are on");
+        assert_eq!(direct_text("“Are we on schedule?”"), "Are we on schedule?");
+        assert_eq!(direct_text("“We won.”"), "We won.");
+        assert_eq!(direct_text("“He said ‘no,’ ”"), "He said ‘no");
+        assert_eq!(direct_text("“,”"), "");
     }
 
     #[test]

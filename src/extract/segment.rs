@@ -62,14 +62,179 @@ pub fn sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -
     out
 }
 
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+fn is_dash(t: &str) -> bool {
+    matches!(t, "—" | "―" | "–" | "-")
+}
+
+/// The dash ending a wire dateline that opens the paragraph at token `p0`
+/// ("VALMORA, March 11 (Reuters) - …", "LONDON (AP) — …", "Topeka — …",
+/// "WASHINGTON, D.C., Jan. 5 — …"), if there is one.
+fn dateline_end(tokens: &[Token], body: &str, p0: usize) -> Option<usize> {
+    let n = tokens.len();
+    let (mut words, mut caps_words, mut lower_out) = (0usize, 0usize, false);
+    let (mut paren, mut had_paren, mut had_date) = (false, false, false);
+    let mut dash = None;
+    for k in p0..n.min(p0 + 18) {
+        let t = tokens[k];
+        if k > p0 && t.nl_before {
+            return None;
+        }
+        let tx = t.text(body);
+        if t.word {
+            if paren {
+                continue;
+            }
+            words += 1;
+            let letters = tx.chars().filter(|c| c.is_alphabetic()).count();
+            if tx.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                if !(k > p0 && MONTHS.contains(&tokens[k - 1].text(body))
+                    || (k > p0 + 1
+                        && tokens[k - 1].text(body) == "."
+                        && MONTHS.contains(&tokens[k - 2].text(body))))
+                    || tx.len() > 2
+                {
+                    return None;
+                }
+                had_date = true;
+            } else if matches!(
+                tx,
+                "EXCLUSIVE"
+                    | "BREAKING"
+                    | "UPDATE"
+                    | "UPDATED"
+                    | "WATCH"
+                    | "ANALYSIS"
+                    | "OPINION"
+                    | "FACTBOX"
+                    | "EXPLAINER"
+                    | "LIVE"
+                    | "CORRECTED"
+                    | "REFILE"
+                    | "INSIGHT"
+            ) {
+                // kickers, not places ("EXCLUSIVE – Ada Roe: …")
+                return None;
+            } else if letters >= 2 && tx.chars().all(|c| !c.is_lowercase()) {
+                caps_words += 1;
+            } else if !t.cap {
+                lower_out = true;
+            }
+            continue;
+        }
+        match tx {
+            "(" if !paren && !had_paren => paren = true,
+            ")" if paren => {
+                paren = false;
+                had_paren = true;
+            }
+            "," | "." => {}
+            d if is_dash(d) && !paren => {
+                // "PARIS, March 11 -- …": a double hyphen
+                if d == "-"
+                    && k > p0
+                    && tokens[k - 1].end != t.start
+                    && tokens.get(k + 1).is_some_and(|x| {
+                        x.start == t.end
+                            && x.text(body) == "-"
+                            && tokens.get(k + 2).is_some_and(|y| y.start > x.end)
+                    })
+                {
+                    dash = Some(k + 1);
+                    break;
+                }
+                // a spaced hyphen only ("Al-Assad" is one word anyway)
+                if d == "-"
+                    && (k == p0
+                        || tokens[k - 1].end == t.start
+                        || tokens.get(k + 1).is_none_or(|x| x.start == t.end))
+                {
+                    return None;
+                }
+                dash = Some(k);
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let dash = dash?;
+    if words == 0 || lower_out || paren {
+        return None;
+    }
+    let next = tokens.get(dash + 1)?;
+    let ntx = next.text(body);
+    if next.nl_before
+        || !(next.cap || ntx.starts_with(|c: char| c.is_numeric() || super::text::is_quote_char(c)))
+    {
+        return None;
+    }
+    let strong = had_paren || had_date || (caps_words >= 1 && caps_words * 2 >= words);
+    // "Topeka — …" but not "Mehmet Oz — surgeon and TV star — has been …"
+    // "Kansas City, Mo. — …": a place and its state abbreviation
+    let place_state = words <= 4
+        && (p0 + 1..dash.saturating_sub(1)).any(|k| {
+            tokens[k].text(body) == ","
+                && tokens[k + 1].word
+                && tokens.get(k + 2).is_some_and(|x| x.text(body) == ".")
+        });
+    let weak = (words <= 2 || place_state)
+        && !tokens[dash + 1..n.min(dash + 40)]
+            .iter()
+            .take_while(|t| !t.nl_before)
+            .any(|t| is_dash(t.text(body)));
+    (strong || weak).then_some(dash)
+}
+
 fn raw_sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let n = tokens.len();
     let mut start = 0;
     let mut i = 0;
+    // datelines open one of the first paragraphs; they end a sentence of their own
+    let mut datelines = Vec::new();
+    let mut paras = 0;
+    for (k, t) in tokens.iter().enumerate() {
+        if k == 0 || t.nl_before {
+            paras += 1;
+            if paras > 3 {
+                break;
+            }
+            if let Some(d) = dateline_end(tokens, body, k) {
+                if qmap[k] == u32::MAX {
+                    datelines.push(d);
+                }
+            }
+        }
+    }
     while i < n {
         let next_nl = i + 1 < n && tokens[i + 1].nl_before;
-        let mut boundary = next_nl;
+        let mut boundary = next_nl || datelines.contains(&i);
         if !boundary && !tokens[i].word {
             let txt = tokens[i].text(body);
             let terminal = matches!(txt, "." | "!" | "?" | "…");
@@ -172,6 +337,49 @@ mod tests {
         assert_eq!(v.first().map(|x| x.start), Some(0));
         assert_eq!(v.last().map(|x| x.end), Some(t.len()));
         assert!(v.windows(2).all(|w| w[0].end == w[1].start));
+    }
+
+    #[test]
+    fn datelines_end_a_sentence() {
+        assert_eq!(
+            sents("VALMORA, March 11 (Reuters) - The terminal will open, Ada Roe said."),
+            vec![
+                "VALMORA, March 11 (Reuters) -",
+                "The terminal will open, Ada Roe said."
+            ]
+        );
+        assert_eq!(
+            sents("Title line\n\nValmora, March 11 (claimwire sample) - Fees rise."),
+            vec![
+                "Title line",
+                "Valmora, March 11 (claimwire sample) -",
+                "Fees rise."
+            ]
+        );
+        assert_eq!(sents("LONDON (AP) — Fees rise.")[0], "LONDON (AP) —");
+        assert_eq!(sents("Topeka — Fees rise.")[0], "Topeka —");
+        assert_eq!(
+            sents("WASHINGTON, D.C., Jan. 5 — Fees rise.")[0],
+            "WASHINGTON, D.C., Jan. 5 —"
+        );
+        assert_eq!(
+            sents("NEWPORT NEWS, Va. - In a tradition, he won.")[0],
+            "NEWPORT NEWS, Va. -"
+        );
+        assert_eq!(
+            sents("Ada Roe — a surgeon — has been called a fraud.").len(),
+            1
+        );
+        assert_eq!(
+            sents("Kansas City, Mo. — Fees rise.")[0],
+            "Kansas City, Mo. —"
+        );
+        assert_eq!(
+            sents("PARIS, March 11 -- Fees rise.")[0],
+            "PARIS, March 11 --"
+        );
+        assert_eq!(sents("The fees - which rose - hurt.").len(), 1);
+        assert_eq!(sents("Fees rose — Roe said.").len(), 1);
     }
 
     #[test]
