@@ -5,6 +5,7 @@
 
 mod claim_id;
 mod enrich;
+mod parallel;
 
 pub use claim_id::claim_id;
 pub use enrich::enrich;
@@ -127,7 +128,13 @@ impl Pipeline {
                 }
             }
         }
-        Ok(keys.into_iter().zip(encoder.embed_batch(&texts)).collect())
+        // Batches of 16 claims share one pass over the weights; the batches spread over cores.
+        let batches: Vec<&[&str]> = texts.chunks(16).collect();
+        let embeddings = parallel::map(&batches, 1, |batch| encoder.embed_batch(batch));
+        Ok(keys
+            .into_iter()
+            .zip(embeddings.into_iter().flatten())
+            .collect())
     }
 
     /// Processes articles in order and commits all their new claims in one transaction.
@@ -140,10 +147,8 @@ impl Pipeline {
         let mut out = Vec::with_capacity(articles.len());
         let mut fresh: Vec<StoredClaim> = Vec::new();
         let mut fresh_index: HashMap<String, usize> = HashMap::new();
-        let extracted: Vec<Vec<Claim>> = articles
-            .iter()
-            .map(|a| extract(&a.body, a.published_on))
-            .collect();
+        let extracted: Vec<Vec<Claim>> =
+            parallel::map(articles, 4, |a| extract(&a.body, a.published_on));
         let mut embeddings = self.encode_new(articles, &extracted)?;
         for (article, claims) in articles.iter().zip(extracted) {
             let mut records = Vec::new();

@@ -161,13 +161,21 @@ pub fn negated_form(a: &str, b: &str) -> bool {
 
 /// Whether two stemmed words are antonyms.
 pub fn antonyms(a: &str, b: &str) -> bool {
+    use std::collections::HashMap;
     use std::sync::OnceLock;
-    static STEMMED: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    let table = STEMMED.get_or_init(|| ANTONYMS.iter().map(|(x, y)| (stem(x), stem(y))).collect());
-    negated_form(a, b)
-        || table
-            .iter()
-            .any(|(x, y)| (a == x && b == y) || (a == y && b == x))
+    // Stemmed word → its stemmed antonyms, both ways: judgement asks this for every pair of
+    // aligned words, so it must be a lookup, not a scan of the table.
+    static STEMMED: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    let table = STEMMED.get_or_init(|| {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (x, y) in ANTONYMS {
+            let (x, y) = (stem(x), stem(y));
+            map.entry(x.clone()).or_default().push(y.clone());
+            map.entry(y).or_default().push(x);
+        }
+        map
+    });
+    negated_form(a, b) || table.get(a).is_some_and(|list| list.iter().any(|y| y == b))
 }
 
 /// Words that date a claim; swapping one ("today" → "tomorrow") makes another claim.
@@ -247,8 +255,9 @@ const QUANTITY_WORDS: &[&str] = &[
 
 /// Whether a stemmed word is a number, an amount or a date.
 pub fn is_number_like(word: &str) -> bool {
+    use std::collections::HashSet;
     use std::sync::OnceLock;
-    static STEMMED: OnceLock<Vec<String>> = OnceLock::new();
+    static STEMMED: OnceLock<HashSet<String>> = OnceLock::new();
     let table = STEMMED.get_or_init(|| {
         TIME_WORDS
             .iter()
@@ -256,7 +265,7 @@ pub fn is_number_like(word: &str) -> bool {
             .flat_map(|w| [w.to_string(), stem(w)])
             .collect()
     });
-    word.chars().any(|c| c.is_ascii_digit()) || table.iter().any(|t| t == word)
+    word.chars().any(|c| c.is_ascii_digit()) || table.contains(word)
 }
 
 /// Function words left out of content comparison (negators are kept apart, not here).
