@@ -110,7 +110,8 @@ pub fn load_encoder(dir: &Path) -> Option<Encoder> {
     }
 }
 
-/// What `/readyz` and start-up say about judgement.
+/// What `/readyz` says about judgement.
+#[cfg(feature = "kafka")]
 pub fn model_description(encoder: Option<&Encoder>) -> String {
     match encoder {
         Some(e) => format!(
