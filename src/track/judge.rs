@@ -70,7 +70,7 @@ const REVERSAL_COSINE_DICE: f32 = 0.35;
 /// An entity swap changes names, numbers, dates and at most this many other words.
 const SWAP_MAX_PLAIN: usize = 2;
 /// Same-claim score above which a pair is a paraphrase, with embeddings and without.
-const PARAPHRASE_SCORE: f32 = 0.4;
+const PARAPHRASE_SCORE: f32 = 0.45;
 const PARAPHRASE_SCORE_LEXICAL: f32 = 0.3;
 /// Below the paraphrase score, still the same subject.
 const RELATED_SCORE: f32 = 0.25;
