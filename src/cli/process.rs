@@ -118,14 +118,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         summary: Summary::default(),
     };
 
-    let inputs: Vec<Option<PathBuf>> = if args.files.is_empty() {
-        vec![None]
-    } else {
-        args.files
-            .iter()
-            .map(|p| (p != &PathBuf::from("-")).then(|| p.clone()))
-            .collect()
-    };
+    let inputs = claimwire::sources::file::inputs(&args.files);
     let total: u64 = inputs
         .iter()
         .flatten()
@@ -146,16 +139,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     for input in &inputs {
-        let (name, reader): (String, Box<dyn std::io::Read>) = match input {
-            Some(path) => (
-                path.display().to_string(),
-                Box::new(
-                    std::fs::File::open(path)
-                        .with_context(|| format!("opening {}", path.display()))?,
-                ),
-            ),
-            None => ("stdin".to_owned(), Box::new(std::io::stdin().lock())),
-        };
+        let (name, reader) = claimwire::sources::file::open(input.as_deref())?;
         read_input(
             &name,
             input.as_deref(),

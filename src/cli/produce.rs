@@ -82,28 +82,12 @@ async fn produce(args: Args) -> anyhow::Result<ExitCode> {
     if !args.no_create_topics {
         create_topic(&args.brokers, &args.topic, args.partitions).await?;
     }
-    let inputs: Vec<Option<PathBuf>> = if args.files.is_empty() {
-        vec![None]
-    } else {
-        args.files
-            .iter()
-            .map(|p| (p != &PathBuf::from("-")).then(|| p.clone()))
-            .collect()
-    };
+    let inputs = claimwire::sources::file::inputs(&args.files);
     // (key, payload) in input order.
     let mut messages: Vec<(Option<String>, Vec<u8>)> = Vec::new();
     let mut skipped = 0u64;
     for input in &inputs {
-        let (name, reader): (String, Box<dyn std::io::Read>) = match input {
-            Some(path) => (
-                path.display().to_string(),
-                Box::new(
-                    std::fs::File::open(path)
-                        .with_context(|| format!("opening {}", path.display()))?,
-                ),
-            ),
-            None => ("stdin".to_owned(), Box::new(std::io::stdin().lock())),
-        };
+        let (name, reader) = claimwire::sources::file::open(input.as_deref())?;
         read_input(&name, input.as_deref(), reader, args.id.as_deref(), args.max_bytes, |item| {
             match item.parsed {
                 Ok(article) => messages.push((Some(article.id.clone()), article_json(&article))),

@@ -2,7 +2,7 @@
 //! story (the whole input is one article).
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::article::{parse_json, parse_wire_text, Article, RejectionReason};
 
@@ -31,6 +31,30 @@ impl Format {
             },
         }
     }
+}
+
+/// The inputs named on a command line: no file, or "-", is stdin (`None`).
+pub fn inputs(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
+    if files.is_empty() {
+        return vec![None];
+    }
+    files
+        .iter()
+        .map(|p| (p.as_os_str() != "-").then(|| p.clone()))
+        .collect()
+}
+
+/// Opens one input: its name for origins and messages, and a reader.
+pub fn open(input: Option<&Path>) -> std::io::Result<(String, Box<dyn Read>)> {
+    Ok(match input {
+        Some(path) => (
+            path.display().to_string(),
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("opening {}: {e}", path.display()))
+            })?),
+        ),
+        None => ("stdin".to_owned(), Box::new(std::io::stdin().lock())),
+    })
 }
 
 /// One input record: where it came from and what it became.
