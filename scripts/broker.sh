@@ -37,7 +37,7 @@ find_tansu() {
 install_tansu() {
     echo "broker.sh: tansu not found; installing tansu $TANSU_VERSION into $cache (this takes 20-40 minutes)" >&2
     mkdir -p "$cache"
-    cargo install tansu --version "$TANSU_VERSION" --features dynostore,libsql --root "$cache" >&2
+    cargo install tansu --locked --version "$TANSU_VERSION" --features dynostore,libsql --root "$cache" >&2
     echo "$cache/bin/tansu"
 }
 
