@@ -8,13 +8,14 @@
 //! - a name or number swapped for another in an otherwise same claim → `related`: a claim
 //!   about someone (or something) else, not a repeat and not the speaker's reversal.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::embed::EmbeddingRef;
 use crate::record::Relation;
 
+use xxhash_rust::xxh3::xxh3_64;
+
 use super::text::{
-    antonyms, is_negator, is_number_like, is_soft_negator, is_stopword, stem, words,
+    antonyms_of, is_negator, is_number_like, is_soft_negator, is_stopword, negated_form, stem,
+    words, NEGATING_PREFIXES,
 };
 
 /// How a new claim relates to one earlier claim.
@@ -77,15 +78,116 @@ const RELATED_SCORE: f32 = 0.25;
 const RELATED_SCORE_LEXICAL: f32 = 0.15;
 
 /// Content stems of a claim, its negator count, and the stems a negator governs (the next
-/// few content words after it).
+/// few content words after it). The stems are kept in one string, listed by hash (then
+/// text), so that two claims compare by a merge on integers rather than through hash maps.
+#[derive(Debug, Clone, Default)]
 pub struct Content {
-    stems: Vec<String>,
+    /// The stems, concatenated.
+    text: Box<str>,
+    /// The stems (a multiset), sorted by (hash, text).
+    stems: Box<[Stem]>,
     negators: usize,
     /// Per negator, the content stems it governs (the next [`NEGATION_SCOPE`]).
-    groups: Vec<Vec<String>>,
+    groups: Box<[Box<[Box<str>]>]>,
     /// Stems within [`NEGATION_REACH`] of a negator: what counts as negated too when the
     /// other claim's negation is checked against this one (wording shifts words around).
-    negated_wide: HashSet<String>,
+    /// Sorted, deduplicated.
+    negated_wide: Box<[Box<str>]>,
+}
+
+/// One stem of a [`Content`]: where it is in `text`, its hash, and what it is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Stem {
+    hash: u32,
+    start: u32,
+    len: u32,
+    flags: u8,
+}
+
+/// A number, an amount, a date, or a word of the claim's anchors.
+const NAMED: u8 = 1;
+/// Starts with a negating prefix: may be the longer side of a [`negated_form`].
+const PREFIXED: u8 = 2;
+/// Has antonyms in the table.
+const HAS_ANTONYMS: u8 = 4;
+
+fn stem_hash(w: &str) -> u32 {
+    xxh3_64(w.as_bytes()) as u32
+}
+
+impl Content {
+    fn stem(&self, s: &Stem) -> &str {
+        &self.text[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn has(&self, w: &str) -> bool {
+        let h = stem_hash(w);
+        self.stems
+            .binary_search_by(|s| s.hash.cmp(&h).then_with(|| self.stem(s).cmp(w)))
+            .is_ok()
+    }
+}
+
+/// What judgement reads of one claim, computed once per claim: its [`Content`], with the
+/// stems that are words of its anchors marked.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    content: Content,
+}
+
+impl Analysis {
+    /// Of a claim's normalised text and its anchors.
+    pub fn new(normalized: &str, anchors: &[String]) -> Self {
+        Self::of(analyze(normalized), anchors)
+    }
+
+    fn of(mut content: Content, anchors: &[String]) -> Self {
+        if !anchors.is_empty() {
+            let named = anchor_stems(anchors);
+            let Content { text, stems, .. } = &mut content;
+            for s in stems.iter_mut() {
+                let w = &text[s.start as usize..(s.start + s.len) as usize];
+                if named.iter().any(|n| n == w) {
+                    s.flags |= NAMED;
+                }
+            }
+        }
+        Analysis { content }
+    }
+
+    /// Heap bytes held (an estimate from lengths).
+    pub fn heap_bytes(&self) -> usize {
+        let list = |l: &[Box<str>]| l.len() * 16 + l.iter().map(|s| s.len()).sum::<usize>();
+        let c = &self.content;
+        c.text.len()
+            + c.stems.len() * std::mem::size_of::<Stem>()
+            + c.groups.len() * 16
+            + c.groups.iter().map(|g| list(g)).sum::<usize>()
+            + list(&c.negated_wide)
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Box<[Box<str>]> {
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(String::into_boxed_str).collect()
+}
+
+/// Stems of the words of a claim's anchors: what a changed word is checked against to be
+/// a name or a number.
+fn anchor_stems(anchors: &[String]) -> Vec<String> {
+    anchors
+        .iter()
+        .flat_map(|n| n.split(' '))
+        .map(|w| {
+            let w = w.strip_suffix("'s").unwrap_or(w);
+            if w.chars().any(|c| c.is_ascii_digit()) {
+                w.to_owned()
+            } else {
+                stem(w)
+            }
+        })
+        .collect()
 }
 
 /// Content words after a negator that it is taken to govern.
@@ -94,26 +196,24 @@ const NEGATION_SCOPE: usize = 2;
 const NEGATION_REACH: usize = 4;
 
 fn content(words: &[String]) -> Content {
-    let mut c = Content {
-        stems: Vec::new(),
-        negators: 0,
-        groups: Vec::new(),
-        negated_wide: HashSet::new(),
-    };
+    let mut stems: Vec<String> = Vec::new();
+    let mut negators = 0usize;
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut negated_wide: Vec<String> = Vec::new();
     let mut since: Option<usize> = None;
     let mut prev_negator = false;
     for w in words {
         if is_negator(w) || is_soft_negator(w) {
             if prev_negator && is_soft_negator(w) {
                 // "did not refuse", "never fails": the two cancel out.
-                c.negators -= 1;
-                c.groups.pop();
+                negators -= 1;
+                groups.pop();
                 since = None;
                 prev_negator = false;
                 continue;
             }
-            c.negators += 1;
-            c.groups.push(Vec::new());
+            negators += 1;
+            groups.push(Vec::new());
             since = Some(0);
             prev_negator = true;
             continue;
@@ -121,29 +221,63 @@ fn content(words: &[String]) -> Content {
         prev_negator = false;
         if w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
-            c.stems.push(w.clone());
+            stems.push(w.clone());
         } else if !is_stopword(w) {
             let s = stem(w);
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {
-                    c.groups.last_mut().unwrap().push(s.clone());
+                    groups.last_mut().unwrap().push(s.clone());
                 }
                 if k < NEGATION_REACH {
-                    c.negated_wide.insert(s.clone());
+                    negated_wide.push(s.clone());
                 }
                 since = Some(k + 1);
             }
-            c.stems.push(s);
+            stems.push(s);
         }
     }
-    c
+    let mut keyed: Vec<(u32, String)> = stems.into_iter().map(|s| (stem_hash(&s), s)).collect();
+    keyed.sort_unstable();
+    let mut text = String::with_capacity(keyed.iter().map(|(_, s)| s.len()).sum());
+    let stems = keyed
+        .iter()
+        .map(|(hash, w)| {
+            let start = text.len() as u32;
+            text.push_str(w);
+            let mut flags = 0;
+            if is_number_like(w) {
+                flags |= NAMED;
+            }
+            if NEGATING_PREFIXES.iter().any(|p| w.starts_with(p)) {
+                flags |= PREFIXED;
+            }
+            if !antonyms_of(w).is_empty() {
+                flags |= HAS_ANTONYMS;
+            }
+            Stem {
+                hash: *hash,
+                start,
+                len: w.len() as u32,
+                flags,
+            }
+        })
+        .collect();
+    Content {
+        text: text.into_boxed_str(),
+        stems,
+        negators,
+        // Group order and repeats do not matter: only "any group" is asked of them.
+        groups: groups.into_iter().map(sorted).collect(),
+        negated_wide: sorted(negated_wide),
+    }
 }
 
 /// Whether a negation in `x` governs words that `y` has, un-negated.
 fn negates_what_other_affirms(x: &Content, y: &Content) -> bool {
     x.groups.iter().any(|g| {
-        let mut shared = g.iter().filter(|w| y.stems.contains(w)).peekable();
-        shared.peek().is_some() && shared.all(|w| !y.negated_wide.contains(w))
+        let mut shared = g.iter().filter(|w| y.has(w)).peekable();
+        shared.peek().is_some()
+            && shared.all(|w| y.negated_wide.binary_search_by(|x| (**x).cmp(w)).is_err())
     })
 }
 
@@ -159,27 +293,63 @@ pub fn analyze(normalized: &str) -> Content {
 
 /// [`features`] with the new claim's words already analysed.
 pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
-    let cb = content(&words(old.normalized));
+    let a = Analysis::of(ca.clone(), new.anchors);
+    features_analyzed(&a, new, &Analysis::new(old.normalized, old.anchors), old)
+}
+
+/// A stem whose count differs between the two claims: count in new − count in old, and
+/// its flags (from the side with more of it).
+struct Diff<'a> {
+    word: &'a str,
+    count: i32,
+    flags: u8,
+}
+
+/// [`features`] with both claims already analysed ([`Analysis::new`] of each view).
+pub fn features_analyzed(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> Features {
+    let (ca, cb) = (&an.content, &ao.content);
     let (a, neg_a) = (&ca.stems, ca.negators);
     let (b, neg_b) = (&cb.stems, cb.negators);
-    let mut counts: HashMap<&str, i32> = HashMap::new();
-    for w in a {
-        *counts.entry(w).or_default() += 1;
+    // Per distinct stem, its count in `a` minus its count in `b` (nonzero only), by a merge
+    // of the two sorted lists.
+    let mut diffs: Vec<Diff<'_>> = Vec::with_capacity(a.len() + b.len());
+    {
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let take_a = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => (x.hash, ca.stem(x)) <= (y.hash, cb.stem(y)),
+                (Some(_), None) => true,
+                _ => false,
+            };
+            let (h, w) = if take_a {
+                (a[i].hash, ca.stem(&a[i]))
+            } else {
+                (b[j].hash, cb.stem(&b[j]))
+            };
+            let (mut fa, mut fb) = (0u8, 0u8);
+            let mut c = 0i32;
+            while i < a.len() && a[i].hash == h && ca.stem(&a[i]) == w {
+                fa = a[i].flags;
+                c += 1;
+                i += 1;
+            }
+            while j < b.len() && b[j].hash == h && cb.stem(&b[j]) == w {
+                fb = b[j].flags;
+                c -= 1;
+                j += 1;
+            }
+            if c != 0 {
+                diffs.push(Diff {
+                    word: w,
+                    count: c,
+                    flags: if c > 0 { fa } else { fb },
+                });
+            }
+        }
     }
-    for w in b {
-        *counts.entry(w).or_default() -= 1;
-    }
-    let added: Vec<&str> = counts
-        .iter()
-        .filter(|(_, c)| **c > 0)
-        .map(|(w, _)| *w)
-        .collect();
-    let removed: Vec<&str> = counts
-        .iter()
-        .filter(|(_, c)| **c < 0)
-        .map(|(w, _)| *w)
-        .collect();
-    let changed: usize = counts.values().map(|c| c.unsigned_abs() as usize).sum();
+    let added = || diffs.iter().filter(|d| d.count > 0);
+    let removed = || diffs.iter().filter(|d| d.count < 0);
+    let changed: usize = diffs.iter().map(|d| d.count.unsigned_abs() as usize).sum();
     let total = a.len() + b.len();
     let shared = (total - changed) / 2;
     let dice = if total == 0 {
@@ -193,39 +363,38 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
     } else {
         shared as f32 / smaller as f32
     };
-    let yes_no = |x: &[&str], y: usize| x.contains(&"yes") && y > 0;
     // A word both claims have, negated in one and not the other ("has not committed" /
     // "has committed"), even when one claim is only part of the other; or, for claims that
     // are the same throughout, simply more negators on one side.
-    let scope_flip = negates_what_other_affirms(ca, &cb) || negates_what_other_affirms(&cb, ca);
+    let scope_flip = negates_what_other_affirms(ca, cb) || negates_what_other_affirms(cb, ca);
     let negation_flip = scope_flip || (neg_a != neg_b && dice >= REVERSAL_DICE);
-    let antonym = added.iter().any(|x| removed.iter().any(|y| antonyms(x, y)))
-        || (neg_a > neg_b && yes_no(&removed, neg_a))
-        || (neg_b > neg_a && yes_no(&added, neg_b));
+    let antonym = added().any(|x| {
+        let list = if x.flags & HAS_ANTONYMS != 0 {
+            antonyms_of(x.word)
+        } else {
+            &[]
+        };
+        removed().any(|y| {
+            ((x.flags | y.flags) & PREFIXED != 0 && negated_form(x.word, y.word))
+                || list.iter().any(|z| z == y.word)
+        })
+    }) || (neg_a > neg_b && removed().any(|d| d.word == "yes"))
+        || (neg_b > neg_a && added().any(|d| d.word == "yes"));
     // Changed words that are names, numbers or dates, and how many changed words are not.
-    let named = |anchors: &[String], side: &[&str]| -> (bool, usize) {
-        let stems: HashSet<String> = anchors
-            .iter()
-            .flat_map(|n| n.split(' '))
-            .map(|w| {
-                let w = w.strip_suffix("'s").unwrap_or(w);
-                if w.chars().any(|c| c.is_ascii_digit()) {
-                    w.to_owned()
-                } else {
-                    stem(w)
-                }
-            })
-            .collect();
-        let is_named = |w: &&str| is_number_like(w) || stems.contains(*w);
-        let plain = side
-            .iter()
-            .filter(|w| !is_named(w))
-            .map(|w| counts[w].unsigned_abs() as usize)
-            .sum();
-        (side.iter().any(is_named), plain)
+    let named = |positive: bool| -> (bool, usize) {
+        let mut any = false;
+        let mut plain = 0;
+        for d in diffs.iter().filter(|d| (d.count > 0) == positive) {
+            if d.flags & NAMED != 0 {
+                any = true;
+            } else {
+                plain += d.count.unsigned_abs() as usize;
+            }
+        }
+        (any, plain)
     };
-    let (named_added, plain_added) = named(new.anchors, &added);
-    let (named_removed, plain_removed) = named(old.anchors, &removed);
+    let (named_added, plain_added) = named(true);
+    let (named_removed, plain_removed) = named(false);
     let plain_changed = plain_added + plain_removed;
     let entity_swap = named_added
         && named_removed
@@ -317,6 +486,17 @@ pub fn judge_analyzed(analyzed: &Content, new: View<'_>, old: View<'_>) -> Judge
         };
     }
     decide(&features_with(analyzed, new, old))
+}
+
+/// [`judge_pair`] with both claims already analysed ([`Analysis::new`] of each view).
+pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> Judgement {
+    if new.normalized == old.normalized && !new.normalized.is_empty() {
+        return Judgement {
+            similarity: 1.0,
+            relation: Some(Relation::Verbatim),
+        };
+    }
+    decide(&features_analyzed(an, new, ao, old))
 }
 
 #[cfg(test)]

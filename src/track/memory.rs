@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
 
-use super::judge::{analyze, judge_analyzed, View};
+use super::judge::{judge_prepared, Analysis, View};
 use super::text::{anchors, is_negator, is_stopword, normalize, stem, words};
 
 /// One remembered claim.
@@ -185,6 +185,8 @@ fn key(sig: u16, bits: u32) -> u16 {
 struct Speaker {
     /// The claims, without their embeddings (those are in `vectors`).
     entries: Vec<Entry>,
+    /// Per entry: what judgement reads of its words, analysed once when it is inserted.
+    analyses: Vec<Analysis>,
     /// Embedding dimension of `vectors` (0 until the first embedding).
     dim: usize,
     /// Embeddings, one row of `dim` per entry, contiguous so that a scan stays in cache;
@@ -436,13 +438,18 @@ impl Memory {
         let Some(sp) = self.speakers.get(speaker_id) else {
             return History::first(date);
         };
-        let analyzed = analyze(&probe.normalized);
+        let analyzed = Analysis::new(&probe.normalized, &probe.anchors);
         let mut found: Vec<(Match, &Entry)> = self
             .candidates(sp, probe)
             .into_iter()
             .filter_map(|i| {
                 let entry = &sp.entries[i as usize];
-                let j = judge_analyzed(&analyzed, probe.view(), sp.view(i as usize));
+                let j = judge_prepared(
+                    &analyzed,
+                    probe.view(),
+                    &sp.analyses[i as usize],
+                    sp.view(i as usize),
+                );
                 j.relation.map(|relation| {
                     let m = Match {
                         claim_id: entry.claim_id.clone(),
@@ -536,6 +543,8 @@ impl Memory {
             }
         }
         let id = entry.speaker_id.clone();
+        sp.analyses
+            .push(Analysis::new(&entry.normalized, &entry.anchors));
         sp.entries.push(entry);
         if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
             sp.index_words();
@@ -562,6 +571,7 @@ impl Memory {
         let Some(entry) = sp.entries.pop() else {
             return;
         };
+        sp.analyses.truncate(sp.entries.len());
         let i = sp.entries.len() as u32;
         sp.vectors.truncate(sp.entries.len() * sp.dim);
         sp.scales.truncate(sp.entries.len());
@@ -617,6 +627,8 @@ impl Memory {
                 bytes += e.anchors.capacity() * std::mem::size_of::<String>()
                     + e.anchors.iter().map(|a| a.capacity()).sum::<usize>();
             }
+            bytes += sp.analyses.capacity() * std::mem::size_of::<Analysis>()
+                + sp.analyses.iter().map(Analysis::heap_bytes).sum::<usize>();
             bytes += sp.vectors.capacity() + sp.scales.capacity() * 4;
             bytes += sp.sigs.capacity() * std::mem::size_of::<[u16; LSH_TABLES]>();
             // Hash maps: key + value + ~1 control byte per bucket, at ~7/8 load.

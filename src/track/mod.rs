@@ -20,8 +20,8 @@ mod memory;
 mod text;
 
 pub use judge::{
-    analyze, decide, features, features_with, judge_analyzed, judge_pair, same_claim_score,
-    Content, Features, Judgement, View,
+    analyze, decide, features, features_analyzed, features_with, judge_analyzed, judge_pair,
+    judge_prepared, same_claim_score, Analysis, Content, Features, Judgement, View,
 };
 pub use memory::{Entry, Memory, Probe};
 pub use text::{anchors, normalize, stem, tokens, words};

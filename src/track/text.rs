@@ -150,21 +150,24 @@ pub fn is_soft_negator(word: &str) -> bool {
     SOFT_NEGATORS.contains(&word)
 }
 
+/// Prefixes that negate a word ("unfair", "dishonest").
+pub const NEGATING_PREFIXES: &[&str] = &["un", "dis", "in", "im", "il", "ir", "non"];
+
 /// Whether one stemmed word is the other with a negating prefix ("unfair"/"fair").
 pub fn negated_form(a: &str, b: &str) -> bool {
     let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
     short.len() >= 3
-        && ["un", "dis", "in", "im", "il", "ir", "non"]
+        && NEGATING_PREFIXES
             .iter()
             .any(|p| long.strip_prefix(p) == Some(short))
 }
 
-/// Whether two stemmed words are antonyms.
-pub fn antonyms(a: &str, b: &str) -> bool {
+/// The stemmed antonyms of a stemmed word, from the table (not its [`negated_form`]s).
+pub fn antonyms_of(a: &str) -> &'static [String] {
     use std::collections::HashMap;
     use std::sync::OnceLock;
-    // Stemmed word → its stemmed antonyms, both ways: judgement asks this for every pair of
-    // aligned words, so it must be a lookup, not a scan of the table.
+    // Stemmed word → its stemmed antonyms, both ways: judgement asks this for every changed
+    // word, so it must be a lookup, not a scan of the table.
     static STEMMED: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     let table = STEMMED.get_or_init(|| {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
@@ -175,7 +178,7 @@ pub fn antonyms(a: &str, b: &str) -> bool {
         }
         map
     });
-    negated_form(a, b) || table.get(a).is_some_and(|list| list.iter().any(|y| y == b))
+    table.get(a).map_or(&[], Vec::as_slice)
 }
 
 /// Words that date a claim; swapping one ("today" → "tomorrow") makes another claim.
