@@ -23,22 +23,14 @@ fn a_broker_outage_loses_nothing() {
     let names = Names::new("outage");
     let work = tempfile::tempdir().unwrap();
     let articles: Vec<(String, Vec<u8>)> = (0..150).map(|i| article(47, i)).collect();
-    let (expected, _) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
-    let want: HashSet<String> = expected
-        .into_iter()
-        .flat_map(|(_, rs)| rs)
-        .map(|r| r.claim_id)
-        .collect();
+    let want = expected_claim_ids(&articles);
     let env = [
         ("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"),
         ("CLAIMWIRE_SERVICE_RETRY_MAX_MS", "500"),
         ("CLAIMWIRE_KAFKA_PRODUCER_MESSAGE_TIMEOUT_MS", "3000"),
     ];
     let mut cw = Claimwire::start(&broker, &names, work.path(), &env);
-    let feed: Vec<Feed> = articles
-        .iter()
-        .map(|(id, j)| Feed::article(id, j.clone(), None))
-        .collect();
+    let feed = feed_articles(&articles);
     let acks = produce(&broker, &names.input, &feed);
 
     let deadline = Instant::now() + WAIT;

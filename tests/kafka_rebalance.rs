@@ -15,22 +15,14 @@ fn rebalances_lose_nothing() {
     let names = Names::new("rebalance");
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let articles: Vec<(String, Vec<u8>)> = (0..400).map(|i| article(31, i)).collect();
-    let (expected, _) = offline(&articles.iter().map(|(_, j)| j.clone()).collect::<Vec<_>>());
-    let want: HashSet<String> = expected
-        .into_iter()
-        .flat_map(|(_, rs)| rs)
-        .map(|r| r.claim_id)
-        .collect();
+    let want = expected_claim_ids(&articles);
     let env = [
         ("CLAIMWIRE_SERVICE_BATCH_SIZE", "4"),
         ("CLAIMWIRE_KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000"),
     ];
 
     let mut a = Claimwire::start(&broker, &names, dir_a.path(), &env);
-    let feed: Vec<Feed> = articles
-        .iter()
-        .map(|(id, j)| Feed::article(id, j.clone(), None))
-        .collect();
+    let feed = feed_articles(&articles);
     let acks = std::thread::scope(|s| {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
         // B joins while A is busy: A's partitions are revoked and split.

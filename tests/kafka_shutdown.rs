@@ -30,10 +30,7 @@ fn sigterm_drains_commits_and_exits_zero() {
         work.path(),
         &[("CLAIMWIRE_SERVICE_BATCH_SIZE", "4")],
     );
-    let feed: Vec<Feed> = articles
-        .iter()
-        .map(|(id, j)| Feed::article(id, j.clone(), None))
-        .collect();
+    let feed = feed_articles(&articles);
     let (acks, elapsed) = std::thread::scope(|s| {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
         let deadline = Instant::now() + WAIT;

@@ -583,6 +583,25 @@ pub fn offline(articles: &[Vec<u8>]) -> (Vec<(String, Vec<ClaimRecord>)>, usize)
     (out, pipeline.remembered())
 }
 
+/// The claim ids the pipeline yields offline, from a fresh state, for these (id, JSON) articles.
+pub fn expected_claim_ids(articles: &[(String, Vec<u8>)]) -> std::collections::HashSet<String> {
+    let json: Vec<Vec<u8>> = articles.iter().map(|(_, j)| j.clone()).collect();
+    offline(&json)
+        .0
+        .into_iter()
+        .flat_map(|(_, records)| records)
+        .map(|r| r.claim_id)
+        .collect()
+}
+
+/// These (id, JSON) articles as feed messages, keyed by id, partition left to the producer.
+pub fn feed_articles(articles: &[(String, Vec<u8>)]) -> Vec<Feed> {
+    articles
+        .iter()
+        .map(|(id, j)| Feed::article(id, j.clone(), None))
+        .collect()
+}
+
 /// Claims remembered in a state directory (claimwire must not be running on it).
 pub fn remembered(state: &Path) -> usize {
     Pipeline::open(state, Identities::default())
