@@ -6,11 +6,12 @@ use crate::embed::Embedding;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
 use crate::speaker::Identities;
 use crate::store::StoredClaim;
-use crate::track::{Memory, Probe};
+use crate::track::{Analysis, Memory, Probe};
 
 /// Builds the stored claim (record and memory entry) for a claim not seen before.
 /// `seq` orders the claim in its speaker's history. `embedding` is the claim's sentence
 /// embedding when an encoder is loaded (kept with the claim); without, judgement is lexical.
+/// With the entry comes the analysis judgement made of the claim, for `Memory::insert_analyzed`.
 pub fn enrich(
     article: &Article,
     claim: &Claim,
@@ -19,7 +20,7 @@ pub fn enrich(
     identities: &Identities,
     memory: &Memory,
     embedding: Option<Embedding>,
-) -> StoredClaim {
+) -> (StoredClaim, Option<Analysis>) {
     let speaker_id = identities.resolve_titled(
         claim.speaker.kind,
         claim.speaker.name.as_deref(),
@@ -29,10 +30,11 @@ pub fn enrich(
         .stated_on
         .or(article.published_on)
         .map(|d| d.to_string());
-    let (history, entry) = match &speaker_id {
+    let (history, entry, analysis) = match &speaker_id {
         Some(speaker_id) => {
             let probe = Probe::new(&claim.text, embedding);
-            let history = memory.judge(speaker_id, &probe, date);
+            let analysis = probe.analysis();
+            let history = memory.judge_analyzed(speaker_id, &probe, &analysis, date);
             let entry = probe.into_entry(
                 seq,
                 claim_id.clone(),
@@ -40,9 +42,9 @@ pub fn enrich(
                 speaker_id.clone(),
                 &history,
             );
-            (history, Some(entry))
+            (history, Some(entry), Some(analysis))
         }
-        None => (History::first(date), None),
+        None => (History::first(date), None, None),
     };
     let record = ClaimRecord {
         schema: SCHEMA_VERSION.to_owned(),
@@ -65,5 +67,5 @@ pub fn enrich(
         stated_on: claim.stated_on.map(|d| d.to_string()),
         history,
     };
-    StoredClaim { record, entry }
+    (StoredClaim { record, entry }, analysis)
 }

@@ -163,7 +163,7 @@ impl Pipeline {
                     continue;
                 }
                 let seq = self.memory.next_seq();
-                let stored = enrich(
+                let (stored, analysis) = enrich(
                     article,
                     &claim,
                     id.clone(),
@@ -172,8 +172,8 @@ impl Pipeline {
                     &self.memory,
                     embeddings.remove(&(article.id.clone(), k)),
                 );
-                if let Some(entry) = &stored.entry {
-                    self.memory.insert(entry.clone());
+                if let (Some(entry), Some(analysis)) = (&stored.entry, analysis) {
+                    self.memory.insert_analyzed(entry.clone(), analysis);
                 }
                 records.push(stored.record.clone());
                 fresh_index.insert(id, fresh.len());

@@ -68,6 +68,11 @@ impl Probe {
         }
     }
 
+    /// What judgement reads of this claim, computed once: judge with it, then remember it.
+    pub fn analysis(&self) -> Analysis {
+        Analysis::new(&self.normalized, &self.anchors)
+    }
+
     fn view(&self) -> View<'_> {
         View {
             normalized: &self.normalized,
@@ -435,17 +440,28 @@ impl Memory {
     /// Judges a claim against its speaker's history, without remembering it.
     /// `date` is the claim's own date, its `first_seen` when it is new.
     pub fn judge(&self, speaker_id: &str, probe: &Probe, date: Option<String>) -> History {
+        self.judge_analyzed(speaker_id, probe, &probe.analysis(), date)
+    }
+
+    /// [`Memory::judge`] with the probe already analysed ([`Probe::analysis`]), so that the
+    /// same analysis can be remembered with [`Memory::insert_analyzed`] instead of redone.
+    pub fn judge_analyzed(
+        &self,
+        speaker_id: &str,
+        probe: &Probe,
+        analyzed: &Analysis,
+        date: Option<String>,
+    ) -> History {
         let Some(sp) = self.speakers.get(speaker_id) else {
             return History::first(date);
         };
-        let analyzed = Analysis::new(&probe.normalized, &probe.anchors);
         let mut found: Vec<(Match, &Entry)> = self
             .candidates(sp, probe)
             .into_iter()
             .filter_map(|i| {
                 let entry = &sp.entries[i as usize];
                 let j = judge_prepared(
-                    &analyzed,
+                    analyzed,
                     probe.view(),
                     &sp.analyses[i as usize],
                     sp.view(i as usize),
@@ -494,7 +510,13 @@ impl Memory {
     }
 
     /// Remembers a claim.
-    pub fn insert(&mut self, mut entry: Entry) {
+    pub fn insert(&mut self, entry: Entry) {
+        let analysis = Analysis::new(&entry.normalized, &entry.anchors);
+        self.insert_analyzed(entry, analysis);
+    }
+
+    /// Remembers a claim whose analysis is at hand (`Analysis::new` of its text and anchors).
+    pub fn insert_analyzed(&mut self, mut entry: Entry, analysis: Analysis) {
         if let Some(e) = &entry.embedding {
             self.ensure_planes(e.q.len());
         }
@@ -543,8 +565,7 @@ impl Memory {
             }
         }
         let id = entry.speaker_id.clone();
-        sp.analyses
-            .push(Analysis::new(&entry.normalized, &entry.anchors));
+        sp.analyses.push(analysis);
         sp.entries.push(entry);
         if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
             sp.index_words();
