@@ -1,35 +1,28 @@
-//! Turning one extracted claim into its record: speaker id, history, the record fields.
+//! Turning one claim envelope into its record: history judged against memory, record fields.
 
-use crate::article::Article;
-use crate::claim::Claim;
-use crate::embed::Embedding;
 use crate::record::{ClaimRecord, History, SpeakerRecord, SCHEMA_VERSION};
-use crate::speaker::Identities;
 use crate::store::StoredClaim;
 use crate::track::{Analysis, Memory, Probe};
 
+use super::envelope::ClaimEnvelope;
+
 /// Builds the stored claim (record and memory entry) for a claim not seen before.
-/// `seq` orders the claim in its speaker's history. `embedding` is the claim's sentence
-/// embedding when an encoder is loaded (kept with the claim); without, judgement is lexical.
-/// With the entry comes the analysis judgement made of the claim, for `Memory::insert_analyzed`.
+/// `seq` orders the claim in its speaker's history. The envelope's embedding, when there is
+/// one, is kept with the claim; without, judgement is lexical. With the entry comes the
+/// analysis judgement made of the claim, for `Memory::insert_analyzed`.
 pub fn enrich(
-    article: &Article,
-    claim: &Claim,
-    claim_id: String,
+    envelope: ClaimEnvelope,
     seq: u64,
-    identities: &Identities,
     memory: &Memory,
-    embedding: Option<Embedding>,
 ) -> (StoredClaim, Option<Analysis>) {
-    let speaker_id = identities.resolve_titled(
-        claim.speaker.kind,
-        claim.speaker.name.as_deref(),
-        claim.speaker.title.as_deref(),
-    );
-    let date = claim
-        .stated_on
-        .or(article.published_on)
-        .map(|d| d.to_string());
+    let date = envelope.date().map(|d| d.to_string());
+    let ClaimEnvelope {
+        claim_id,
+        article,
+        claim,
+        speaker_id,
+        embedding,
+    } = envelope;
     let (history, entry, analysis) = match &speaker_id {
         Some(speaker_id) => {
             let probe = Probe::new(&claim.text, embedding);
@@ -49,21 +42,21 @@ pub fn enrich(
     let record = ClaimRecord {
         schema: SCHEMA_VERSION.to_owned(),
         claim_id,
-        article_id: article.id.clone(),
-        published_at: article.published_at.clone(),
-        source: article.source.clone(),
-        text: claim.text.clone(),
+        article_id: article.id,
+        published_at: article.published_at,
+        source: article.source,
+        text: claim.text,
         kind: claim.kind,
         span: claim.span,
-        cue: claim.cue.clone(),
+        cue: claim.cue,
         speaker: SpeakerRecord {
             id: speaker_id,
-            name: claim.speaker.name.clone(),
-            title: claim.speaker.title.clone(),
+            name: claim.speaker.name,
+            title: claim.speaker.title,
             kind: claim.speaker.kind,
-            mention: claim.speaker.mention.clone(),
+            mention: claim.speaker.mention,
         },
-        medium: claim.medium.clone(),
+        medium: claim.medium,
         stated_on: claim.stated_on.map(|d| d.to_string()),
         history,
     };

@@ -12,6 +12,11 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 /// claim id → JSON of [`StoredClaim`].
 const CLAIMS: TableDefinition<&str, &[u8]> = TableDefinition::new("claims");
 
+/// Input partition → the next input offset whose state changes are not in this store yet
+/// (the track role's internal-topic partitions; written in the same transaction as the
+/// claims, so the store says exactly how far it is).
+const APPLIED: TableDefinition<i32, i64> = TableDefinition::new("applied");
+
 /// The store file inside the state directory.
 const FILE_NAME: &str = "claims.redb";
 
@@ -76,6 +81,7 @@ impl Store {
         })?;
         let txn = db.begin_write()?;
         txn.open_table(CLAIMS)?;
+        txn.open_table(APPLIED)?;
         txn.commit()?;
         Ok(Store { db, path })
     }
@@ -103,7 +109,19 @@ impl Store {
 
     /// Writes claims in one transaction, durable when this returns.
     pub fn put_all(&self, claims: &[StoredClaim]) -> Result<(), StoreError> {
-        if claims.is_empty() {
+        let refs: Vec<&StoredClaim> = claims.iter().collect();
+        self.put_applied_refs(&refs, &[])
+    }
+
+    /// Writes claims and the input offsets they bring each partition to
+    /// (`(partition, next offset)`), in one transaction, durable when this returns. An
+    /// offset never moves back.
+    pub fn put_applied_refs(
+        &self,
+        claims: &[&StoredClaim],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
+        if claims.is_empty() && applied.is_empty() {
             return Ok(());
         }
         let txn = self.db.begin_write()?;
@@ -113,9 +131,24 @@ impl Store {
                 let bytes = serde_json::to_vec(claim).expect("a stored claim always serialises");
                 table.insert(claim.record.claim_id.as_str(), bytes.as_slice())?;
             }
+            let mut offsets = txn.open_table(APPLIED)?;
+            for &(partition, next) in applied {
+                let current = offsets.get(partition)?.map(|v| v.value());
+                if current.is_none_or(|c| c < next) {
+                    offsets.insert(partition, next)?;
+                }
+            }
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// The next input offset of `partition` whose state changes this store lacks; `None`
+    /// when it never applied anything from it.
+    pub fn applied(&self, partition: i32) -> Result<Option<i64>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(APPLIED)?;
+        Ok(table.get(partition)?.map(|v| v.value()))
     }
 
     /// Number of stored claims.

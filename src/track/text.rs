@@ -15,7 +15,9 @@ pub fn normalize(text: &str) -> String {
                 out.push(' ');
             }
             space = false;
-            out.extend(c.to_lowercase());
+            // Lowercasing may add a combining mark ('İ' → "i\u{307}") that a second pass
+            // would drop: keep only what normalising again keeps.
+            out.extend(c.to_lowercase().filter(|&l| l == c || l.is_alphanumeric()));
         } else {
             space = true;
         }

@@ -1,0 +1,97 @@
+//! `Extraction`: the stateless stage. Articles in, claim envelopes out: claims found, ids
+//! computed, speakers resolved, sentences encoded. Needs no store, so it scales with the
+//! articles topic's partitions (the extract role) and runs in front of `Tracking` in one
+//! process (the all role, the offline command).
+
+use crate::article::Article;
+use crate::embed::Encoder;
+use crate::extract::extract;
+use crate::speaker::Identities;
+
+use super::envelope::{ArticleRef, ClaimEnvelope};
+use super::{claim_id, parallel};
+
+/// Claims encoded together in one pass over the model's weights.
+const ENCODE_BATCH: usize = 16;
+
+/// The stateless stage.
+pub struct Extraction {
+    /// Speaker id resolution, with the operators' aliases.
+    identities: Identities,
+    /// Sentence encoder for judgement; `None`: lexical judgement only.
+    encoder: Option<Encoder>,
+}
+
+impl Extraction {
+    pub fn new(identities: Identities, encoder: Option<Encoder>) -> Self {
+        Extraction {
+            identities,
+            encoder,
+        }
+    }
+
+    /// Gives back the identities (to pair them with another encoder).
+    pub fn into_identities(self) -> Identities {
+        self.identities
+    }
+
+    /// Whether sentence embeddings are computed.
+    pub fn has_encoder(&self) -> bool {
+        self.encoder.is_some()
+    }
+
+    /// The envelopes of each article, in article and text order. Claims with a speaker id
+    /// get an embedding when an encoder is loaded and `wants_embedding(claim_id)` says so
+    /// (the all role skips claims already stored).
+    pub fn extract_batch(
+        &self,
+        articles: &[Article],
+        wants_embedding: impl Fn(&str) -> bool,
+    ) -> Vec<Vec<ClaimEnvelope>> {
+        let mut out: Vec<Vec<ClaimEnvelope>> = parallel::map(articles, 4, |a| {
+            let article = ArticleRef::from(a);
+            extract(&a.body, a.published_on)
+                .into_iter()
+                .map(|claim| ClaimEnvelope {
+                    claim_id: claim_id(&a.id, &claim),
+                    speaker_id: self.identities.resolve_titled(
+                        claim.speaker.kind,
+                        claim.speaker.name.as_deref(),
+                        claim.speaker.title.as_deref(),
+                    ),
+                    article: article.clone(),
+                    claim,
+                    embedding: None,
+                })
+                .collect()
+        });
+        if let Some(encoder) = &self.encoder {
+            let mut seen = std::collections::HashSet::new();
+            let wanted: Vec<(usize, usize)> = out
+                .iter()
+                .enumerate()
+                .flat_map(|(i, envs)| envs.iter().enumerate().map(move |(k, e)| (i, k, e)))
+                .filter(|(_, _, e)| {
+                    e.speaker_id.is_some()
+                        && seen.insert(e.claim_id.as_str())
+                        && wants_embedding(&e.claim_id)
+                })
+                .map(|(i, k, _)| (i, k))
+                .collect();
+            let texts: Vec<&str> = wanted
+                .iter()
+                .map(|&(i, k)| out[i][k].claim.text.as_str())
+                .collect();
+            // Batches share one pass over the weights; the batches spread over the cores.
+            let batches: Vec<&[&str]> = texts.chunks(ENCODE_BATCH).collect();
+            let embeddings: Vec<_> = parallel::map(&batches, 1, |b| encoder.embed_batch(b))
+                .into_iter()
+                .flatten()
+                .collect();
+            for ((i, k), embedding) in wanted.into_iter().zip(embeddings) {
+                out[i][k].embedding = Some(embedding);
+            }
+        }
+        out
+    }
+}
