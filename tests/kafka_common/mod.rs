@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod articles;
+pub mod generator;
+pub mod oracle;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
