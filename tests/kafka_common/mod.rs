@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod articles;
+pub mod faults;
 pub mod generator;
 pub mod oracle;
 
@@ -189,6 +190,18 @@ impl Claimwire {
         workdir: &Path,
         env: &[(&str, &str)],
     ) -> Claimwire {
+        let mut cw = Claimwire::spawn(broker, names, workdir, env);
+        cw.wait_ready(true);
+        cw
+    }
+
+    /// Starts `claimwire run` in `workdir` (state in `workdir/state`) without waiting.
+    pub fn spawn(
+        broker: &Broker,
+        names: &Names,
+        workdir: &Path,
+        env: &[(&str, &str)],
+    ) -> Claimwire {
         let metrics_port = free_port();
         let log = workdir.join(format!("claimwire-{metrics_port}.log"));
         let file = std::fs::File::create(&log).unwrap();
@@ -217,32 +230,33 @@ impl Claimwire {
             cmd.env(k, v);
         }
         let child = cmd.spawn().expect("starting claimwire");
-        let mut cw = Claimwire {
+        Claimwire {
             child: Some(child),
             metrics_port,
             log,
-        };
+        }
+    }
+
+    /// Waits for /readyz (ready means subscribed), and with `assigned` for an assignment of
+    /// at least one partition too.
+    pub fn wait_ready(&mut self, assigned: bool) {
         let deadline = Instant::now() + WAIT;
         loop {
-            if let Some((200, _)) = cw.http("/readyz") {
-                // Ready means subscribed; wait for the assignment too.
-                if cw
-                    .http("/readyz")
-                    .is_some_and(|(_, b)| !b.contains("assigned_partitions: 0"))
-                {
-                    return cw;
+            if let Some((200, body)) = self.http("/readyz") {
+                if !assigned || !body.contains("assigned_partitions: 0") {
+                    return;
                 }
             }
-            if let Ok(Some(status)) = cw.child.as_mut().unwrap().try_wait() {
+            if let Ok(Some(status)) = self.child.as_mut().unwrap().try_wait() {
                 panic!(
                     "claimwire exited at start with {status}:\n{}",
-                    cw.log_text()
+                    self.log_text()
                 );
             }
             assert!(
                 Instant::now() < deadline,
                 "claimwire never got ready:\n{}",
-                cw.log_text()
+                self.log_text()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
