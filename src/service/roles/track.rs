@@ -95,7 +95,7 @@ impl TrackStage {
         committed: Option<i64>,
     ) -> Result<(), StageError> {
         let started = Instant::now();
-        tracing::info!(partition, local = ?local, committed = ?committed, "Partition state is behind the group; restoring it from the changelog.");
+        tracing::info!(partition, local = ?local, committed = ?committed, "Partition state is missing or behind the group; restoring it from the changelog.");
         let restored = self.changelog.read(partition)?;
         if restored.unreadable > 0 {
             tracing::warn!(
