@@ -28,7 +28,7 @@ fn an_article_whose_record_is_refused_is_dead_lettered_and_the_partition_goes_on
         "body": "ROTTERDAM, May 2 — Harbour Master Wilhelmina Oosterbeek said on Friday that the port would reopen on Monday.",
     }))
     .unwrap();
-    let articles = vec![
+    let articles = [
         article(41, 0),
         (huge_id.clone(), huge.clone()),
         article(41, 1),
