@@ -56,7 +56,8 @@ pub struct Metrics {
     pub consumed: AtomicU64,
     /// Articles processed by the pipeline.
     pub articles: AtomicU64,
-    /// Claim records acknowledged by the broker.
+    /// Messages acknowledged by the broker, dead letters aside: claim records, envelopes
+    /// (extract role), records and changelog entries (track role).
     pub produced: AtomicU64,
     /// Input messages dead-lettered and acknowledged.
     pub dead_lettered: AtomicU64,
@@ -178,7 +179,7 @@ impl Metrics {
         counter(
             &mut out,
             "claimwire_produced_total",
-            "Claim records acknowledged by the broker.",
+            "Messages acknowledged by the broker, dead letters aside: claim records (envelopes in the extract role, records and changelog entries in the track role).",
             load(&self.produced),
         );
         counter(
