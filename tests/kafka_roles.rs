@@ -132,6 +132,11 @@ fn extract_and_track_yield_the_records_of_the_all_role_and_the_offline_pipeline(
     let ids: HashSet<&str> = expected.iter().map(|r| r.claim_id.as_str()).collect();
     assert_eq!(ids.len(), claims, "claim ids are distinct");
 
+    assert!(
+        !extract_dir.path().join("state").exists(),
+        "the extract role keeps no state"
+    );
+
     // The internal topic: one envelope per claim, keyed by speaker (claim id when none).
     let internal = read_all(&broker, &stages.internal, claims);
     assert_eq!(internal.len(), claims, "one envelope per claim");
@@ -357,4 +362,54 @@ fn a_track_instance_with_an_empty_state_restores_it_from_the_changelog() {
     assert!(second
         .log_text()
         .contains("Partition restored from the changelog."));
+}
+
+#[test]
+fn a_track_instance_refuses_a_changelog_partitioned_unlike_the_internal_topic() {
+    let broker = Broker::start();
+    let names = Names::new("mismatch");
+    let work = tempfile::tempdir().unwrap();
+    // A first deployment creates the changelog with its internal topic's 2 partitions...
+    let small = Stages {
+        internal: "mismatch-internal-2".into(),
+        changelog: "mismatch-changelog".into(),
+    };
+    let mut first = Claimwire::start(
+        &broker,
+        &names,
+        work.path(),
+        &[
+            ("CLAIMWIRE_SERVICE_ROLE", "track"),
+            ("CLAIMWIRE_KAFKA_INTERNAL_TOPIC", &small.internal),
+            ("CLAIMWIRE_KAFKA_CHANGELOG_TOPIC", &small.changelog),
+            ("CLAIMWIRE_KAFKA_TOPIC_PARTITIONS", "2"),
+        ],
+    );
+    assert!(first.terminate().success(), "{}", first.log_text());
+
+    // ...then one whose internal topic has 4 partitions is pointed at the same changelog.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimwire"))
+        .current_dir(work.path())
+        .env_remove("CLAIMWIRE_MODEL_DIR")
+        .args(["run", "--role", "track", "--brokers", &broker.addr])
+        .args(["--internal-topic", "mismatch-internal-4"])
+        .args(["--changelog-topic", &small.changelog])
+        .args([
+            "--input-topic",
+            &names.input,
+            "--output-topic",
+            &names.output,
+        ])
+        .args(["--dead-letter-topic", &names.dlq, "--group", &names.group])
+        .args(["--state", "state", "--metrics-addr", ""])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "it must not start:\n{stderr}");
+    assert!(
+        stderr.contains("mismatch-changelog")
+            && stderr.contains("has 2 partitions")
+            && stderr.contains("has 4"),
+        "the error names both topics and counts:\n{stderr}"
+    );
 }
