@@ -29,8 +29,8 @@ use crate::pipeline::{Extraction, Pipeline, Tracking};
 use crate::speaker::Identities;
 use crate::telemetry::{Event, Telemetry};
 
+use crate::sources::kafka::Changelog;
 use backoff::Backoff;
-use restore::Changelog;
 use roles::{AllStage, ExtractStage, TrackStage};
 
 /// Resolves once `rx` is true (or its sender is gone).

@@ -14,9 +14,10 @@ use crate::sinks::kafka::{changelog_message, claim_message, parse_envelope};
 use crate::sources::kafka::InputMessage;
 use crate::telemetry::Telemetry;
 
-use super::super::restore::{needs_restore, Changelog};
+use super::super::restore::needs_restore;
 use super::super::stage::{Output, Rejected, Stage, StageError};
 use super::super::tracker::Ticket;
+use crate::sources::kafka::Changelog;
 
 /// Claim envelopes in, claim records and changelog entries out.
 pub struct TrackStage {

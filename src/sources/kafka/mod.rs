@@ -1,5 +1,9 @@
-//! Articles from a Kafka topic: the consumer (a group member that stores offsets only when
-//! told), its rebalance handling, and the owned form of an input message.
+//! Input from Kafka: the group consumer of a role's input topic (stores offsets only when
+//! told), its rebalance handling, the owned form of an input message, and the changelog reader.
+
+mod changelog;
+
+pub use changelog::{Changelog, Restored};
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
