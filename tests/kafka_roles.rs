@@ -17,7 +17,9 @@ use kafka_common::*;
 
 /// The stage topics of one test.
 struct Stages {
+    /// Claim envelopes from extract to track: one test's, so tests share a broker safely.
     internal: String,
+    /// The track role's changelog, likewise.
     changelog: String,
 }
 
