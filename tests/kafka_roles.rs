@@ -241,6 +241,61 @@ fn extract_and_track_yield_the_records_of_the_all_role_and_the_offline_pipeline(
         track.metric("claimwire_rejected_total{code=\"bad_envelope\"}"),
         Some(1.0)
     );
+
+    // A replayed envelope (an article extracted twice): the stored claim again, byte for
+    // byte, to the output and to the changelog; nothing judged twice.
+    let replayed = &internal[internal.len() / 2];
+    let replayed_id = serde_json::from_slice::<serde_json::Value>(&replayed.payload).unwrap()
+        ["claim_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    produce(
+        &broker,
+        &stages.internal,
+        &[Feed {
+            key: replayed.key.clone(),
+            payload: replayed.payload.clone(),
+            headers: replayed
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone().unwrap_or_default()))
+                .collect(),
+            partition: Some(replayed.partition),
+        }],
+    );
+    let track_group = format!("{}.track", names.group);
+    wait_committed_total(
+        &broker,
+        &track_group,
+        &stages.internal,
+        claims as i64 + 2,
+        &track,
+    );
+    let again = read_all(&broker, &names.output, claims + 1);
+    let copies: Vec<&Got> = again
+        .iter()
+        .filter(|m| {
+            serde_json::from_slice::<ClaimRecord>(&m.payload)
+                .unwrap()
+                .claim_id
+                == replayed_id
+        })
+        .collect();
+    assert_eq!(copies.len(), 2, "the replayed claim's record again");
+    assert_eq!(copies[0].payload, copies[1].payload, "byte for byte");
+    let changelog_again = read_all(&broker, &stages.changelog, claims + 1);
+    let entries: Vec<&Got> = changelog_again
+        .iter()
+        .filter(|m| m.key.as_deref() == Some(replayed_id.as_bytes()))
+        .collect();
+    assert_eq!(
+        entries.len(),
+        2,
+        "a replay writes the changelog entry again"
+    );
+    assert_eq!(entries[0].payload, entries[1].payload);
+    assert_eq!(entries[0].partition, entries[1].partition);
     assert_eq!(track.metric("claimwire_dead_lettered_total"), Some(1.0));
     assert_eq!(
         extract.metric("claimwire_rejected_total{code=\"not_json\"}"),
