@@ -31,9 +31,10 @@ impl Fault for ProduceFailure {
         use RDKafkaErrorCode::*;
         match self.code {
             // The message itself cannot be written, however often it is sent: it is the
-            // input's doing (a huge article, a claim that makes an oversized record).
-            MessageSizeTooLarge | MessageBatchTooLarge | InvalidRecord | InvalidMessage
-            | InvalidMessageSize => ErrorClass::Input,
+            // input's doing (a huge article, a claim that makes an oversized record). A
+            // corrupt message (CRC mismatch, `InvalidMessage`) is not among them: Kafka
+            // counts it retriable, since the network may have corrupted it.
+            MessageSizeTooLarge | MessageBatchTooLarge | InvalidRecord => ErrorClass::Input,
             // Everything else is the broker's or the network's, including authorisation:
             // outside claimwire; see `retryable`.
             _ => ErrorClass::External,
@@ -87,6 +88,7 @@ mod tests {
             RDKafkaErrorCode::NotLeaderForPartition,
             RDKafkaErrorCode::BrokerTransportFailure,
             RDKafkaErrorCode::RequestTimedOut,
+            RDKafkaErrorCode::InvalidMessage,
         ] {
             assert!(failure(code).retryable(), "{code:?}");
         }
