@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use kafka_common::articles::article;
+use kafka_common::articles::wire_article;
 use kafka_common::{Broker, Claimwire, Names};
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -147,25 +147,29 @@ struct E2e {
     cpu_per_article: Duration,
 }
 
-/// Feeds `n` articles (flat out, or at `pace` articles/s) through a fresh claimwire.
-fn end_to_end(broker: &Broker, name: &str, n: usize, pace: Option<f64>) -> E2e {
+/// Feeds these articles (flat out, or at `pace` articles/s) through a fresh claimwire,
+/// started with `env` on top of the benchmark's settings.
+fn end_to_end(
+    broker: &Broker,
+    name: &str,
+    articles: &[(String, Vec<u8>)],
+    pace: Option<f64>,
+    env: &[(&str, &str)],
+) -> E2e {
+    let n = articles.len();
     let names = Names::new(name);
     let work = tempfile::tempdir().unwrap();
-    let articles: Vec<(String, Vec<u8>)> = (0..n).map(|i| article(42, i)).collect();
     let bytes: usize = articles.iter().map(|(_, j)| j.len()).sum();
     let cpu_before = cpu_children();
-    let mut cw = Claimwire::start(
-        broker,
-        &names,
-        work.path(),
-        &[
-            ("RUST_LOG", "warn"),
-            ("CLAIMWIRE_SERVICE_BATCH_LINGER_MS", "5"),
-            // tansu answers an empty fetch only after the full wait, even when data arrives
-            // meanwhile (Kafka answers at once): keep the wait short, as the readers do.
-            ("CLAIMWIRE_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS", "10"),
-        ],
-    );
+    let mut settings = vec![
+        ("RUST_LOG", "warn"),
+        ("CLAIMWIRE_SERVICE_BATCH_LINGER_MS", "5"),
+        // tansu answers an empty fetch only after the full wait, even when data arrives
+        // meanwhile (Kafka answers at once): keep the wait short, as the readers do.
+        ("CLAIMWIRE_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS", "10"),
+    ];
+    settings.extend_from_slice(env);
+    let mut cw = Claimwire::start(broker, &names, work.path(), &settings);
 
     // The reader of claim records: arrival time of each article's last record.
     let arrivals: Arc<Mutex<HashMap<String, (Instant, usize)>>> = Arc::default();
@@ -262,6 +266,123 @@ fn end_to_end(broker: &Broker, name: &str, n: usize, pace: Option<f64>) -> E2e {
     }
 }
 
+/// Per article id, the messages claimwire produces for it (key, payload), from an offline
+/// pass over the same articles.
+type Outputs = HashMap<String, Vec<(Option<Vec<u8>>, Vec<u8>)>>;
+
+fn offline_outputs(articles: &[(String, Vec<u8>)]) -> Outputs {
+    let json: Vec<Vec<u8>> = articles.iter().map(|(_, j)| j.clone()).collect();
+    kafka_common::offline(&json)
+        .0
+        .into_iter()
+        .map(|(id, records)| {
+            let messages = records
+                .iter()
+                .map(|r| {
+                    let key = r.speaker.id.as_ref().map(|k| k.as_bytes().to_vec());
+                    (key, serde_json::to_vec(r).unwrap())
+                })
+                .collect();
+            (id, messages)
+        })
+        .collect()
+}
+
+/// The ceiling at this article mix: what the broker and the Kafka clients alone cost for
+/// claimwire's traffic. A relay consumes the articles and produces, for each, the records
+/// claimwire yields for it (count, sizes, keys and headers of an offline pass) with
+/// claimwire's producer settings (idempotent, acks=all, linger 5 ms), and does nothing else.
+/// Articles/s from the first article sent to the last record acknowledged.
+fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>) -> f64 {
+    let (input, output) = ("bench-relay-articles", "bench-relay-claims");
+    create_topic(broker, input);
+    create_topic(broker, output);
+    let n = articles.len();
+    let consumer = reader(broker, input);
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.addr)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "5")
+        .set("compression.type", "none")
+        .create()
+        .unwrap();
+    let relayer = std::thread::spawn(move || {
+        let mut relayed = 0;
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while relayed < n {
+            assert!(Instant::now() < deadline, "relay: {relayed} of {n}");
+            let Some(m) = consumer.poll(Duration::from_millis(20)) else {
+                continue;
+            };
+            let m = m.unwrap();
+            let Some(messages) = m
+                .key()
+                .and_then(|k| outputs.get(std::str::from_utf8(k).ok()?))
+            else {
+                continue; // the empty story `produce /dev/null` put in
+            };
+            let id = m.key().unwrap();
+            for (key, payload) in messages {
+                let headers = rdkafka::message::OwnedHeaders::new()
+                    .insert(rdkafka::message::Header {
+                        key: "claimwire-schema",
+                        value: Some(claimwire::record::SCHEMA_VERSION),
+                    })
+                    .insert(rdkafka::message::Header {
+                        key: "claimwire-article-id",
+                        value: Some(id),
+                    });
+                let mut record = BaseRecord::<[u8], [u8]>::to(output)
+                    .payload(payload.as_slice())
+                    .headers(headers);
+                if let Some(key) = key {
+                    record = record.key(key.as_slice());
+                }
+                let mut record = record;
+                loop {
+                    match producer.send(record) {
+                        Ok(()) => break,
+                        Err((_, r)) => {
+                            record = r;
+                            producer.poll(Duration::from_millis(1));
+                        }
+                    }
+                }
+            }
+            producer.poll(Duration::ZERO);
+            relayed += 1;
+        }
+        producer.flush(Duration::from_secs(120)).unwrap();
+        Instant::now()
+    });
+    let feeder = batching_producer(broker);
+    let started = Instant::now();
+    for (id, json) in articles {
+        send(&feeder, input, id.as_bytes(), json);
+        feeder.poll(Duration::ZERO);
+    }
+    feeder.flush(Duration::from_secs(120)).unwrap();
+    let done = relayer.join().unwrap();
+    n as f64 / (done - started).as_secs_f64()
+}
+
+/// The sentence-encoder directory, when there is one: `CLAIMWIRE_MODEL_DIR`, else the
+/// repository's `models/`.
+fn model_dir() -> Option<String> {
+    let dir = std::env::var("CLAIMWIRE_MODEL_DIR").unwrap_or_else(|_| {
+        format!(
+            "{}/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            claimwire::embed::DEFAULT_MODEL_DIR
+        )
+    });
+    std::path::Path::new(&dir)
+        .join("config.json")
+        .exists()
+        .then_some(dir)
+}
+
 fn ms(d: Option<Duration>) -> String {
     d.map_or("n/a".into(), |d| format!("{:.1} ms", d.as_secs_f64() * 1e3))
 }
@@ -270,81 +391,152 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing useful: run anyway
     // but small.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let n: usize = std::env::var("BENCH_ARTICLES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if quick { 200 } else { 10_000 });
+    let env_count = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let n = env_count("BENCH_ARTICLES", if quick { 200 } else { 10_000 });
+    let model_n = env_count("BENCH_MODEL_ARTICLES", if quick { 20 } else { 400 });
+    let articles: Vec<(String, Vec<u8>)> = (0..n).map(|i| wire_article(42, i)).collect();
     if let Ok(path) = std::env::var("BENCH_DUMP") {
         // The same articles as JSON Lines, to compare with `claimwire process`.
         let mut out = Vec::new();
-        for i in 0..n {
-            out.extend_from_slice(&article(42, i).1);
+        for (_, json) in &articles {
+            out.extend_from_slice(json);
             out.push(b'\n');
         }
         std::fs::write(&path, out).unwrap();
         eprintln!("wrote {n} articles to {path}");
         return;
     }
+    let outputs = Arc::new(offline_outputs(&articles));
     let broker = Broker::start();
     let ceiling = ceiling(&broker);
-    let e2e = end_to_end(&broker, "bench", n, None);
+    let relay_rate = relay(&broker, &articles, outputs.clone());
+    let e2e = end_to_end(&broker, "bench", &articles, None, &[]);
     // Latency without a backlog: a fresh instance fed at half the measured throughput.
     let paced_rate = e2e.rate / 2.0;
     let paced_n = ((paced_rate * 10.0) as usize).clamp(50, n);
-    let paced = end_to_end(&broker, "bench-paced", paced_n, Some(paced_rate));
-    println!();
-    println!(
-        "claimwire e2e benchmark (tansu memory://, {PARTITIONS} partitions, lexical-only judge)"
+    let paced = end_to_end(
+        &broker,
+        "bench-paced",
+        &articles[..paced_n],
+        Some(paced_rate),
+        &[],
     );
-    println!("{:-<78}", "");
-    println!("{:<44} {:>16} {:>14}", "measure", "value", "vs ceiling");
-    println!("{:-<78}", "");
+    let model = model_dir().filter(|_| model_n > 0).map(|dir| {
+        let part = &articles[..model_n.min(n)];
+        end_to_end(
+            &broker,
+            "bench-model",
+            part,
+            None,
+            &[("CLAIMWIRE_MODEL_DIR", dir.as_str())],
+        )
+    });
+
+    let records_per_article = e2e.records as f64 / e2e.articles as f64;
+    println!();
+    println!("claimwire e2e benchmark (tansu memory://, {PARTITIONS} partitions)");
     println!(
-        "{:<44} {:>12.0} /s {:>14}",
+        "article mix: n={}, avg {} B, {:.1} claim records per article",
+        e2e.articles,
+        e2e.bytes / e2e.articles,
+        records_per_article
+    );
+    println!("{:-<86}", "");
+    println!(
+        "{:<50} {:>16} {:>8} {:>8}",
+        "measure", "value", "vs mix", "vs raw"
+    );
+    println!("{:-<86}", "");
+    let row = |name: String, rate: f64, unit: &str| {
+        println!(
+            "{:<50} {:>11.0} {:<4} {:>7.0}% {:>7.1}%",
+            name,
+            rate,
+            unit,
+            100.0 * rate / relay_rate,
+            100.0 * rate / ceiling
+        );
+    };
+    println!(
+        "{:<50} {:>11.0} {:<4} {:>8} {:>7.0}%",
         format!(
-            "broker ceiling ({} kB msgs, produce->consume)",
+            "raw ceiling ({} kB msgs, produce->consume)",
             CEILING_BYTES / 1024
         ),
         ceiling,
-        "100%"
+        "msg/s",
+        "",
+        100.0
     );
-    println!(
-        "{:<44} {:>12.0} /s {:>13.0}%",
-        format!(
-            "claimwire articles (n={}, avg {} B)",
-            e2e.articles,
-            e2e.bytes / e2e.articles
-        ),
-        e2e.rate,
-        100.0 * e2e.rate / ceiling
+    row(
+        "ceiling at this mix (relay: 1 article in, its records out)".into(),
+        relay_rate,
+        "art/s",
     );
-    println!("{:<44} {:>16}", "claim records produced", e2e.records);
+    row("claimwire, lexical judgement".into(), e2e.rate, "art/s");
+    if let Some(m) = &model {
+        row(
+            format!("claimwire, sentence encoder (n={})", m.articles),
+            m.rate,
+            "art/s",
+        );
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        let claims = m.records as f64 * m.rate / m.articles as f64;
+        println!(
+            "{:<50} {:>11.0} {:<4}  ({:.0} claims/s per core on {cores} cores)",
+            "  claims judged with the encoder",
+            claims,
+            "cl/s",
+            claims / cores as f64
+        );
+    } else {
+        println!("(no sentence encoder found: run scripts/fetch-model.sh for the model row)");
+    }
+    println!("{:-<86}", "");
     println!(
-        "{:<44} {:>16}",
+        "{:<50} {:>16}",
         format!(
-            "flat out: latency p50 ({} art. with claims)",
+            "lexical, flat out: latency p50 ({} art. with claims)",
             e2e.with_claims
         ),
         ms(e2e.p50)
     );
     println!(
-        "{:<44} {:>16}",
-        "flat out: latency p99 (backlog)",
+        "{:<50} {:>16}",
+        "lexical, flat out: latency p99",
         ms(e2e.p99)
     );
     println!(
-        "{:<44} {:>16}",
-        format!(
-            "paced {:.0}/s: latency p50 ({} art.)",
-            paced_rate, paced.with_claims
-        ),
+        "{:<50} {:>16}",
+        format!("lexical, paced {paced_rate:.0}/s: latency p50"),
         ms(paced.p50)
     );
-    println!("{:<44} {:>16}", "paced: latency p99", ms(paced.p99));
     println!(
-        "{:<44} {:>13.0} us",
-        "CPU per article (claimwire user+sys)",
+        "{:<50} {:>16}",
+        "lexical, paced: latency p99",
+        ms(paced.p99)
+    );
+    println!(
+        "{:<50} {:>13.0} us",
+        "CPU per article, lexical (claimwire user+sys)",
         e2e.cpu_per_article.as_secs_f64() * 1e6
     );
-    println!("{:-<78}", "");
+    if let Some(m) = &model {
+        println!(
+            "{:<50} {:>13.0} us",
+            "CPU per article, sentence encoder",
+            m.cpu_per_article.as_secs_f64() * 1e6
+        );
+        println!(
+            "{:<50} {:>16}",
+            "sentence encoder, flat out: latency p50",
+            ms(m.p50)
+        );
+    }
+    println!("{:-<86}", "");
 }

@@ -39,7 +39,30 @@ pub fn enrich(
         }
         None => (History::first(date), None, None),
     };
-    let record = ClaimRecord {
+    let record = record_of(
+        ClaimEnvelope {
+            claim_id,
+            article,
+            claim,
+            speaker_id,
+            embedding: None,
+        },
+        history,
+    );
+    (StoredClaim { record, entry }, analysis)
+}
+
+/// The record of a claim with this history. Every other field comes from the envelope alone,
+/// so a claim seen again gets the same record from its stored history.
+pub fn record_of(envelope: ClaimEnvelope, history: History) -> ClaimRecord {
+    let ClaimEnvelope {
+        claim_id,
+        article,
+        claim,
+        speaker_id,
+        ..
+    } = envelope;
+    ClaimRecord {
         schema: SCHEMA_VERSION.to_owned(),
         claim_id,
         article_id: article.id,
@@ -59,6 +82,5 @@ pub fn enrich(
         medium: claim.medium,
         stated_on: claim.stated_on.map(|d| d.to_string()),
         history,
-    };
-    (StoredClaim { record, entry }, analysis)
+    }
 }

@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::store::{Store, StoredClaim};
 use crate::track::Memory;
 
+use super::enrich::record_of;
 use super::envelope::ClaimEnvelope;
 use super::{enrich, PipelineError};
 
@@ -78,8 +79,11 @@ impl Tracking {
                 out.push(out[i].clone());
                 continue;
             }
-            if let Some(stored) = self.store.get(&envelope.claim_id)? {
-                out.push(stored);
+            if let Some(kept) = self.store.get(&envelope.claim_id)? {
+                out.push(StoredClaim {
+                    record: record_of(envelope, kept.history),
+                    entry: kept.entry,
+                });
                 continue;
             }
             let seq = match seqs {
@@ -128,5 +132,95 @@ impl Tracking {
             .put_applied_refs(&refs, &[(partition, next_offset)])?;
         self.memory = load_memory(&self.store)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::parse_json;
+    use crate::pipeline::Extraction;
+    use crate::record::Status;
+    use crate::speaker::Identities;
+
+    fn envelopes(id: &str, body: &str) -> Vec<ClaimEnvelope> {
+        let json =
+            serde_json::json!({"id": id, "body": body, "published_at": "2026-03-02T10:00:00Z"});
+        let article = parse_json(json.to_string().as_bytes(), 1 << 20).unwrap();
+        Extraction::new(Identities::default(), None)
+            .extract_batch(&[article], |_| true)
+            .remove(0)
+    }
+
+    const FIRST: &str =
+        "Mayor Lina Ostrova said on Monday that the ferry service will resume in May. \
+        “We will not raise the harbour fees,” Ostrova told reporters.";
+    const LATER: &str = "Lina Ostrova said again that the ferry service will resume in May.";
+
+    #[test]
+    fn a_claim_seen_again_gets_its_first_record_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tracking = Tracking::open(dir.path()).unwrap();
+        let first = tracking
+            .track_batch(envelopes("a1", FIRST), None, &[])
+            .unwrap();
+        assert!(first.len() >= 2, "{first:?}");
+        let later = tracking
+            .track_batch(envelopes("a2", LATER), None, &[])
+            .unwrap();
+        assert_eq!(later[0].record.history.status, Status::Repeat);
+        // Again, after a restart: the records come back byte for byte, nothing is added.
+        drop(tracking);
+        let mut tracking = Tracking::open(dir.path()).unwrap();
+        let remembered = tracking.remembered();
+        let again = tracking
+            .track_batch(envelopes("a1", FIRST), None, &[])
+            .unwrap();
+        for (a, b) in first.iter().zip(&again) {
+            assert_eq!(
+                serde_json::to_vec(&a.record).unwrap(),
+                serde_json::to_vec(&b.record).unwrap()
+            );
+            assert_eq!(a.entry, b.entry);
+        }
+        assert_eq!(tracking.remembered(), remembered);
+    }
+
+    #[test]
+    fn applied_offsets_move_forward_with_the_claims() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut tracking = Tracking::open(dir.path()).unwrap();
+        assert_eq!(tracking.applied(3).unwrap(), None);
+        let envs = envelopes("a1", FIRST);
+        let seqs: Vec<u64> = (0..envs.len() as u64).map(|i| 100 + i).collect();
+        tracking
+            .track_batch(envs, Some(&seqs), &[(3, 120)])
+            .unwrap();
+        assert_eq!(tracking.applied(3).unwrap(), Some(120));
+        // An older offset (a replay) never moves it back.
+        tracking
+            .track_batch(envelopes("a1", FIRST), None, &[(3, 110)])
+            .unwrap();
+        assert_eq!(tracking.applied(3).unwrap(), Some(120));
+        assert_eq!(tracking.applied(4).unwrap(), None);
+    }
+
+    #[test]
+    fn restore_brings_in_another_instances_history() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut owner = Tracking::open(a.path()).unwrap();
+        let changelog = owner
+            .track_batch(envelopes("a1", FIRST), None, &[(0, 7)])
+            .unwrap();
+        let mut heir = Tracking::open(b.path()).unwrap();
+        heir.restore(&changelog, 0, 7).unwrap();
+        assert_eq!(heir.remembered(), owner.remembered());
+        assert_eq!(heir.applied(0).unwrap(), Some(7));
+        let later = heir.track_batch(envelopes("a2", LATER), None, &[]).unwrap();
+        assert_eq!(later[0].record.history.status, Status::Repeat);
+        assert_eq!(
+            later[0].record.history.matches[0].claim_id,
+            changelog[0].record.claim_id
+        );
     }
 }

@@ -3,13 +3,15 @@
 
 mod stored_claim;
 
-pub use stored_claim::StoredClaim;
+pub use stored_claim::{StoredClaim, StoredJudgement};
+
+use stored_claim::{JudgementRef, StoredValue};
 
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
-/// claim id → JSON of [`StoredClaim`].
+/// claim id → JSON of [`StoredJudgement`] (of a whole [`StoredClaim`] in older stores).
 const CLAIMS: TableDefinition<&str, &[u8]> = TableDefinition::new("claims");
 
 /// Input partition → the next input offset whose state changes are not in this store yet
@@ -86,8 +88,8 @@ impl Store {
         Ok(Store { db, path })
     }
 
-    /// The stored claim with this id, if any.
-    pub fn get(&self, claim_id: &str) -> Result<Option<StoredClaim>, StoreError> {
+    /// The stored judgement of the claim with this id, if any.
+    pub fn get(&self, claim_id: &str) -> Result<Option<StoredJudgement>, StoreError> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(CLAIMS)?;
         let Some(value) = table.get(claim_id)? else {
@@ -96,8 +98,8 @@ impl Store {
         decode(claim_id, value.value()).map(Some)
     }
 
-    /// Calls `f` with every stored claim, in claim-id order.
-    pub fn for_each(&self, mut f: impl FnMut(StoredClaim)) -> Result<(), StoreError> {
+    /// Calls `f` with every stored judgement, in claim-id order.
+    pub fn for_each(&self, mut f: impl FnMut(StoredJudgement)) -> Result<(), StoreError> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(CLAIMS)?;
         for row in table.iter()? {
@@ -128,7 +130,8 @@ impl Store {
         {
             let mut table = txn.open_table(CLAIMS)?;
             for claim in claims {
-                let bytes = serde_json::to_vec(claim).expect("a stored claim always serialises");
+                let bytes = serde_json::to_vec(&JudgementRef::from(*claim))
+                    .expect("a stored judgement always serialises");
                 table.insert(claim.record.claim_id.as_str(), bytes.as_slice())?;
             }
             let mut offsets = txn.open_table(APPLIED)?;
@@ -167,9 +170,33 @@ impl Store {
     }
 }
 
-fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredClaim, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Corrupt {
+fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
+    let corrupt = |source| StoreError::Corrupt {
         claim_id: claim_id.to_owned(),
         source,
-    })
+    };
+    serde_json::from_slice::<StoredValue>(bytes)
+        .map_err(corrupt)?
+        .into_judgement()
+        .ok_or_else(|| corrupt(serde::de::Error::missing_field("history")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_whole_records_older_stores_kept() {
+        let history = serde_json::json!({"status": "new", "matches": [], "first_seen": "2026-01-02", "times_seen": 1});
+        let old = serde_json::json!({"record": {"claim_id": "c-1", "text": "x", "history": history}, "entry": null});
+        let got = decode("c-1", old.to_string().as_bytes()).unwrap();
+        assert_eq!(got.history.first_seen.as_deref(), Some("2026-01-02"));
+        assert!(got.entry.is_none());
+        let new = serde_json::json!({"history": history});
+        assert_eq!(decode("c-1", new.to_string().as_bytes()).unwrap(), got);
+        assert!(matches!(
+            decode("c-1", b"{\"entry\": null}"),
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
 }
