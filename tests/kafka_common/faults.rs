@@ -21,6 +21,55 @@ pub const LONG: Duration = Duration::from_secs(600);
 /// Partitions of the topics claimwire creates (`kafka.topic_partitions`' default).
 pub const PARTITIONS: i32 = 4;
 
+/// The consumer session timeout of the fault tests' instances: a killed member's partitions
+/// move on within seconds.
+pub const SESSION_MS: u64 = 3000;
+
+/// How long after a SIGKILL an instance is started again: past the dead member's session.
+/// tansu 0.6.0 hands a member that joins while a killed leader's session is still open an
+/// empty assignment, and never rebalances again (the killed leader is never evicted); a
+/// supervisor's restart delay (systemd `RestartSec`, a Kubernetes back-off) does the same.
+pub const RESTART_DELAY: Duration = Duration::from_millis(SESSION_MS + 1000);
+
+/// The environment of a fault-test instance of `role` (`all`, `extract`, `track`) of test
+/// `test`: short sessions, the stage topics of the test, one message per produce batch (see
+/// [`super::produce`] on tansu and batches).
+pub fn role_env(role: &str, test: &str) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("CLAIMWIRE_SERVICE_ROLE".to_owned(), role.to_owned()),
+        (
+            "CLAIMWIRE_KAFKA_CONSUMER_SESSION_TIMEOUT_MS".to_owned(),
+            SESSION_MS.to_string(),
+        ),
+        (
+            "CLAIMWIRE_KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS".to_owned(),
+            (SESSION_MS / 3).to_string(),
+        ),
+    ];
+    if role != "all" {
+        env.extend([
+            (
+                "CLAIMWIRE_KAFKA_INTERNAL_TOPIC".to_owned(),
+                format!("{test}-internal"),
+            ),
+            (
+                "CLAIMWIRE_KAFKA_CHANGELOG_TOPIC".to_owned(),
+                format!("{test}-changelog"),
+            ),
+            (
+                "CLAIMWIRE_KAFKA_PRODUCER_BATCH_NUM_MESSAGES".to_owned(),
+                "1".to_owned(),
+            ),
+        ]);
+    }
+    env
+}
+
+/// `env` as the `(&str, &str)` pairs [`Claimwire::spawn`] takes.
+pub fn env_refs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
 impl Claimwire {
     /// Kills the process with SIGKILL (a crash: no drain, no commit, no leave-group) and
     /// reaps it.
@@ -125,9 +174,7 @@ pub fn kill_points(seed: u64, kills: usize, total: usize) -> Vec<usize> {
     let mut rng = Rng::new(seed);
     let span = total * 8 / 10;
     loop {
-        let mut points: Vec<usize> = (0..kills)
-            .map(|_| total / 10 + rng.below(span))
-            .collect();
+        let mut points: Vec<usize> = (0..kills).map(|_| total / 10 + rng.below(span)).collect();
         points.sort_unstable();
         if points.windows(2).all(|w| w[1] - w[0] >= total * 3 / 100) {
             return points;
@@ -153,10 +200,10 @@ pub fn start_assigned(
     broker: &Broker,
     names: &super::Names,
     workdir: &std::path::Path,
-    env: &[(&str, &str)],
+    env: &[(String, String)],
     limit: Duration,
 ) -> Claimwire {
-    let mut cw = Claimwire::spawn(broker, names, workdir, env);
+    let mut cw = Claimwire::spawn(broker, names, workdir, &env_refs(env));
     let deadline = Instant::now() + limit;
     loop {
         if let Some((200, body)) = cw.http("/readyz") {
@@ -165,7 +212,10 @@ pub fn start_assigned(
             }
         }
         if let Some(status) = cw.exited() {
-            panic!("claimwire exited at start with {status}:\n{}", cw.log_text());
+            panic!(
+                "claimwire exited at start with {status}:\n{}",
+                cw.log_text()
+            );
         }
         if Instant::now() > deadline {
             let log = broker.log_text();
