@@ -229,3 +229,138 @@ pub fn start_assigned(
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// One claimwire instance of a fault test: its role, its own work (and state) directory and
+/// environment, so that it can be killed and started again on the same state.
+pub struct Instance {
+    pub role: &'static str,
+    /// The topic its records (`all`, `track`) or envelopes (`extract`) go to.
+    pub writes: String,
+    pub work: tempfile::TempDir,
+    env: Vec<(String, String)>,
+    pub cw: Claimwire,
+}
+
+impl Instance {
+    /// Starts an instance of `role` for test `test` and waits until it has a partition.
+    pub fn start(broker: &Broker, names: &super::Names, role: &'static str, test: &str) -> Self {
+        let work = tempfile::tempdir().unwrap();
+        let env = role_env(role, test);
+        let cw = start_assigned(broker, names, work.path(), &env, super::WAIT);
+        Instance {
+            role,
+            writes: writes(names, role, test),
+            work,
+            env,
+            cw,
+        }
+    }
+
+    /// Starts an instance without waiting for an assignment (a second member of a group may
+    /// get none), only for /readyz.
+    pub fn spawn(broker: &Broker, names: &super::Names, role: &'static str, test: &str) -> Self {
+        let work = tempfile::tempdir().unwrap();
+        let env = role_env(role, test);
+        let mut cw = Claimwire::spawn(broker, names, work.path(), &env_refs(&env));
+        cw.wait_ready(false);
+        Instance {
+            role,
+            writes: writes(names, role, test),
+            work,
+            env,
+            cw,
+        }
+    }
+
+    /// SIGKILLs the instance; returns its in-flight count just before.
+    pub fn crash(&mut self) -> f64 {
+        let in_flight = self.cw.metric("claimwire_in_flight").unwrap_or(0.0);
+        assert!(
+            self.cw.exited().is_none(),
+            "{} died on its own:\n{}",
+            self.role,
+            self.cw.log_text()
+        );
+        self.cw.kill();
+        in_flight
+    }
+
+    /// Starts the instance again on the same state, after [`RESTART_DELAY`].
+    pub fn restart(&mut self, broker: &Broker, names: &super::Names) {
+        std::thread::sleep(RESTART_DELAY);
+        self.cw = start_assigned(broker, names, self.work.path(), &self.env, super::WAIT);
+    }
+
+    /// Its state directory.
+    pub fn state(&self) -> std::path::PathBuf {
+        self.work.path().join("state")
+    }
+
+    /// Partitions assigned now, from /readyz.
+    pub fn assigned(&self) -> Option<usize> {
+        let (_, body) = self.cw.http("/readyz")?;
+        body.lines()
+            .find_map(|l| l.strip_prefix("assigned_partitions: "))
+            .and_then(|n| n.trim().parse().ok())
+    }
+}
+
+/// The topic an instance of `role` writes its work to.
+fn writes(names: &super::Names, role: &str, test: &str) -> String {
+    match role {
+        "extract" => format!("{test}-internal"),
+        _ => names.output.clone(),
+    }
+}
+
+/// One SIGKILL: of which role, how many distinct claims it had written, how much it had in
+/// flight.
+#[derive(Debug, Clone)]
+pub struct Kill {
+    pub role: &'static str,
+    pub claims_out: usize,
+    pub in_flight: f64,
+}
+
+/// Feeds `feed` to the articles topic while SIGKILLing `instances` in turn at `points`
+/// (see [`kill_points`]: distinct claims the victim has written to its topic), each after a
+/// seeded jitter, and restarted on its state after [`RESTART_DELAY`]. Returns the feed's
+/// acknowledgements and the kills.
+pub fn feed_with_kills(
+    broker: &Broker,
+    names: &super::Names,
+    feed: &[Feed],
+    instances: &mut [Instance],
+    points: &[usize],
+    rng: &mut Rng,
+) -> (Vec<(i32, i64)>, Vec<Kill>) {
+    let mut watches: Vec<Watch> = instances
+        .iter()
+        .map(|i| Watch::new(broker, &i.writes))
+        .collect();
+    let mut kills = Vec::new();
+    let acks = std::thread::scope(|s| {
+        let feeder = s.spawn(|| super::produce(broker, &names.input, feed));
+        for (k, &point) in points.iter().enumerate() {
+            let logs = || {
+                instances
+                    .iter()
+                    .map(|i| format!("--- {}:\n{}", i.role, i.cw.log_text()))
+                    .collect::<String>()
+            };
+            let watch = &mut watches[k % instances.len()];
+            watch.wait_for(point, LONG, logs);
+            std::thread::sleep(jitter(rng, 300));
+            let victim = &mut instances[k % instances.len()];
+            let in_flight = victim.crash();
+            kills.push(Kill {
+                role: victim.role,
+                claims_out: watch.ids.len(),
+                in_flight,
+            });
+            victim.restart(broker, names);
+        }
+        feeder.join().unwrap()
+    });
+    (acks, kills)
+}
