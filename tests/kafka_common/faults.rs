@@ -65,6 +65,12 @@ pub fn role_env(role: &str, test: &str) -> Vec<(String, String)> {
     env
 }
 
+/// Environment that logs librdkafka's consumer group protocol (who leads the group).
+pub const CGRP_DEBUG: [(&str, &str); 2] = [
+    ("CLAIMWIRE_KAFKA_CONSUMER_DEBUG", "cgrp"),
+    ("RUST_LOG", "info,claimwire=debug,librdkafka=debug"),
+];
+
 /// `env` as the `(&str, &str)` pairs [`Claimwire::spawn`] takes.
 pub fn env_refs(env: &[(String, String)]) -> Vec<(&str, &str)> {
     env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
@@ -257,10 +263,17 @@ impl Instance {
     }
 
     /// Starts an instance without waiting for an assignment (a second member of a group may
-    /// get none), only for /readyz.
-    pub fn spawn(broker: &Broker, names: &super::Names, role: &'static str, test: &str) -> Self {
+    /// get none), only for /readyz; `extra` adds to its environment.
+    pub fn spawn(
+        broker: &Broker,
+        names: &super::Names,
+        role: &'static str,
+        test: &str,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let work = tempfile::tempdir().unwrap();
-        let env = role_env(role, test);
+        let mut env = role_env(role, test);
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let mut cw = Claimwire::spawn(broker, names, work.path(), &env_refs(&env));
         cw.wait_ready(false);
         Instance {
@@ -294,6 +307,24 @@ impl Instance {
     /// Its state directory.
     pub fn state(&self) -> std::path::PathBuf {
         self.work.path().join("state")
+    }
+
+    /// Whether the last JoinGroup response in its log (with librdkafka's `cgrp` debug on, see
+    /// [`CGRP_DEBUG`]) made it the group leader.
+    pub fn leads_group(&self) -> bool {
+        plain(&self.cw.log_text())
+            .lines()
+            .filter(|l| l.contains("JoinGroup response: GenerationId") && l.contains("LeaderId "))
+            .last()
+            .is_some_and(|l| {
+                let field = |name: &str| {
+                    l.split(name)
+                        .nth(1)
+                        .and_then(|r| r.split([',', ' ']).next())
+                        .map(str::to_owned)
+                };
+                field("LeaderId ").is_some() && field("LeaderId ") == field("my MemberId ")
+            })
     }
 
     /// Partitions assigned now, from /readyz.
@@ -363,4 +394,69 @@ pub fn feed_with_kills(
         feeder.join().unwrap()
     });
     (acks, kills)
+}
+
+/// A log without its ANSI colour codes.
+pub fn plain(log: &str) -> String {
+    let mut out = String::with_capacity(log.len());
+    let mut chars = log.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ ... letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The partitions of `topic` in the last "Partitions assigned." line of a claimwire log.
+pub fn last_assignment(log: &str, topic: &str) -> Option<Vec<i32>> {
+    let field = format!("topic={topic} ");
+    plain(log)
+        .lines()
+        .filter(|l| l.contains("Partitions assigned.") && l.contains(&field))
+        .last()
+        .and_then(|l| {
+            let list = l.split("partitions=[").nth(1)?.split(']').next()?;
+            list.split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.trim().parse().ok())
+                .collect()
+        })
+}
+
+/// Makes `group` rebalance: a plain consumer (no commits) joins it on `topic`, waits for its
+/// share of the partitions, and leaves.
+///
+/// A workaround of tansu 0.6.0: when it evicts a killed member whose session expired, it
+/// answers the survivors' rejoin with the *same* generation and hands back the previous
+/// generation's assignment (the leader's new one is ignored), so the survivors never get the
+/// dead member's partitions. A member leaving makes it start a new generation. (Kafka
+/// rebalances on the eviction itself.)
+pub fn nudge_group(broker: &Broker, group: &str, topic: &str) {
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.addr)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("session.timeout.ms", "6000")
+        .create()
+        .unwrap();
+    c.subscribe(&[topic]).unwrap();
+    let deadline = Instant::now() + super::WAIT;
+    while c.assignment().map(|a| a.count()).unwrap_or(0) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the nudging member got no partition"
+        );
+        let _ = c.poll(Duration::from_millis(100));
+    }
+    c.unsubscribe();
+    drop(c); // closes: LeaveGroup
 }
