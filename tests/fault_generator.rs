@@ -80,3 +80,64 @@ fn the_clean_pass_judges_the_designed_histories() {
     );
     eprintln!("{} claims: {:?}", oracle.claims(), oracle.statuses());
 }
+
+/// The clean pass's records as output messages (keys and headers as the service sets them).
+fn as_output(oracle: &Oracle) -> Vec<kafka_common::Got> {
+    let mut ids: Vec<&String> = oracle.bytes.keys().collect();
+    ids.sort();
+    ids.into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let r = &oracle.records[id];
+            kafka_common::Got {
+                partition: 0,
+                offset: i as i64,
+                key: r.speaker.id.clone().map(String::into_bytes),
+                payload: oracle.bytes[id].clone(),
+                headers: vec![
+                    (
+                        "claimwire-schema".into(),
+                        Some(claimwire::record::SCHEMA_VERSION.as_bytes().to_vec()),
+                    ),
+                    (
+                        "claimwire-article-id".into(),
+                        Some(r.article_id.clone().into_bytes()),
+                    ),
+                ],
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_oracle_catches_a_lost_or_changed_record_and_counts_duplicates() {
+    let oracle = Oracle::clean_pass(&generate(4, 200, DESKS), DESKS);
+    let out = as_output(&oracle);
+    let verdict = oracle.check(&out);
+    assert_eq!((verdict.records, verdict.duplicates), (out.len(), 0));
+
+    let mut twice = out.clone();
+    twice.push(out[3].clone());
+    assert_eq!(oracle.check(&twice).duplicates, 1);
+
+    let fails = |messages: Vec<kafka_common::Got>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle.check(&messages))).is_err()
+    };
+    let mut lost = out.clone();
+    lost.remove(7);
+    assert!(fails(lost), "a lost record is caught");
+    let changed: Vec<_> = out
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            let text = String::from_utf8(m.payload.clone()).unwrap();
+            if text.contains("\"times_seen\":2") {
+                m.payload = text
+                    .replace("\"times_seen\":2", "\"times_seen\":3")
+                    .into_bytes();
+            }
+            m
+        })
+        .collect();
+    assert!(fails(changed), "a different history is caught");
+}

@@ -314,8 +314,7 @@ impl Instance {
     pub fn leads_group(&self) -> bool {
         plain(&self.cw.log_text())
             .lines()
-            .filter(|l| l.contains("JoinGroup response: GenerationId") && l.contains("LeaderId "))
-            .last()
+            .rfind(|l| l.contains("JoinGroup response: GenerationId") && l.contains("LeaderId "))
             .is_some_and(|l| {
                 let field = |name: &str| {
                     l.split(name)
@@ -420,8 +419,7 @@ pub fn last_assignment(log: &str, topic: &str) -> Option<Vec<i32>> {
     let field = format!("topic={topic} ");
     plain(log)
         .lines()
-        .filter(|l| l.contains("Partitions assigned.") && l.contains(&field))
-        .last()
+        .rfind(|l| l.contains("Partitions assigned.") && l.contains(&field))
         .and_then(|l| {
             let list = l.split("partitions=[").nth(1)?.split(']').next()?;
             list.split(',')

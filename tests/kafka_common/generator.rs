@@ -434,7 +434,8 @@ fn paragraph(rng: &mut Rng, who: &GenSpeaker, claim: &mut GenClaim) -> String {
     para = para.replace("  ", " ");
     for _ in 0..rng.below(3) {
         para.push(' ');
-        para.push_str(*rng.pick(FILLER));
+        let filler: &&str = rng.pick(FILLER);
+        para.push_str(filler);
     }
     para
 }
