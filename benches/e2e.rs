@@ -147,6 +147,42 @@ struct E2e {
     cpu_per_article: Duration,
 }
 
+/// Per article id: arrival of its last record so far, and its records so far.
+type Arrivals = Arc<Mutex<HashMap<String, (Instant, usize)>>>;
+
+/// The downstream reader of claim records (both claimwire and the relay have one, so both
+/// pay for it): the arrival time of each article's last record, until `stop`.
+fn record_reader(
+    broker: &Broker,
+    topic: &str,
+) -> (Arrivals, Arc<AtomicBool>, std::thread::JoinHandle<()>) {
+    let arrivals: Arrivals = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let consumer = reader(broker, topic);
+    let handle = {
+        let arrivals = arrivals.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(Ok(m)) = consumer.poll(Duration::from_millis(20)) {
+                    let now = Instant::now();
+                    let id = m
+                        .headers()
+                        .and_then(|h| h.iter().find(|h| h.key == "claimwire-article-id"))
+                        .and_then(|h| h.value)
+                        .map(|v| String::from_utf8_lossy(v).into_owned())
+                        .unwrap_or_default();
+                    let mut a = arrivals.lock().unwrap();
+                    let e = a.entry(id).or_insert((now, 0));
+                    e.0 = now;
+                    e.1 += 1;
+                }
+            }
+        })
+    };
+    (arrivals, stop, handle)
+}
+
 /// Feeds these articles (flat out, or at `pace` articles/s) through a fresh claimwire,
 /// started with `env` on top of the benchmark's settings.
 fn end_to_end(
@@ -171,31 +207,7 @@ fn end_to_end(
     settings.extend_from_slice(env);
     let mut cw = Claimwire::start(broker, &names, work.path(), &settings);
 
-    // The reader of claim records: arrival time of each article's last record.
-    let arrivals: Arc<Mutex<HashMap<String, (Instant, usize)>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let out_reader = {
-        let consumer = reader(broker, &names.output);
-        let arrivals = arrivals.clone();
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                if let Some(Ok(m)) = consumer.poll(Duration::from_millis(20)) {
-                    let now = Instant::now();
-                    let id = m
-                        .headers()
-                        .and_then(|h| h.iter().find(|h| h.key == "claimwire-article-id"))
-                        .and_then(|h| h.value)
-                        .map(|v| String::from_utf8_lossy(v).into_owned())
-                        .unwrap_or_default();
-                    let mut a = arrivals.lock().unwrap();
-                    let e = a.entry(id).or_insert((now, 0));
-                    e.0 = now;
-                    e.1 += 1;
-                }
-            }
-        })
-    };
+    let (arrivals, stop, out_reader) = record_reader(broker, &names.output);
 
     let producer = batching_producer(broker);
     let mut sent_at: HashMap<String, Instant> = HashMap::with_capacity(n);
@@ -299,6 +311,7 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
     create_topic(broker, output);
     let n = articles.len();
     let consumer = reader(broker, input);
+    let (_, stop, out_reader) = record_reader(broker, output);
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", &broker.addr)
         .set("enable.idempotence", "true")
@@ -364,6 +377,8 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
     }
     feeder.flush(Duration::from_secs(120)).unwrap();
     let done = relayer.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    out_reader.join().unwrap();
     n as f64 / (done - started).as_secs_f64()
 }
 

@@ -251,7 +251,7 @@ fn main() {
     // Store bytes per claim: 10,000 claims with and without embeddings through the real store.
     for with_embedding in [false, true] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("store");
+        let mut store = Store::open(dir.path()).expect("store");
         let n = 10_000;
         let mut batch = Vec::new();
         for i in 0..n {

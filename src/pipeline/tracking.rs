@@ -53,8 +53,8 @@ impl Tracking {
     }
 
     /// Whether a claim with this id is stored (a redelivery).
-    pub fn is_stored(&self, claim_id: &str) -> Result<bool, PipelineError> {
-        Ok(self.store.get(claim_id)?.is_some())
+    pub fn is_stored(&self, claim_id: &str) -> bool {
+        self.store.contains(claim_id)
     }
 
     /// Tracks claims in order and commits the new ones in one transaction, together with the
