@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimwire::config::{Config, Overrides};
+use claimwire::config::{Config, Overrides, Role};
 
 /// Flags that override the configuration file and the environment (`run`, `check-config`).
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -20,7 +20,16 @@ pub struct ServiceFlags {
     /// Topic of input that cannot be processed.
     #[arg(long)]
     pub dead_letter_topic: Option<String>,
-    /// Consumer group id.
+    /// Topic of claim envelopes between the extract and track roles.
+    #[arg(long)]
+    pub internal_topic: Option<String>,
+    /// Compacted topic of stored claims the track role restores its state from.
+    #[arg(long)]
+    pub changelog_topic: Option<String>,
+    /// What this process does: all (extract and track), extract, or track.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<Role>,
+    /// Consumer group id (the extract and track roles add ".extract" / ".track").
     #[arg(long)]
     pub group: Option<String>,
     /// Directory of the durable claim store.
@@ -47,6 +56,9 @@ impl ServiceFlags {
             input_topic: self.input_topic.clone(),
             output_topic: self.output_topic.clone(),
             dead_letter_topic: self.dead_letter_topic.clone(),
+            internal_topic: self.internal_topic.clone(),
+            changelog_topic: self.changelog_topic.clone(),
+            role: self.role,
             group: self.group.clone(),
             state: self.state.clone(),
             aliases: self.aliases.clone(),

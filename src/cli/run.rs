@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use claimwire::config::Role;
 use claimwire::telemetry::Telemetry;
 use tokio::sync::watch;
 
@@ -45,8 +46,15 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
         }
     };
     let identities = super::load_identities(&config.service.aliases)?;
-    let encoder = super::load_encoder(&config.service.model_dir);
-    let model = super::model_description(encoder.as_ref());
+    // The track role judges with the embeddings the extract role put in the envelopes.
+    let encoder = match config.service.role {
+        Role::Track => None,
+        Role::All | Role::Extract => super::load_encoder(&config.service.model_dir),
+    };
+    let model = match config.service.role {
+        Role::Track => "embeddings from the extract role".to_owned(),
+        Role::All | Role::Extract => super::model_description(encoder.as_ref()),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(
             std::thread::available_parallelism()
@@ -75,8 +83,8 @@ pub fn run(args: Args, _log_json: bool) -> anyhow::Result<ExitCode> {
             ),
             None => None,
         };
-        let open = claimwire::service::open_pipeline(&config, identities, encoder);
-        let result = claimwire::service::run(config, open, telemetry, stop_rx).await;
+        let result =
+            claimwire::service::run(config, identities, encoder, telemetry, stop_rx).await;
         drop(http);
         result.map(|()| ExitCode::SUCCESS)
     })

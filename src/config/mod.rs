@@ -12,6 +12,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+mod role;
+
+pub use role::{Role, UnknownRole};
+
 /// librdkafka properties claimwire sets itself: overriding them would break the delivery
 /// guarantee or the flags, so the pass-through sections may not name them.
 pub const MANAGED_PROPERTIES: &[&str] = &[
@@ -47,6 +51,12 @@ pub struct KafkaConfig {
     pub output_topic: String,
     /// Topic of input that could not be processed.
     pub dead_letter_topic: String,
+    /// Topic of claim envelopes between the extract and track roles, keyed by speaker id, so
+    /// that one track instance sees every claim of a speaker.
+    pub internal_topic: String,
+    /// Compacted topic of every stored claim, keyed by claim id, partitioned like the
+    /// internal topic: what a track instance restores its state directory from.
+    pub changelog_topic: String,
     /// Create missing topics at start (forbid in production: `false`).
     pub create_topics: bool,
     /// Partitions of topics created at start.
@@ -63,6 +73,8 @@ pub struct KafkaConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServiceConfig {
+    /// What this process does in the topology: `all`, `extract` or `track`.
+    pub role: Role,
     /// Directory of the durable claim store.
     pub state: PathBuf,
     /// Operators' alias file (used when present).
@@ -104,6 +116,8 @@ impl Default for KafkaConfig {
             input_topic: "articles".into(),
             output_topic: "claims".into(),
             dead_letter_topic: "articles.dlq".into(),
+            internal_topic: "claims.by-speaker".into(),
+            changelog_topic: "claimwire.changelog".into(),
             create_topics: true,
             topic_partitions: 4,
             topic_replication: 1,
@@ -116,6 +130,7 @@ impl Default for KafkaConfig {
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
+            role: Role::All,
             state: ".claimwire/state".into(),
             aliases: "config/aliases.toml".into(),
             model_dir: crate::embed::DEFAULT_MODEL_DIR.into(),
@@ -146,6 +161,9 @@ pub struct Overrides {
     pub input_topic: Option<String>,
     pub output_topic: Option<String>,
     pub dead_letter_topic: Option<String>,
+    pub internal_topic: Option<String>,
+    pub changelog_topic: Option<String>,
+    pub role: Option<Role>,
     pub group: Option<String>,
     pub state: Option<PathBuf>,
     pub aliases: Option<PathBuf>,
@@ -251,6 +269,9 @@ impl Config {
             "KAFKA_INPUT_TOPIC" => k.input_topic = value.into(),
             "KAFKA_OUTPUT_TOPIC" => k.output_topic = value.into(),
             "KAFKA_DEAD_LETTER_TOPIC" => k.dead_letter_topic = value.into(),
+            "KAFKA_INTERNAL_TOPIC" => k.internal_topic = value.into(),
+            "KAFKA_CHANGELOG_TOPIC" => k.changelog_topic = value.into(),
+            "SERVICE_ROLE" => s.role = value.parse().map_err(|e: UnknownRole| e.to_string())?,
             "KAFKA_CREATE_TOPICS" => k.create_topics = flag(value)?,
             "KAFKA_TOPIC_PARTITIONS" => k.topic_partitions = num(value)?,
             "KAFKA_TOPIC_REPLICATION" => k.topic_replication = num(value)?,
@@ -292,8 +313,17 @@ impl Config {
         if let Some(v) = &o.dead_letter_topic {
             k.dead_letter_topic = v.clone();
         }
+        if let Some(v) = &o.internal_topic {
+            k.internal_topic = v.clone();
+        }
+        if let Some(v) = &o.changelog_topic {
+            k.changelog_topic = v.clone();
+        }
         if let Some(v) = &o.group {
             k.group = v.clone();
+        }
+        if let Some(v) = o.role {
+            self.service.role = v;
         }
         if o.no_create_topics {
             k.create_topics = false;
@@ -346,6 +376,8 @@ impl Config {
             ("kafka.input_topic", &k.input_topic),
             ("kafka.output_topic", &k.output_topic),
             ("kafka.dead_letter_topic", &k.dead_letter_topic),
+            ("kafka.internal_topic", &k.internal_topic),
+            ("kafka.changelog_topic", &k.changelog_topic),
         ];
         for (name, topic) in topics {
             if let Err(e) = valid_topic(topic) {
@@ -386,7 +418,7 @@ impl Config {
             }
         }
         let s = &self.service;
-        if s.state.as_os_str().is_empty() {
+        if s.role.has_state() && s.state.as_os_str().is_empty() {
             errors.push("service.state is empty".to_owned());
         }
         if s.max_message_bytes == 0 {
@@ -426,6 +458,11 @@ impl Config {
     /// The effective configuration as TOML, for `check-config`.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("the configuration serialises")
+    }
+
+    /// The consumer group of this process's role (see [`Role::group`]).
+    pub fn group(&self) -> String {
+        self.service.role.group(&self.kafka.group)
     }
 
     pub fn batch_linger(&self) -> Duration {
@@ -591,6 +628,78 @@ mod tests {
         ] {
             assert!(all.contains(needle), "missing {needle:?} in:\n{all}");
         }
+    }
+
+    #[test]
+    fn role_and_stage_topics_come_from_file_env_and_flags() {
+        let c = Config::from_toml(
+            "[kafka]\ninternal_topic = \"by-speaker\"\n[service]\nrole = \"extract\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.service.role, Role::Extract);
+        assert_eq!(c.kafka.internal_topic, "by-speaker");
+        assert_eq!(c.kafka.changelog_topic, "claimwire.changelog");
+        assert_eq!(c.group(), "claimwire.extract");
+        c.validate().unwrap();
+
+        let mut c = Config::default();
+        assert_eq!(c.service.role, Role::All);
+        assert_eq!(
+            c.group(),
+            "claimwire",
+            "the all role keeps the group as it was"
+        );
+        c.apply_env([
+            ("CLAIMWIRE_SERVICE_ROLE", "track"),
+            ("CLAIMWIRE_KAFKA_INTERNAL_TOPIC", "env-internal"),
+            ("CLAIMWIRE_KAFKA_CHANGELOG_TOPIC", "env-changelog"),
+        ])
+        .unwrap();
+        assert_eq!(c.service.role, Role::Track);
+        assert_eq!(c.kafka.internal_topic, "env-internal");
+        assert_eq!(c.kafka.changelog_topic, "env-changelog");
+        assert_eq!(c.group(), "claimwire.track");
+        c.apply_overrides(&Overrides {
+            role: Some(Role::All),
+            changelog_topic: Some("flag-changelog".into()),
+            ..Overrides::default()
+        });
+        assert_eq!(c.service.role, Role::All);
+        assert_eq!(c.kafka.changelog_topic, "flag-changelog");
+        assert_eq!(c.kafka.internal_topic, "env-internal");
+    }
+
+    #[test]
+    fn a_bad_role_or_a_stage_topic_shared_with_another_is_an_error() {
+        let err = Config::default()
+            .apply_env([("CLAIMWIRE_SERVICE_ROLE", "judge")])
+            .unwrap_err();
+        assert!(err.0[0].contains("CLAIMWIRE_SERVICE_ROLE"), "{err}");
+        assert!(err.0[0].contains("\"judge\" is not a role"), "{err}");
+        assert!(Config::from_toml("[service]\nrole = \"judge\"\n").is_err());
+
+        let mut c = Config::default();
+        c.kafka.changelog_topic = c.kafka.internal_topic.clone();
+        c.kafka.internal_topic = "articles".into();
+        let all = c.validate().unwrap_err().0.join("\n");
+        assert!(
+            all.contains("kafka.input_topic and kafka.internal_topic are the same topic"),
+            "{all}"
+        );
+        c.kafka.internal_topic = "bad topic".into();
+        let all = c.validate().unwrap_err().0.join("\n");
+        assert!(all.contains("kafka.internal_topic \"bad topic\""), "{all}");
+    }
+
+    #[test]
+    fn only_the_stateful_roles_need_a_state_directory() {
+        let mut c = Config::default();
+        c.service.state = PathBuf::new();
+        assert!(c.validate().is_err());
+        c.service.role = Role::Track;
+        assert!(c.validate().is_err());
+        c.service.role = Role::Extract;
+        c.validate().unwrap();
     }
 
     #[test]

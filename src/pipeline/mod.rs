@@ -60,6 +60,14 @@ impl Pipeline {
         })
     }
 
+    /// The two stages, opened by the caller (the service's all role).
+    pub fn from_stages(extraction: Extraction, tracking: Tracking) -> Self {
+        Pipeline {
+            extraction,
+            tracking,
+        }
+    }
+
     /// Judges with this sentence encoder (claims stored without an embedding are then
     /// compared lexically only).
     pub fn with_encoder(self, encoder: Option<Encoder>) -> Self {

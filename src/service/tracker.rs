@@ -15,6 +15,14 @@ pub struct Ticket {
     generation: u64,
 }
 
+impl Ticket {
+    /// The assignment of its partition it was read in: a partition revoked and assigned
+    /// again reads in a new generation (the track role checks its state once per one).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
 /// Where an in-flight offset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {

@@ -56,7 +56,8 @@ pub struct Metrics {
     pub consumed: AtomicU64,
     /// Articles processed by the pipeline.
     pub articles: AtomicU64,
-    /// Claim records acknowledged by the broker.
+    /// Messages acknowledged by the broker, dead letters aside: claim records, envelopes
+    /// (extract role), records and changelog entries (track role).
     pub produced: AtomicU64,
     /// Input messages dead-lettered and acknowledged.
     pub dead_lettered: AtomicU64,
@@ -68,6 +69,10 @@ pub struct Metrics {
     pub handed_back: AtomicU64,
     /// Times offsets were skipped in an input partition.
     pub offset_gaps: AtomicU64,
+    /// Partitions whose state the track role restored from the changelog.
+    pub restores: AtomicU64,
+    /// Stored claims read back from the changelog by those restores.
+    pub restored_claims: AtomicU64,
     /// Rejected input by reason code.
     rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Claims by history status.
@@ -91,6 +96,8 @@ impl Default for Metrics {
             pauses: AtomicU64::new(0),
             handed_back: AtomicU64::new(0),
             offset_gaps: AtomicU64::new(0),
+            restores: AtomicU64::new(0),
+            restored_claims: AtomicU64::new(0),
             rejected: Mutex::default(),
             claims: Mutex::default(),
             retries: Mutex::default(),
@@ -172,7 +179,7 @@ impl Metrics {
         counter(
             &mut out,
             "claimwire_produced_total",
-            "Claim records acknowledged by the broker.",
+            "Messages acknowledged by the broker, dead letters aside: claim records (envelopes in the extract role, records and changelog entries in the track role).",
             load(&self.produced),
         );
         counter(
@@ -193,6 +200,18 @@ impl Metrics {
             "claimwire_handed_back_total",
             "Input messages left for redelivery on revocation or shutdown.",
             load(&self.handed_back),
+        );
+        counter(
+            &mut out,
+            "claimwire_restores_total",
+            "Partitions whose state was restored from the changelog (track role).",
+            load(&self.restores),
+        );
+        counter(
+            &mut out,
+            "claimwire_restored_claims_total",
+            "Stored claims read back from the changelog by restores (track role).",
+            load(&self.restored_claims),
         );
         let _ = writeln!(
             out,

@@ -36,7 +36,7 @@ pub fn error(error: &KafkaError, reason: &str) {
     }
 }
 
-/// Client context of the producers and the admin client.
+/// Client context of the producers, the admin client and the changelog reader.
 #[derive(Clone, Copy, Default)]
 pub struct LogContext;
 
@@ -54,3 +54,6 @@ impl rdkafka::producer::ProducerContext for LogContext {
     type DeliveryOpaque = ();
     fn delivery(&self, _: &rdkafka::message::DeliveryResult<'_>, _: ()) {}
 }
+
+/// Plain consumers (the changelog reader) assign partitions themselves: no rebalances.
+impl rdkafka::consumer::ConsumerContext for LogContext {}

@@ -1,7 +1,12 @@
 //! Claim records and dead letters as Kafka messages: pure building of what is sent (key,
 //! payload, headers), so the contract is unit-tested without a broker.
 
-use crate::article::RejectionReason;
+mod internal;
+mod letter;
+
+pub use internal::{changelog_message, envelope_message, parse_envelope, CHANGELOG_SCHEMA};
+pub use letter::{LetterReason, Unprocessable};
+
 use crate::record::{ClaimRecord, SCHEMA_VERSION};
 
 /// Header naming the record schema.
@@ -18,9 +23,16 @@ pub const HEADER_SOURCE_OFFSET: &str = "claimwire-source-offset";
 /// A message to produce, owned so that it can be sent again after a failed delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutMessage {
+    /// Where it goes.
     pub topic: String,
+    /// The partition, when it must be a given one (a changelog entry goes to the partition
+    /// of the input it comes from); `None`: the producer's partitioner picks by key.
+    pub partition: Option<i32>,
+    /// The message key (partitioning, compaction); `None`: no key.
     pub key: Option<Vec<u8>>,
+    /// The message value.
     pub payload: Vec<u8>,
+    /// Headers in order; a `None` value is a header without value.
     pub headers: Vec<(String, Option<Vec<u8>>)>,
 }
 
@@ -29,6 +41,7 @@ pub struct OutMessage {
 pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
     OutMessage {
         topic: topic.to_owned(),
+        partition: None,
         key: record.speaker.id.as_ref().map(|id| id.as_bytes().to_vec()),
         payload: serde_json::to_vec(record).expect("a claim record serialises"),
         headers: vec![
@@ -61,7 +74,7 @@ pub fn dead_letter(
     key: Option<&[u8]>,
     payload: Option<&[u8]>,
     headers: &[(String, Option<Vec<u8>>)],
-    reason: &RejectionReason,
+    reason: &impl LetterReason,
 ) -> OutMessage {
     let ours = [
         (HEADER_DLQ_REASON, reason.to_string()),
@@ -81,6 +94,7 @@ pub fn dead_letter(
     );
     OutMessage {
         topic: topic.to_owned(),
+        partition: None,
         key: key.map(<[u8]>::to_vec),
         payload: payload.unwrap_or_default().to_vec(),
         headers: out,
@@ -99,6 +113,7 @@ pub fn header<'a>(headers: &'a [(String, Option<Vec<u8>>)], name: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::RejectionReason;
 
     #[test]
     fn a_dead_letter_keeps_the_original_and_adds_reason_and_position() {

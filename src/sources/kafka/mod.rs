@@ -1,5 +1,9 @@
-//! Articles from a Kafka topic: the consumer (a group member that stores offsets only when
-//! told), its rebalance handling, and the owned form of an input message.
+//! Input from Kafka: the group consumer of a role's input topic (stores offsets only when
+//! told), its rebalance handling, the owned form of an input message, and the changelog reader.
+
+mod changelog;
+
+pub use changelog::{Changelog, Restored};
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -212,7 +216,8 @@ impl ConsumerContext for SourceContext {
 
 pub type ArticleConsumer = StreamConsumer<SourceContext>;
 
-/// The consumer of the articles topic: auto-commit of explicitly stored offsets only.
+/// The consumer of the role's input topic, in the role's group: auto-commit of explicitly
+/// stored offsets only.
 pub fn consumer(config: &Config, shared: Arc<Shared>) -> KafkaResult<ArticleConsumer> {
     let k = &config.kafka;
     let mut c = ClientConfig::new();
@@ -224,7 +229,7 @@ pub fn consumer(config: &Config, shared: Arc<Shared>) -> KafkaResult<ArticleCons
         c.set(key, value);
     }
     c.set("bootstrap.servers", &k.brokers)
-        .set("group.id", &k.group)
+        .set("group.id", config.group())
         .set("enable.auto.commit", "true")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false");

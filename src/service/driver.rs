@@ -1,0 +1,497 @@
+//! The consume → process → produce → store-offset loop every role runs, around its
+//! [`Stage`].
+//!
+//! Delivery is at-least-once. An input offset is stored (and later auto-committed) only when
+//! every message derived from it, or its dead letter, has been acknowledged by the broker,
+//! and only once every earlier offset of its partition has been too (see
+//! [`super::tracker`]). Whatever is unfinished on a crash, a revocation or an overrun shutdown
+//! is redelivered; deterministic claim ids make the second pass yield identical output.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use rdkafka::consumer::{CommitMode, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::producer::Producer as _;
+use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::util::Timeout;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::config::Config;
+use crate::error::{ErrorClass, Fault};
+use crate::sinks::kafka::{dead_letter, LetterReason, Source};
+use crate::sources::kafka::{consumer, InputMessage, Shared};
+use crate::telemetry::{Event, Phase, Telemetry};
+
+use super::backoff::Backoff;
+use super::delivery::{producer, Delivery, Dispatch};
+use super::stage::{Output, Stage, StageError};
+use super::stopped;
+use super::tracker::Ticket;
+
+/// Runs `stage` over `input_topic` until `shutdown` turns true; returns once drained and
+/// committed.
+pub async fn consume<S: Stage>(
+    config: &Config,
+    stage: S,
+    input_topic: &str,
+    telemetry: Arc<Telemetry>,
+    shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let s = &config.service;
+    let shared = Shared::new(telemetry.clone(), config.revoke_timeout());
+    let consumer =
+        Arc::new(consumer(config, shared.clone()).context("creating the Kafka consumer")?);
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = Arc::new(Delivery {
+        shared: shared.clone(),
+        consumer: consumer.clone(),
+        producer: producer(config).context("creating the Kafka producer")?,
+        telemetry: telemetry.clone(),
+        dead_letter_topic: config.kafka.dead_letter_topic.clone(),
+        retry_initial: Duration::from_millis(s.retry_initial_ms),
+        retry_max: Duration::from_millis(s.retry_max_ms),
+        fatal: fatal_tx,
+    });
+    consumer
+        .subscribe(&[input_topic])
+        .with_context(|| format!("subscribing to the {} topic {input_topic}", S::INPUT))?;
+    telemetry.set_phase(Phase::Consuming);
+    tracing::info!(
+        role = %s.role,
+        topic = %input_topic,
+        group = %config.group(),
+        dead_letters = %config.kafka.dead_letter_topic,
+        "Consuming {}.",
+        S::INPUT
+    );
+
+    let mut driver = Driver {
+        config,
+        ctx: ctx.clone(),
+        stage: Arc::new(Mutex::new(stage)),
+        batch: Vec::new(),
+        running: None,
+        paused: false,
+    };
+    let mut linger: Option<Instant> = None;
+    let mut reading_failed = false;
+    let outcome: anyhow::Result<()> = loop {
+        driver.backpressure();
+        // The batch in the stage runs on a blocking thread while intake goes on.
+        let step = tokio::select! {
+            biased;
+            _ = stopped(shutdown.clone()) => Step::Stop,
+            Some(reason) = fatal_rx.recv() => Step::Fatal(reason),
+            done = async {
+                match driver.running.as_mut() {
+                    Some(r) => (&mut r.handle).await,
+                    None => std::future::pending().await,
+                }
+            } => Step::Processed(done),
+            _ = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => Step::Linger,
+            received = consumer.recv(), if !driver.paused => match received {
+                Ok(m) => Step::Message(InputMessage::from_borrowed(&m)),
+                Err(e) => Step::ReadFailed(e),
+            },
+            _ = shared.notify.notified(), if driver.paused => Step::Wake,
+        };
+        match step {
+            Step::Stop => break Ok(()),
+            Step::Fatal(reason) => {
+                break Err(anyhow::anyhow!("the producer failed for good: {reason}"))
+            }
+            Step::Processed(done) => {
+                if let Err(e) = driver.finish(done, shutdown.clone()).await {
+                    break Err(e);
+                }
+                // What came in meanwhile goes next, without waiting for the linger.
+                driver.start();
+                linger = None;
+            }
+            Step::Linger => {
+                linger = None;
+                driver.start();
+            }
+            Step::Message(m) => {
+                if reading_failed {
+                    reading_failed = false;
+                    tracing::info!(topic = %input_topic, "Reading from the input topic works again.");
+                }
+                driver.take(m).await;
+                if driver.batch.len() >= config.service.batch_size {
+                    driver.start();
+                    linger = None;
+                } else if linger.is_none() && !driver.batch.is_empty() {
+                    linger = Some(Instant::now() + config.batch_linger());
+                }
+            }
+            Step::ReadFailed(e) => {
+                if !reading_failed {
+                    tracing::warn!(topic = %input_topic, error = %e, "Reading from the input topic failed; the consumer retries.");
+                } else {
+                    tracing::debug!(topic = %input_topic, error = %e, "Reading from the input topic still fails.");
+                }
+                reading_failed = true;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Step::Wake => {}
+        }
+    };
+
+    // Drain: no more intake; finish what was read, wait for acknowledgements, commit.
+    telemetry.set_phase(Phase::Draining);
+    let deadline = Instant::now() + config.shutdown_timeout();
+    if outcome.is_ok() {
+        tracing::info!("Shutting down: intake stopped, draining in-flight work.");
+        let (_tx, never) = watch::channel(false);
+        match tokio::time::timeout_at(deadline, driver.drain(never)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(
+                error = format!("{e:#}"),
+                "Processing the last batch failed; it will be redelivered."
+            ),
+            Err(_) => tracing::warn!(
+                "Processing the last batch overran the shutdown deadline; it will be redelivered."
+            ),
+        }
+    } else {
+        driver.hand_back();
+    }
+    loop {
+        let dispatched = shared.tracker.lock().unwrap().dispatched();
+        if dispatched == 0 {
+            break;
+        }
+        let notified = shared.notify.notified();
+        if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            break;
+        }
+    }
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    let producer = ctx.producer.clone();
+    let flushed = tokio::task::spawn_blocking(move || {
+        producer.flush(Timeout::After(remaining.max(Duration::from_millis(100))))
+    })
+    .await?;
+    if let Err(e) = flushed {
+        tracing::warn!(error = %e, "Flushing the producer did not finish; unacknowledged input will be redelivered.");
+    }
+    let left = shared.tracker.lock().unwrap().in_flight();
+    let c = consumer.clone();
+    let committed =
+        tokio::task::spawn_blocking(move || c.commit_consumer_state(CommitMode::Sync)).await?;
+    match committed {
+        Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {
+            tracing::info!("Stored offsets committed.")
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "Committing offsets failed; the last messages will be redelivered.")
+        }
+    }
+    if left > 0 {
+        telemetry
+            .metrics
+            .handed_back
+            .fetch_add(left as u64, Ordering::Relaxed);
+        tracing::warn!(
+            in_flight = left,
+            "Shutdown deadline passed with work in flight; it will be redelivered."
+        );
+    }
+    // Leave the group now (revocation must not wait: nothing more will complete).
+    shared.tracker.lock().unwrap().clear();
+    consumer.unsubscribe();
+    drop(driver);
+    drop(ctx);
+    match Arc::try_unwrap(consumer) {
+        Ok(c) => tokio::task::spawn_blocking(move || drop(c)).await?,
+        Err(_) => tracing::debug!("Delivery tasks still hold the consumer; it closes with them."),
+    }
+    if outcome.is_ok() {
+        tracing::info!("Shutdown complete.");
+    }
+    outcome
+}
+
+/// What woke the run loop.
+enum Step {
+    Stop,
+    Fatal(String),
+    Processed(Result<BatchResult, tokio::task::JoinError>),
+    Linger,
+    Message(InputMessage),
+    ReadFailed(KafkaError),
+    Wake,
+}
+
+/// Per input message: its output.
+type BatchResult = Result<Vec<Output>, StageError>;
+
+/// An input message read and accepted, waiting for its batch.
+struct Pending<I> {
+    /// Its place in the offset tracker.
+    ticket: Ticket,
+    /// The message, kept to dead-letter it if its output is refused for good.
+    input: Arc<InputMessage>,
+    /// What the stage made of it.
+    item: I,
+}
+
+/// The batch in the stage.
+struct Running<I> {
+    /// Where each item came from, in order.
+    tickets: Arc<Vec<Ticket>>,
+    /// The input messages, in order.
+    inputs: Vec<Arc<InputMessage>>,
+    /// The items, shared with the blocking thread (and a retry).
+    items: Arc<Vec<I>>,
+    /// The blocking thread.
+    handle: tokio::task::JoinHandle<BatchResult>,
+}
+
+/// The intake side, owned by the run loop.
+struct Driver<'a, S: Stage> {
+    /// The settings (batch sizes, retry delays, in-flight bound).
+    config: &'a Config,
+    /// The producer side.
+    ctx: Arc<Delivery>,
+    /// The role's processing, run on a blocking thread one batch at a time.
+    stage: Arc<Mutex<S>>,
+    /// Items read and waiting to be processed together.
+    batch: Vec<Pending<S::Item>>,
+    /// The batch being processed, if any (one at a time: the store is serial).
+    running: Option<Running<S::Item>>,
+    /// Whether intake is stopped for backpressure.
+    paused: bool,
+}
+
+impl<S: Stage> Driver<'_, S> {
+    /// Stops intake (the run loop no longer polls the consumer) while too much is in flight,
+    /// e.g. while the producer queue is full; resumes at half. Not polling, rather than
+    /// pausing partitions, keeps what librdkafka has already fetched (pausing drops it and
+    /// fetches again on resume) and is short: only as long as acknowledgements lag.
+    fn backpressure(&mut self) {
+        let in_flight = self.ctx.shared.tracker.lock().unwrap().in_flight();
+        let max = self.config.service.max_in_flight;
+        if !self.paused && in_flight >= max {
+            self.paused = true;
+            Event::Paused { in_flight }.emit(&self.ctx.telemetry);
+        } else if self.paused && in_flight <= max / 2 {
+            self.paused = false;
+            Event::Resumed { in_flight }.emit(&self.ctx.telemetry);
+        }
+    }
+
+    /// Takes one input message: bad input goes to the dead-letter topic at once, the rest
+    /// joins the batch.
+    async fn take(&mut self, m: InputMessage) {
+        let t = &self.ctx.telemetry;
+        t.metrics.consumed.fetch_add(1, Ordering::Relaxed);
+        let ticket = {
+            let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+            let (ticket, skipped) = tracker.begin_checked(&m.topic, m.partition, m.offset);
+            if skipped > 0 {
+                t.metrics.offset_gaps.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(topic = %m.topic, partition = m.partition, offset = m.offset, skipped, "Offsets were skipped: fine on a compacted or transactional topic, otherwise the broker did not deliver them.");
+            }
+            t.metrics
+                .in_flight
+                .store(tracker.in_flight() as u64, Ordering::Relaxed);
+            ticket
+        };
+        match S::parse(self.config, &m) {
+            Ok(item) => self.batch.push(Pending {
+                ticket,
+                input: Arc::new(m),
+                item,
+            }),
+            Err(reason) => {
+                // Always the input's fault (ErrorClass::Input): dead-letter it and move on.
+                Event::Rejected {
+                    topic: &m.topic,
+                    partition: m.partition,
+                    offset: m.offset,
+                    code: reason.code(),
+                    reason: &reason.to_string(),
+                }
+                .emit(t);
+                let letter = dead_letter(
+                    &self.config.kafka.dead_letter_topic,
+                    &Source {
+                        topic: &m.topic,
+                        partition: m.partition,
+                        offset: m.offset,
+                    },
+                    m.key.as_deref(),
+                    m.payload.as_deref(),
+                    &m.headers,
+                    &reason,
+                );
+                self.ctx
+                    .dispatch(Dispatch {
+                        ticket,
+                        input: Arc::new(m),
+                        messages: vec![letter],
+                        statuses: Vec::new(),
+                        dead_letter: true,
+                    })
+                    .await;
+            }
+        }
+    }
+
+    /// Runs the stage over a batch on a blocking thread.
+    fn spawn(
+        &self,
+        tickets: Arc<Vec<Ticket>>,
+        items: Arc<Vec<S::Item>>,
+    ) -> tokio::task::JoinHandle<BatchResult> {
+        let stage = self.stage.clone();
+        tokio::task::spawn_blocking(move || stage.lock().unwrap().process(&tickets, &items))
+    }
+
+    /// Sends the batch into the stage, unless one is already there (then it waits).
+    fn start(&mut self) {
+        if self.running.is_some() || self.batch.is_empty() {
+            return;
+        }
+        let batch: Vec<_> = {
+            let tracker = self.ctx.shared.tracker.lock().unwrap();
+            std::mem::take(&mut self.batch)
+                .into_iter()
+                .filter(|p| tracker.is_current(&p.ticket))
+                .collect()
+        };
+        if batch.is_empty() {
+            return;
+        }
+        let mut tickets = Vec::with_capacity(batch.len());
+        let mut inputs = Vec::with_capacity(batch.len());
+        let mut items = Vec::with_capacity(batch.len());
+        for p in batch {
+            tickets.push(p.ticket);
+            inputs.push(p.input);
+            items.push(p.item);
+        }
+        let tickets = Arc::new(tickets);
+        let items = Arc::new(items);
+        let handle = self.spawn(tickets.clone(), items.clone());
+        self.running = Some(Running {
+            tickets,
+            inputs,
+            items,
+            handle,
+        });
+    }
+
+    /// Takes the processed batch and dispatches its output. Store and restore failures are
+    /// retried with backoff (until `stop`, when the batch is handed back); a corrupt store
+    /// stops the service. Items of partitions revoked meanwhile are skipped: their next
+    /// owner processes them again (and gets the same output from its store).
+    async fn finish(
+        &mut self,
+        done: Result<BatchResult, tokio::task::JoinError>,
+        stop: watch::Receiver<bool>,
+    ) -> anyhow::Result<()> {
+        let running = self.running.take().expect("a batch was running");
+        let mut result = done.context("the stage panicked")?;
+        let s = &self.config.service;
+        let mut backoff = Backoff::new(
+            Duration::from_millis(s.retry_initial_ms),
+            Duration::from_millis(s.retry_max_ms),
+        );
+        let out = loop {
+            match result {
+                Ok(out) => break out,
+                Err(e) if e.class() == ErrorClass::Internal => {
+                    self.abandon(&running.tickets);
+                    return Err(e).context("the claim store is corrupt; an operator must act");
+                }
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    let operation = match e {
+                        StageError::Pipeline(_) => "store",
+                        StageError::Restore(_) => "restore",
+                    };
+                    Event::Retrying {
+                        operation,
+                        error: &e.to_string(),
+                        delay,
+                    }
+                    .emit(&self.ctx.telemetry);
+                    tokio::select! {
+                        _ = stopped(stop.clone()) => {
+                            tracing::warn!(messages = running.tickets.len(), "Stopping while the batch fails; it will be redelivered.");
+                            self.abandon(&running.tickets);
+                            return Ok(());
+                        }
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    result = self
+                        .spawn(running.tickets.clone(), running.items.clone())
+                        .await
+                        .context("the stage panicked")?;
+                }
+            }
+        };
+        // The next batch goes into the stage while this one's output is queued (in order:
+        // the next batch's output is queued only after this one's).
+        self.start();
+        self.ctx
+            .telemetry
+            .metrics
+            .articles
+            .fetch_add(running.tickets.len() as u64, Ordering::Relaxed);
+        for ((ticket, input), output) in running.tickets.iter().zip(running.inputs).zip(out) {
+            if !self.ctx.shared.tracker.lock().unwrap().is_current(ticket) {
+                continue;
+            }
+            self.ctx
+                .dispatch(Dispatch {
+                    ticket: ticket.clone(),
+                    input,
+                    messages: output.messages,
+                    statuses: output.statuses,
+                    dead_letter: false,
+                })
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Processes everything read (at shutdown).
+    async fn drain(&mut self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        loop {
+            self.start();
+            let Some(running) = self.running.as_mut() else {
+                return Ok(());
+            };
+            let done = (&mut running.handle).await;
+            self.finish(done, stop.clone()).await?;
+        }
+    }
+
+    fn abandon(&self, tickets: &[Ticket]) {
+        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        for ticket in tickets {
+            tracker.abandon(ticket);
+        }
+    }
+
+    /// Drops the batch (and the one in the stage) without producing: redelivered later.
+    fn hand_back(&mut self) {
+        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        for p in self.batch.drain(..) {
+            tracker.abandon(&p.ticket);
+        }
+        if let Some(running) = self.running.take() {
+            for ticket in running.tickets.iter() {
+                tracker.abandon(ticket);
+            }
+        }
+    }
+}

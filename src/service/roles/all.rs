@@ -1,0 +1,55 @@
+//! The all role: extraction and tracking in one process over one state directory.
+
+use crate::article::{parse_json, Article};
+use crate::config::Config;
+use crate::pipeline::Pipeline;
+use crate::sinks::kafka::claim_message;
+use crate::sources::kafka::InputMessage;
+
+use super::super::stage::{Output, Rejected, Stage, StageError};
+use super::super::tracker::Ticket;
+
+/// Articles in, claim records out.
+pub struct AllStage {
+    /// Extraction, judgement and the claim store.
+    pipeline: Pipeline,
+    /// Where the records go.
+    output_topic: String,
+}
+
+impl AllStage {
+    pub fn new(pipeline: Pipeline, config: &Config) -> Self {
+        AllStage {
+            pipeline,
+            output_topic: config.kafka.output_topic.clone(),
+        }
+    }
+}
+
+impl Stage for AllStage {
+    type Item = Article;
+    const INPUT: &'static str = "articles";
+
+    fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
+        let payload = m.payload.as_deref().unwrap_or_default();
+        Ok(parse_json(payload, config.service.max_message_bytes)?)
+    }
+
+    fn process(
+        &mut self,
+        _tickets: &[Ticket],
+        articles: &[Article],
+    ) -> Result<Vec<Output>, StageError> {
+        let records = self.pipeline.process_batch(articles)?;
+        Ok(records
+            .into_iter()
+            .map(|records| Output {
+                statuses: records.iter().map(|r| r.history.status).collect(),
+                messages: records
+                    .iter()
+                    .map(|r| claim_message(&self.output_topic, r))
+                    .collect(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,58 @@
+//! The extract role: articles in, one claim envelope per claim out to the internal topic,
+//! keyed by speaker. Stateless: as many instances as the articles topic has partitions.
+
+use crate::article::{parse_json, Article};
+use crate::config::Config;
+use crate::pipeline::Extraction;
+use crate::sinks::kafka::envelope_message;
+use crate::sources::kafka::InputMessage;
+
+use super::super::stage::{Output, Rejected, Stage, StageError};
+use super::super::tracker::Ticket;
+
+/// Articles in, claim envelopes out.
+pub struct ExtractStage {
+    /// Claims, ids, speakers and embeddings; no state.
+    extraction: Extraction,
+    /// Where the envelopes go.
+    internal_topic: String,
+}
+
+impl ExtractStage {
+    pub fn new(extraction: Extraction, config: &Config) -> Self {
+        ExtractStage {
+            extraction,
+            internal_topic: config.kafka.internal_topic.clone(),
+        }
+    }
+}
+
+impl Stage for ExtractStage {
+    type Item = Article;
+    const INPUT: &'static str = "articles";
+
+    fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
+        let payload = m.payload.as_deref().unwrap_or_default();
+        Ok(parse_json(payload, config.service.max_message_bytes)?)
+    }
+
+    fn process(
+        &mut self,
+        _tickets: &[Ticket],
+        articles: &[Article],
+    ) -> Result<Vec<Output>, StageError> {
+        // Nothing is stored here, so every claim with a speaker gets its embedding (when a
+        // model is loaded): the track role stores what it is given.
+        let envelopes = self.extraction.extract_batch(articles, |_| true);
+        Ok(envelopes
+            .iter()
+            .map(|envs| Output {
+                messages: envs
+                    .iter()
+                    .map(|e| envelope_message(&self.internal_topic, e))
+                    .collect(),
+                statuses: Vec::new(),
+            })
+            .collect())
+    }
+}

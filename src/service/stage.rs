@@ -1,0 +1,83 @@
+//! `Stage`: what a role does between reading an input message and producing its output. The
+//! consume → process → produce → store-offset machinery ([`super::driver`]) is the same for
+//! every role; a stage says how to read one input message and how to process a batch.
+
+use crate::article::RejectionReason;
+use crate::config::Config;
+use crate::error::{ErrorClass, Fault};
+use crate::pipeline::PipelineError;
+use crate::record::Status;
+use crate::sinks::kafka::{LetterReason, OutMessage, Unprocessable};
+use crate::sources::kafka::InputMessage;
+
+use super::restore::RestoreError;
+use super::tracker::Ticket;
+
+/// One role's processing.
+pub trait Stage: Send + 'static {
+    /// An input message read and accepted.
+    type Item: Send + Sync + 'static;
+
+    /// What the input topic holds, for log messages ("articles", "claim envelopes").
+    const INPUT: &'static str;
+
+    /// Reads one input message: an item, or why it goes to the dead-letter topic.
+    fn parse(config: &Config, message: &InputMessage) -> Result<Self::Item, Rejected>;
+
+    /// Processes a batch on a blocking thread: one [`Output`] per item, in order. `tickets`
+    /// say where each item came from. On error nothing of the batch may be durable in a way
+    /// that changes a retry's output: the driver retries external failures with backoff and
+    /// stops on internal ones.
+    fn process(
+        &mut self,
+        tickets: &[Ticket],
+        items: &[Self::Item],
+    ) -> Result<Vec<Output>, StageError>;
+}
+
+/// What one input message yields.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The messages to produce, in order; the input is done when all are acknowledged.
+    pub messages: Vec<OutMessage>,
+    /// The history status of each claim record among them, for the metrics.
+    pub statuses: Vec<Status>,
+}
+
+/// Why an input message was not accepted: an article's rejection or an envelope's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    #[error(transparent)]
+    Article(#[from] RejectionReason),
+    #[error(transparent)]
+    Unprocessable(#[from] Unprocessable),
+}
+
+impl LetterReason for Rejected {
+    fn code(&self) -> &'static str {
+        match self {
+            Rejected::Article(r) => r.code(),
+            Rejected::Unprocessable(u) => u.code(),
+        }
+    }
+}
+
+/// Why a batch could not be processed.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// The claim store failed.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// Restoring a partition's state from the changelog failed.
+    #[error(transparent)]
+    Restore(#[from] RestoreError),
+}
+
+impl Fault for StageError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            StageError::Pipeline(e) => e.class(),
+            StageError::Restore(e) => e.class(),
+        }
+    }
+}
