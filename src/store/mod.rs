@@ -84,20 +84,6 @@ pub struct Store {
     next_row: u64,
 }
 
-/// A row as written: the judgement and whose it is.
-#[derive(serde::Serialize)]
-struct RowRef<'a> {
-    claim_id: &'a str,
-    #[serde(flatten)]
-    judgement: JudgementRef<'a>,
-}
-
-/// The claim id of a row as read (the rest is a [`StoredValue`]).
-#[derive(serde::Deserialize)]
-struct RowId {
-    claim_id: String,
-}
-
 fn key(claim_id: &str) -> u128 {
     xxh3_128(claim_id.as_bytes())
 }
@@ -146,7 +132,7 @@ impl Store {
                 let (key, value) = row?;
                 let claim_id = key.value();
                 let judgement = decode(claim_id, value.value())?;
-                let bytes = encode(claim_id, &judgement.history, &judgement.entry);
+                let bytes = JudgementRef::from(&judgement).to_json();
                 rows.insert(next, bytes.as_slice())?;
                 moved += 1;
             }
@@ -159,7 +145,14 @@ impl Store {
         Ok(())
     }
 
+    /// Reads every row's claim id into the index.
     fn build_index(&mut self) -> Result<(), StoreError> {
+        /// The claim id of a row (the rest is skipped).
+        #[derive(serde::Deserialize)]
+        struct RowId {
+            claim_id: String,
+        }
+
         let txn = self.db.begin_read()?;
         let rows = txn.open_table(ROWS)?;
         for row in rows.iter()? {
@@ -219,6 +212,25 @@ impl Store {
         claims: &[&StoredClaim],
         applied: &[(i32, i64)],
     ) -> Result<(), StoreError> {
+        let refs: Vec<JudgementRef<'_>> = claims.iter().map(|c| JudgementRef::from(*c)).collect();
+        self.put(&refs, applied)
+    }
+
+    /// [`Store::put_applied_refs`] for judgements read back (a restore from the changelog).
+    pub fn put_judgements(
+        &mut self,
+        judgements: &[StoredJudgement],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
+        let refs: Vec<JudgementRef<'_>> = judgements.iter().map(JudgementRef::from).collect();
+        self.put(&refs, applied)
+    }
+
+    fn put(
+        &mut self,
+        claims: &[JudgementRef<'_>],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
         if claims.is_empty() && applied.is_empty() {
             return Ok(());
         }
@@ -228,12 +240,11 @@ impl Store {
         {
             let mut rows = txn.open_table(ROWS)?;
             for claim in claims {
-                let id = claim.record.claim_id.as_str();
-                let k = key(id);
+                let k = key(claim.claim_id);
                 if self.index.contains_key(&k) || added.contains_key(&k) {
                     continue;
                 }
-                let bytes = encode(id, &claim.record.history, &claim.entry);
+                let bytes = claim.to_json();
                 rows.insert(next, bytes.as_slice())?;
                 added.insert(k, next);
                 next += 1;
@@ -275,18 +286,6 @@ impl Store {
     }
 }
 
-fn encode(
-    claim_id: &str,
-    history: &crate::record::History,
-    entry: &Option<crate::track::Entry>,
-) -> Vec<u8> {
-    serde_json::to_vec(&RowRef {
-        claim_id,
-        judgement: JudgementRef { history, entry },
-    })
-    .expect("a stored judgement always serialises")
-}
-
 fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
     let corrupt = |source| StoreError::Corrupt {
         claim_id: claim_id.to_owned(),
@@ -294,7 +293,7 @@ fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
     };
     serde_json::from_slice::<StoredValue>(bytes)
         .map_err(corrupt)?
-        .into_judgement()
+        .into_judgement(claim_id)
         .ok_or_else(|| corrupt(serde::de::Error::missing_field("history")))
 }
 

@@ -248,6 +248,11 @@ impl Memory {
     }
 
     /// Number of claims remembered for one speaker.
+    /// The `seq` of the speaker's latest remembered claim.
+    pub fn last_seq(&self, speaker_id: &str) -> Option<u64> {
+        self.speakers.get(speaker_id)?.entries.last().map(|e| e.seq)
+    }
+
     pub fn speaker_len(&self, speaker_id: &str) -> usize {
         self.speakers.get(speaker_id).map_or(0, |s| s.entries.len())
     }
