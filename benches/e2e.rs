@@ -19,41 +19,19 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kafka_common::articles::wire_article;
+use kafka_common::clients::{batching_producer, reader_from_start, send_waiting};
 use kafka_common::{Broker, Claimwire, Names};
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 
 const PARTITIONS: i32 = 4;
 const CEILING_MESSAGES: usize = 20_000;
 const CEILING_BYTES: usize = 4096;
 
-fn batching_producer(broker: &Broker) -> BaseProducer {
-    ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("enable.idempotence", "true")
-        .set("linger.ms", "5")
-        .set("batch.num.messages", "1000")
-        .set("queue.buffering.max.messages", "200000")
-        .create()
-        .unwrap()
-}
-
 fn send(producer: &BaseProducer, topic: &str, key: &[u8], payload: &[u8]) {
-    let mut record = BaseRecord::<[u8], [u8]>::to(topic)
-        .key(key)
-        .payload(payload);
-    loop {
-        match producer.send(record) {
-            Ok(()) => return,
-            Err((_, r)) => {
-                record = r;
-                producer.poll(Duration::from_millis(1));
-            }
-        }
-    }
+    send_waiting(producer, BaseRecord::to(topic).key(key).payload(payload));
 }
 
 fn create_topic(broker: &Broker, topic: &str) {
@@ -67,20 +45,7 @@ fn create_topic(broker: &Broker, topic: &str) {
 }
 
 fn reader(broker: &Broker, topic: &str) -> BaseConsumer {
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("group.id", "bench-reader")
-        .set("enable.auto.commit", "false")
-        .set("fetch.wait.max.ms", "5")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning)
-            .unwrap();
-    }
-    c.assign(&tpl).unwrap();
-    c
+    reader_from_start(broker, topic, PARTITIONS)
 }
 
 /// Messages per second the broker moves from a producer to a consumer.
@@ -352,16 +317,7 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
                 if let Some(key) = key {
                     record = record.key(key.as_slice());
                 }
-                let mut record = record;
-                loop {
-                    match producer.send(record) {
-                        Ok(()) => break,
-                        Err((_, r)) => {
-                            record = r;
-                            producer.poll(Duration::from_millis(1));
-                        }
-                    }
-                }
+                send_waiting(&producer, record);
             }
             producer.poll(Duration::ZERO);
             relayed += 1;

@@ -24,12 +24,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kafka_common::articles::wire_article;
+use kafka_common::clients::{batching_producer, feed_all, reader_from_start};
 use kafka_common::{Broker, Claimwire, Names};
-use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 
 const PARTITIONS: i32 = 4;
 
@@ -88,19 +85,7 @@ fn count_records(
 ) {
     let count = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("group.id", "bench-scale-reader")
-        .set("enable.auto.commit", "false")
-        .set("fetch.wait.max.ms", "5")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning)
-            .unwrap();
-    }
-    consumer.assign(&tpl).unwrap();
+    let consumer = reader_from_start(broker, topic, PARTITIONS);
     let handle = {
         let (count, stop) = (count.clone(), stop.clone());
         std::thread::spawn(move || {
@@ -120,29 +105,7 @@ fn count_records(
 }
 
 fn feed(broker: &Broker, topic: &str, articles: &[(String, Vec<u8>)]) {
-    let producer: BaseProducer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("enable.idempotence", "true")
-        .set("linger.ms", "5")
-        .set("queue.buffering.max.messages", "200000")
-        .create()
-        .unwrap();
-    for (id, json) in articles {
-        let mut record = BaseRecord::<[u8], [u8]>::to(topic)
-            .key(id.as_bytes())
-            .payload(json.as_slice());
-        loop {
-            match producer.send(record) {
-                Ok(()) => break,
-                Err((_, r)) => {
-                    record = r;
-                    producer.poll(Duration::from_millis(1));
-                }
-            }
-        }
-        producer.poll(Duration::ZERO);
-    }
-    producer.flush(Duration::from_secs(120)).unwrap();
+    feed_all(&batching_producer(broker), topic, articles);
 }
 
 /// Waits until `count` reaches `expect` (or panics with the instances' logs).

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod articles;
+pub mod clients;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
