@@ -272,7 +272,7 @@ fn main() {
             }
         }
         store.put_all(&batch).expect("put");
-        let one = serde_json::to_vec(&stored(
+        let one = stored(
             0,
             "x",
             Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(
@@ -283,11 +283,11 @@ fn main() {
                 &claimwire::record::History::first(None),
             ),
             claimwire::record::History::first(None),
-        ))
-        .unwrap()
+        )
+        .judgement_json()
         .len();
         println!(
-        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); JSON value of a claim with a 1-char text and an embedding: {one} B",
+        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); stored JSON of a claim with a 1-char text and an embedding: {one} B",
         n,
         if with_embedding { "with" } else { "without" },
         store.file_bytes() as f64 / n as f64
