@@ -19,41 +19,19 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kafka_common::articles::wire_article;
+use kafka_common::clients::{batching_producer, reader_from_start, send_waiting};
 use kafka_common::{Broker, Claimwire, Names};
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 
 const PARTITIONS: i32 = 4;
 const CEILING_MESSAGES: usize = 20_000;
 const CEILING_BYTES: usize = 4096;
 
-fn batching_producer(broker: &Broker) -> BaseProducer {
-    ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("enable.idempotence", "true")
-        .set("linger.ms", "5")
-        .set("batch.num.messages", "1000")
-        .set("queue.buffering.max.messages", "200000")
-        .create()
-        .unwrap()
-}
-
 fn send(producer: &BaseProducer, topic: &str, key: &[u8], payload: &[u8]) {
-    let mut record = BaseRecord::<[u8], [u8]>::to(topic)
-        .key(key)
-        .payload(payload);
-    loop {
-        match producer.send(record) {
-            Ok(()) => return,
-            Err((_, r)) => {
-                record = r;
-                producer.poll(Duration::from_millis(1));
-            }
-        }
-    }
+    send_waiting(producer, BaseRecord::to(topic).key(key).payload(payload));
 }
 
 fn create_topic(broker: &Broker, topic: &str) {
@@ -67,20 +45,7 @@ fn create_topic(broker: &Broker, topic: &str) {
 }
 
 fn reader(broker: &Broker, topic: &str) -> BaseConsumer {
-    let c: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &broker.addr)
-        .set("group.id", "bench-reader")
-        .set("enable.auto.commit", "false")
-        .set("fetch.wait.max.ms", "5")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning)
-            .unwrap();
-    }
-    c.assign(&tpl).unwrap();
-    c
+    reader_from_start(broker, topic, PARTITIONS)
 }
 
 /// Messages per second the broker moves from a producer to a consumer.
@@ -147,6 +112,42 @@ struct E2e {
     cpu_per_article: Duration,
 }
 
+/// Per article id: arrival of its last record so far, and its records so far.
+type Arrivals = Arc<Mutex<HashMap<String, (Instant, usize)>>>;
+
+/// The downstream reader of claim records (both claimwire and the relay have one, so both
+/// pay for it): the arrival time of each article's last record, until `stop`.
+fn record_reader(
+    broker: &Broker,
+    topic: &str,
+) -> (Arrivals, Arc<AtomicBool>, std::thread::JoinHandle<()>) {
+    let arrivals: Arrivals = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let consumer = reader(broker, topic);
+    let handle = {
+        let arrivals = arrivals.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(Ok(m)) = consumer.poll(Duration::from_millis(20)) {
+                    let now = Instant::now();
+                    let id = m
+                        .headers()
+                        .and_then(|h| h.iter().find(|h| h.key == "claimwire-article-id"))
+                        .and_then(|h| h.value)
+                        .map(|v| String::from_utf8_lossy(v).into_owned())
+                        .unwrap_or_default();
+                    let mut a = arrivals.lock().unwrap();
+                    let e = a.entry(id).or_insert((now, 0));
+                    e.0 = now;
+                    e.1 += 1;
+                }
+            }
+        })
+    };
+    (arrivals, stop, handle)
+}
+
 /// Feeds these articles (flat out, or at `pace` articles/s) through a fresh claimwire,
 /// started with `env` on top of the benchmark's settings.
 fn end_to_end(
@@ -171,31 +172,7 @@ fn end_to_end(
     settings.extend_from_slice(env);
     let mut cw = Claimwire::start(broker, &names, work.path(), &settings);
 
-    // The reader of claim records: arrival time of each article's last record.
-    let arrivals: Arc<Mutex<HashMap<String, (Instant, usize)>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let out_reader = {
-        let consumer = reader(broker, &names.output);
-        let arrivals = arrivals.clone();
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                if let Some(Ok(m)) = consumer.poll(Duration::from_millis(20)) {
-                    let now = Instant::now();
-                    let id = m
-                        .headers()
-                        .and_then(|h| h.iter().find(|h| h.key == "claimwire-article-id"))
-                        .and_then(|h| h.value)
-                        .map(|v| String::from_utf8_lossy(v).into_owned())
-                        .unwrap_or_default();
-                    let mut a = arrivals.lock().unwrap();
-                    let e = a.entry(id).or_insert((now, 0));
-                    e.0 = now;
-                    e.1 += 1;
-                }
-            }
-        })
-    };
+    let (arrivals, stop, out_reader) = record_reader(broker, &names.output);
 
     let producer = batching_producer(broker);
     let mut sent_at: HashMap<String, Instant> = HashMap::with_capacity(n);
@@ -299,6 +276,7 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
     create_topic(broker, output);
     let n = articles.len();
     let consumer = reader(broker, input);
+    let (_, stop, out_reader) = record_reader(broker, output);
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", &broker.addr)
         .set("enable.idempotence", "true")
@@ -339,16 +317,7 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
                 if let Some(key) = key {
                     record = record.key(key.as_slice());
                 }
-                let mut record = record;
-                loop {
-                    match producer.send(record) {
-                        Ok(()) => break,
-                        Err((_, r)) => {
-                            record = r;
-                            producer.poll(Duration::from_millis(1));
-                        }
-                    }
-                }
+                send_waiting(&producer, record);
             }
             producer.poll(Duration::ZERO);
             relayed += 1;
@@ -364,6 +333,8 @@ fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>)
     }
     feeder.flush(Duration::from_secs(120)).unwrap();
     let done = relayer.join().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    out_reader.join().unwrap();
     n as f64 / (done - started).as_secs_f64()
 }
 

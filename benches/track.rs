@@ -251,7 +251,7 @@ fn main() {
     // Store bytes per claim: 10,000 claims with and without embeddings through the real store.
     for with_embedding in [false, true] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).expect("store");
+        let mut store = Store::open(dir.path()).expect("store");
         let n = 10_000;
         let mut batch = Vec::new();
         for i in 0..n {
@@ -272,7 +272,7 @@ fn main() {
             }
         }
         store.put_all(&batch).expect("put");
-        let one = serde_json::to_vec(&stored(
+        let one = stored(
             0,
             "x",
             Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(
@@ -283,11 +283,11 @@ fn main() {
                 &claimwire::record::History::first(None),
             ),
             claimwire::record::History::first(None),
-        ))
-        .unwrap()
+        )
+        .judgement_json()
         .len();
         println!(
-        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); JSON value of a claim with a 1-char text and an embedding: {one} B",
+        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); stored JSON of a claim with a 1-char text and an embedding: {one} B",
         n,
         if with_embedding { "with" } else { "without" },
         store.file_bytes() as f64 / n as f64

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use claimwire::record::{ClaimRecord, Status};
-use claimwire::store::StoredClaim;
+use claimwire::store::StoredJudgement;
 use kafka_common::articles::article;
 use kafka_common::*;
 
@@ -185,12 +185,17 @@ fn extract_and_track_yield_the_records_of_the_all_role_and_the_offline_pipeline(
     let changelog = read_all(&broker, &stages.changelog, claims);
     assert_eq!(changelog.len(), claims, "one changelog entry per claim");
     for m in &changelog {
-        let stored: StoredClaim = serde_json::from_slice(&m.payload).unwrap();
-        let id = stored.record.claim_id.clone();
+        let stored: StoredJudgement = serde_json::from_slice(&m.payload).unwrap();
+        let id = stored.claim_id.clone();
         assert_eq!(m.key.as_deref(), Some(id.as_bytes()));
         assert_eq!(Some(&m.partition), partition_of.get(&id), "claim {id}");
         let record = expected.iter().find(|r| r.claim_id == id).unwrap();
-        assert_eq!(&stored.record, record);
+        assert_eq!(&stored.history, &record.history);
+        assert_eq!(
+            stored.entry.is_some(),
+            record.speaker.id.is_some(),
+            "a memory entry exactly for claims with a speaker id"
+        );
     }
 
     // A poison envelope: dead-lettered with its reason, counted, and the partition goes on.

@@ -107,11 +107,10 @@ impl Pipeline {
         articles: &[Article],
     ) -> Result<Vec<Vec<ClaimRecord>>, PipelineError> {
         let tracking = &self.tracking;
-        // Claims already stored (a redelivery) are not encoded again. A store error here
-        // only costs an embedding: tracking meets it again and reports it.
+        // Claims already stored (a redelivery) are not encoded again.
         let envelopes = self
             .extraction
-            .extract_batch(articles, |id| !tracking.is_stored(id).unwrap_or(false));
+            .extract_batch(articles, |id| !tracking.is_stored(id));
         let counts: Vec<usize> = envelopes.iter().map(Vec::len).collect();
         let mut stored = self
             .tracking

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::store::{Store, StoredClaim};
+use crate::store::{Store, StoredClaim, StoredJudgement};
 use crate::track::Memory;
 
 use super::enrich::record_of;
@@ -53,8 +53,8 @@ impl Tracking {
     }
 
     /// Whether a claim with this id is stored (a redelivery).
-    pub fn is_stored(&self, claim_id: &str) -> Result<bool, PipelineError> {
-        Ok(self.store.get(claim_id)?.is_some())
+    pub fn is_stored(&self, claim_id: &str) -> bool {
+        self.store.contains(claim_id)
     }
 
     /// Tracks claims in order and commits the new ones in one transaction, together with the
@@ -117,20 +117,38 @@ impl Tracking {
         Ok(self.store.applied(partition)?)
     }
 
-    /// Brings the state of one input partition up to date from its changelog: writes these
-    /// stored claims (the changelog's latest value per claim) and the partition's offset in
-    /// one transaction, then rebuilds memory. Claims already stored are identical (claim
-    /// ids and judgements are deterministic) and are written again harmlessly.
+    /// Brings the state of one input partition up to date from its changelog: writes the
+    /// stored claims this state lacks (the changelog's latest value per claim; those it has
+    /// are identical, claim ids and judgements being deterministic) and the partition's offset
+    /// in one transaction, then remembers them. They normally come after everything
+    /// remembered of their speakers (a store behind its partition lacks its latest claims),
+    /// and are appended; otherwise memory is rebuilt from the store.
     pub fn restore(
         &mut self,
-        claims: &[StoredClaim],
+        judgements: Vec<StoredJudgement>,
         partition: i32,
         next_offset: i64,
     ) -> Result<(), PipelineError> {
-        let refs: Vec<&StoredClaim> = claims.iter().collect();
+        let new: Vec<StoredJudgement> = judgements
+            .into_iter()
+            .filter(|j| !self.store.contains(&j.claim_id))
+            .collect();
         self.store
-            .put_applied_refs(&refs, &[(partition, next_offset)])?;
-        self.memory = load_memory(&self.store)?;
+            .put_judgements(&new, &[(partition, next_offset)])?;
+        let mut entries: Vec<_> = new.into_iter().filter_map(|j| j.entry).collect();
+        entries.sort_by_key(|e| e.seq);
+        let appends = entries.iter().all(|e| {
+            self.memory
+                .last_seq(&e.speaker_id)
+                .is_none_or(|s| s < e.seq)
+        });
+        if appends {
+            for entry in entries {
+                self.memory.insert(entry);
+            }
+        } else {
+            self.memory = load_memory(&self.store)?;
+        }
         Ok(())
     }
 }
@@ -212,8 +230,12 @@ mod tests {
         let changelog = owner
             .track_batch(envelopes("a1", FIRST), None, &[(0, 7)])
             .unwrap();
+        let judgements = changelog
+            .iter()
+            .map(|c| serde_json::from_slice(&c.judgement_json()).unwrap())
+            .collect();
         let mut heir = Tracking::open(b.path()).unwrap();
-        heir.restore(&changelog, 0, 7).unwrap();
+        heir.restore(judgements, 0, 7).unwrap();
         assert_eq!(heir.remembered(), owner.remembered());
         assert_eq!(heir.applied(0).unwrap(), Some(7));
         let later = heir.track_batch(envelopes("a2", LATER), None, &[]).unwrap();

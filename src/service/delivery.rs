@@ -31,6 +31,36 @@ use super::tracker::Ticket;
 /// The record, envelope, changelog and dead-letter producer.
 pub type Producer = FutureProducer<LogContext>;
 
+/// Counts an input rejected for `reason` (always the input's fault, `ErrorClass::Input`) and
+/// builds its dead letter for `topic`.
+pub fn rejected(
+    topic: &str,
+    input: &InputMessage,
+    reason: &impl LetterReason,
+    telemetry: &Telemetry,
+) -> OutMessage {
+    Event::Rejected {
+        topic: &input.topic,
+        partition: input.partition,
+        offset: input.offset,
+        code: reason.code(),
+        reason: &reason.to_string(),
+    }
+    .emit(telemetry);
+    dead_letter(
+        topic,
+        &Source {
+            topic: &input.topic,
+            partition: input.partition,
+            offset: input.offset,
+        },
+        input.key.as_deref(),
+        input.payload.as_deref(),
+        &input.headers,
+        reason,
+    )
+}
+
 /// Producer settings claimwire insists on (idempotent, fully acknowledged).
 pub fn producer(config: &Config) -> Result<Producer, KafkaError> {
     let mut c = ClientConfig::new();
@@ -214,26 +244,11 @@ impl Delivery {
 
     /// The dead letter of an input whose output the broker refused for good.
     fn reroute(&self, input: &InputMessage, refusal: String) -> OutMessage {
-        let reason = Unprocessable::OutputRejected(refusal);
-        Event::Rejected {
-            topic: &input.topic,
-            partition: input.partition,
-            offset: input.offset,
-            code: reason.code(),
-            reason: &reason.to_string(),
-        }
-        .emit(&self.telemetry);
-        dead_letter(
+        rejected(
             &self.dead_letter_topic,
-            &Source {
-                topic: &input.topic,
-                partition: input.partition,
-                offset: input.offset,
-            },
-            input.key.as_deref(),
-            input.payload.as_deref(),
-            &input.headers,
-            &reason,
+            input,
+            &Unprocessable::OutputRejected(refusal),
+            &self.telemetry,
         )
     }
 

@@ -22,12 +22,11 @@ use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::error::{ErrorClass, Fault};
-use crate::sinks::kafka::{dead_letter, LetterReason, Source};
 use crate::sources::kafka::{consumer, InputMessage, Shared};
 use crate::telemetry::{Event, Phase, Telemetry};
 
 use super::backoff::Backoff;
-use super::delivery::{producer, Delivery, Dispatch};
+use super::delivery::{producer, rejected, Delivery, Dispatch};
 use super::stage::{Output, Stage, StageError};
 use super::stopped;
 use super::tracker::Ticket;
@@ -311,26 +310,7 @@ impl<S: Stage> Driver<'_, S> {
             }),
             Err(reason) => {
                 // Always the input's fault (ErrorClass::Input): dead-letter it and move on.
-                Event::Rejected {
-                    topic: &m.topic,
-                    partition: m.partition,
-                    offset: m.offset,
-                    code: reason.code(),
-                    reason: &reason.to_string(),
-                }
-                .emit(t);
-                let letter = dead_letter(
-                    &self.config.kafka.dead_letter_topic,
-                    &Source {
-                        topic: &m.topic,
-                        partition: m.partition,
-                        offset: m.offset,
-                    },
-                    m.key.as_deref(),
-                    m.payload.as_deref(),
-                    &m.headers,
-                    &reason,
-                );
+                let letter = rejected(&self.config.kafka.dead_letter_topic, &m, &reason, t);
                 self.ctx
                     .dispatch(Dispatch {
                         ticket,

@@ -1,18 +1,28 @@
-//! `Store`: the durable, crash-safe copy of every claim and its record (redb: ACID, fsync on
-//! commit). The in-memory `track::Memory` is rebuilt from it at start-up.
+//! `Store`: the durable, crash-safe copy of every claim's first judgement (redb: ACID, fsync
+//! on commit). The in-memory `track::Memory` is rebuilt from it at start-up.
+//!
+//! Claims are appended as rows under a growing row number, so a commit writes only the
+//! pages at the end of the tree; keyed by their (random) claim ids, every commit rewrote
+//! pages all over it. Lookups by claim id go through an in-memory index built at open.
 
 mod stored_claim;
 
 pub use stored_claim::{StoredClaim, StoredJudgement};
 
 use stored_claim::{JudgementRef, StoredValue};
+use xxhash_rust::xxh3::xxh3_128;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
-/// claim id → JSON of [`StoredJudgement`] (of a whole [`StoredClaim`] in older stores).
-const CLAIMS: TableDefinition<&str, &[u8]> = TableDefinition::new("claims");
+/// Row number → JSON of [`StoredJudgement`] with its claim id. Rows only ever grow.
+const ROWS: TableDefinition<u64, &[u8]> = TableDefinition::new("rows");
+
+/// claim id → JSON of a whole [`StoredClaim`]: stores written before rows existed. Moved into
+/// [`ROWS`] at open.
+const LEGACY_CLAIMS: TableDefinition<&str, &[u8]> = TableDefinition::new("claims");
 
 /// Input partition → the next input offset whose state changes are not in this store yet
 /// (the track role's internal-topic partitions; written in the same transaction as the
@@ -67,10 +77,19 @@ pub struct Store {
     db: Database,
     /// The file, for size reports.
     path: PathBuf,
+    /// Hash of each stored claim id → its row: lookups without touching the file for the
+    /// claims never seen (nearly all of them). 128-bit hashes, verified against the row.
+    index: HashMap<u128, u64>,
+    /// The row the next claim gets.
+    next_row: u64,
+}
+
+fn key(claim_id: &str) -> u128 {
+    xxh3_128(claim_id.as_bytes())
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`.
+    /// Opens (or creates) the store in `dir`, moving an older store's claims into rows.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_owned(),
@@ -82,57 +101,153 @@ impl Store {
             source,
         })?;
         let txn = db.begin_write()?;
-        txn.open_table(CLAIMS)?;
+        txn.open_table(ROWS)?;
         txn.open_table(APPLIED)?;
         txn.commit()?;
-        Ok(Store { db, path })
+        let mut store = Store {
+            db,
+            path,
+            index: HashMap::new(),
+            next_row: 0,
+        };
+        store.migrate()?;
+        store.build_index()?;
+        Ok(store)
+    }
+
+    /// Moves the claims of a store written before rows existed into rows (one transaction).
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        if self.db.begin_read()?.open_table(LEGACY_CLAIMS).is_err() {
+            return Ok(()); // none, or not readable as one: nothing to move
+        }
+        let txn = self.db.begin_write()?;
+        let mut moved = 0u64;
+        {
+            let Ok(legacy) = txn.open_table(LEGACY_CLAIMS) else {
+                return Ok(());
+            };
+            let mut rows = txn.open_table(ROWS)?;
+            let first = rows.last()?.map_or(0, |(k, _)| k.value() + 1);
+            for (next, row) in (first..).zip(legacy.iter()?) {
+                let (key, value) = row?;
+                let claim_id = key.value();
+                let judgement = decode(claim_id, value.value())?;
+                let bytes = JudgementRef::from(&judgement).to_json();
+                rows.insert(next, bytes.as_slice())?;
+                moved += 1;
+            }
+        }
+        txn.delete_table(LEGACY_CLAIMS)?;
+        txn.commit()?;
+        if moved > 0 {
+            tracing::info!(claims = moved, "Claim store moved to the row layout.");
+        }
+        Ok(())
+    }
+
+    /// Reads every row's claim id into the index.
+    fn build_index(&mut self) -> Result<(), StoreError> {
+        /// The claim id of a row (the rest is skipped).
+        #[derive(serde::Deserialize)]
+        struct RowId {
+            claim_id: String,
+        }
+
+        let txn = self.db.begin_read()?;
+        let rows = txn.open_table(ROWS)?;
+        for row in rows.iter()? {
+            let (k, v) = row?;
+            let id: RowId =
+                serde_json::from_slice(v.value()).map_err(|source| StoreError::Corrupt {
+                    claim_id: format!("row {}", k.value()),
+                    source,
+                })?;
+            self.index.insert(key(&id.claim_id), k.value());
+            self.next_row = k.value() + 1;
+        }
+        Ok(())
     }
 
     /// The stored judgement of the claim with this id, if any.
     pub fn get(&self, claim_id: &str) -> Result<Option<StoredJudgement>, StoreError> {
+        let Some(&row) = self.index.get(&key(claim_id)) else {
+            return Ok(None);
+        };
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(CLAIMS)?;
-        let Some(value) = table.get(claim_id)? else {
+        let table = txn.open_table(ROWS)?;
+        let Some(value) = table.get(row)? else {
             return Ok(None);
         };
         decode(claim_id, value.value()).map(Some)
     }
 
-    /// Calls `f` with every stored judgement, in claim-id order.
+    /// Whether a claim with this id is stored.
+    pub fn contains(&self, claim_id: &str) -> bool {
+        self.index.contains_key(&key(claim_id))
+    }
+
+    /// Calls `f` with every stored judgement, in the order the claims were stored.
     pub fn for_each(&self, mut f: impl FnMut(StoredJudgement)) -> Result<(), StoreError> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(CLAIMS)?;
+        let table = txn.open_table(ROWS)?;
         for row in table.iter()? {
-            let (key, value) = row?;
-            f(decode(key.value(), value.value())?);
+            let (k, value) = row?;
+            f(decode(&format!("row {}", k.value()), value.value())?);
         }
         Ok(())
     }
 
     /// Writes claims in one transaction, durable when this returns.
-    pub fn put_all(&self, claims: &[StoredClaim]) -> Result<(), StoreError> {
+    pub fn put_all(&mut self, claims: &[StoredClaim]) -> Result<(), StoreError> {
         let refs: Vec<&StoredClaim> = claims.iter().collect();
         self.put_applied_refs(&refs, &[])
     }
 
     /// Writes claims and the input offsets they bring each partition to
-    /// (`(partition, next offset)`), in one transaction, durable when this returns. An
-    /// offset never moves back.
+    /// (`(partition, next offset)`), in one transaction, durable when this returns. Claims
+    /// already stored are skipped (a claim's judgement never changes); an offset never moves
+    /// back.
     pub fn put_applied_refs(
-        &self,
+        &mut self,
         claims: &[&StoredClaim],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
+        let refs: Vec<JudgementRef<'_>> = claims.iter().map(|c| JudgementRef::from(*c)).collect();
+        self.put(&refs, applied)
+    }
+
+    /// [`Store::put_applied_refs`] for judgements read back (a restore from the changelog).
+    pub fn put_judgements(
+        &mut self,
+        judgements: &[StoredJudgement],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
+        let refs: Vec<JudgementRef<'_>> = judgements.iter().map(JudgementRef::from).collect();
+        self.put(&refs, applied)
+    }
+
+    fn put(
+        &mut self,
+        claims: &[JudgementRef<'_>],
         applied: &[(i32, i64)],
     ) -> Result<(), StoreError> {
         if claims.is_empty() && applied.is_empty() {
             return Ok(());
         }
+        let mut added: HashMap<u128, u64> = HashMap::with_capacity(claims.len());
+        let mut next = self.next_row;
         let txn = self.db.begin_write()?;
         {
-            let mut table = txn.open_table(CLAIMS)?;
+            let mut rows = txn.open_table(ROWS)?;
             for claim in claims {
-                let bytes = serde_json::to_vec(&JudgementRef::from(*claim))
-                    .expect("a stored judgement always serialises");
-                table.insert(claim.record.claim_id.as_str(), bytes.as_slice())?;
+                let k = key(claim.claim_id);
+                if self.index.contains_key(&k) || added.contains_key(&k) {
+                    continue;
+                }
+                let bytes = claim.to_json();
+                rows.insert(next, bytes.as_slice())?;
+                added.insert(k, next);
+                next += 1;
             }
             let mut offsets = txn.open_table(APPLIED)?;
             for &(partition, next) in applied {
@@ -143,6 +258,8 @@ impl Store {
             }
         }
         txn.commit()?;
+        self.index.extend(added);
+        self.next_row = next;
         Ok(())
     }
 
@@ -155,13 +272,12 @@ impl Store {
     }
 
     /// Number of stored claims.
-    pub fn len(&self) -> Result<u64, StoreError> {
-        let txn = self.db.begin_read()?;
-        Ok(txn.open_table(CLAIMS)?.len()?)
+    pub fn len(&self) -> u64 {
+        self.index.len() as u64
     }
 
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.len()? == 0)
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
     }
 
     /// Size of the store file in bytes.
@@ -177,7 +293,7 @@ fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
     };
     serde_json::from_slice::<StoredValue>(bytes)
         .map_err(corrupt)?
-        .into_judgement()
+        .into_judgement(claim_id)
         .ok_or_else(|| corrupt(serde::de::Error::missing_field("history")))
 }
 
@@ -198,5 +314,30 @@ mod tests {
             decode("c-1", b"{\"entry\": null}"),
             Err(StoreError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn moves_an_older_store_into_rows_and_finds_its_claims() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = serde_json::json!({"status": "new", "matches": [], "first_seen": null, "times_seen": 1});
+        {
+            let db = Database::create(dir.path().join(FILE_NAME)).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut t = txn.open_table(LEGACY_CLAIMS).unwrap();
+                for id in ["c-a", "c-b"] {
+                    let v = serde_json::json!({"record": {"claim_id": id, "history": history}, "entry": null});
+                    t.insert(id, v.to_string().as_bytes()).unwrap();
+                }
+            }
+            txn.commit().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.len(), 2);
+        assert!(store.contains("c-a") && store.contains("c-b") && !store.contains("c-c"));
+        assert_eq!(store.get("c-b").unwrap().unwrap().history.times_seen, 1);
+        drop(store);
+        // Moved once: the rows stay two after another open.
+        assert_eq!(Store::open(dir.path()).unwrap().len(), 2);
     }
 }

@@ -248,6 +248,11 @@ impl Memory {
     }
 
     /// Number of claims remembered for one speaker.
+    /// The `seq` of the speaker's latest remembered claim.
+    pub fn last_seq(&self, speaker_id: &str) -> Option<u64> {
+        self.speakers.get(speaker_id)?.entries.last().map(|e| e.seq)
+    }
+
     pub fn speaker_len(&self, speaker_id: &str) -> usize {
         self.speakers.get(speaker_id).map_or(0, |s| s.entries.len())
     }
@@ -455,35 +460,40 @@ impl Memory {
         let Some(sp) = self.speakers.get(speaker_id) else {
             return History::first(date);
         };
-        let mut found: Vec<(Match, &Entry)> = self
+        // Judged first, strings copied only for the matches kept.
+        let mut judged: Vec<(f32, Relation, &Entry)> = self
             .candidates(sp, probe)
             .into_iter()
             .filter_map(|i| {
-                let entry = &sp.entries[i as usize];
                 let j = judge_prepared(
                     analyzed,
                     probe.view(),
                     &sp.analyses[i as usize],
                     sp.view(i as usize),
                 );
-                j.relation.map(|relation| {
-                    let m = Match {
-                        claim_id: entry.claim_id.clone(),
-                        article_id: entry.article_id.clone(),
-                        similarity: (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
-                        relation,
-                    };
-                    (m, entry)
-                })
+                let similarity = (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+                j.relation
+                    .map(|relation| (similarity, relation, &sp.entries[i as usize]))
             })
             .collect();
-        found.sort_by(|a, b| {
-            b.0.similarity
-                .total_cmp(&a.0.similarity)
-                .then(a.0.relation.cmp(&b.0.relation))
-                .then(b.1.seq.cmp(&a.1.seq))
+        judged.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(b.2.seq.cmp(&a.2.seq))
         });
-        found.truncate(MAX_MATCHES);
+        judged.truncate(MAX_MATCHES);
+        let found: Vec<(Match, &Entry)> = judged
+            .into_iter()
+            .map(|(similarity, relation, entry)| {
+                let m = Match {
+                    claim_id: entry.claim_id.clone(),
+                    article_id: entry.article_id.clone(),
+                    similarity,
+                    relation,
+                };
+                (m, entry)
+            })
+            .collect();
         let best_repeat = found.iter().find(|(m, _)| m.relation.is_repeat());
         let (status, first_seen, times_seen) = match best_repeat {
             Some((_, entry)) => (

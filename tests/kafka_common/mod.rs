@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod articles;
+pub mod clients;
 pub mod faults;
 pub mod generator;
 pub mod oracle;

@@ -1,6 +1,6 @@
 //! The all role: extraction and tracking in one process over one state directory.
 
-use crate::article::{parse_json, Article};
+use crate::article::Article;
 use crate::config::Config;
 use crate::pipeline::Pipeline;
 use crate::sinks::kafka::claim_message;
@@ -31,8 +31,7 @@ impl Stage for AllStage {
     const INPUT: &'static str = "articles";
 
     fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
-        let payload = m.payload.as_deref().unwrap_or_default();
-        Ok(parse_json(payload, config.service.max_message_bytes)?)
+        super::parse_article(config, m)
     }
 
     fn process(

@@ -1,7 +1,7 @@
 //! The extract role: articles in, one claim envelope per claim out to the internal topic,
 //! keyed by speaker. Stateless: as many instances as the articles topic has partitions.
 
-use crate::article::{parse_json, Article};
+use crate::article::Article;
 use crate::config::Config;
 use crate::pipeline::Extraction;
 use crate::sinks::kafka::envelope_message;
@@ -32,8 +32,7 @@ impl Stage for ExtractStage {
     const INPUT: &'static str = "articles";
 
     fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
-        let payload = m.payload.as_deref().unwrap_or_default();
-        Ok(parse_json(payload, config.service.max_message_bytes)?)
+        super::parse_article(config, m)
     }
 
     fn process(

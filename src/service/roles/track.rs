@@ -106,14 +106,14 @@ impl TrackStage {
             );
         }
         let next = committed.unwrap_or(0).max(local.unwrap_or(0));
-        self.tracking.restore(&restored.claims, partition, next)?;
+        let count = restored.claims.len();
+        self.tracking.restore(restored.claims, partition, next)?;
         let m = &self.telemetry.metrics;
         m.restores.fetch_add(1, Ordering::Relaxed);
-        m.restored_claims
-            .fetch_add(restored.claims.len() as u64, Ordering::Relaxed);
+        m.restored_claims.fetch_add(count as u64, Ordering::Relaxed);
         tracing::info!(
             partition,
-            claims = restored.claims.len(),
+            claims = count,
             next_offset = next,
             remembered = self.tracking.remembered(),
             elapsed_ms = started.elapsed().as_millis() as u64,

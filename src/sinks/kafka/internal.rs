@@ -7,8 +7,9 @@ use crate::store::StoredClaim;
 use super::letter::Unprocessable;
 use super::{header, OutMessage, HEADER_ARTICLE_ID, HEADER_SCHEMA};
 
-/// Schema name of a changelog entry (the `claimwire-schema` header): a `StoredClaim` as JSON.
-pub const CHANGELOG_SCHEMA: &str = "claimwire.stored-claim.v1";
+/// Schema name of a changelog entry (the `claimwire-schema` header): a claim's
+/// `StoredJudgement` as JSON (what the store keeps of it, not the whole record).
+pub const CHANGELOG_SCHEMA: &str = "claimwire.judgement.v1";
 
 /// The internal-topic message of one claim: keyed by speaker id, so that every claim of a
 /// speaker lands in one partition and so with one track instance, in order; a claim without
@@ -59,7 +60,7 @@ pub fn changelog_message(topic: &str, partition: i32, stored: &StoredClaim) -> O
         topic: topic.to_owned(),
         partition: Some(partition),
         key: Some(stored.record.claim_id.as_bytes().to_vec()),
-        payload: serde_json::to_vec(stored).expect("a stored claim serialises"),
+        payload: stored.judgement_json(),
         headers: vec![(
             HEADER_SCHEMA.to_owned(),
             Some(CHANGELOG_SCHEMA.as_bytes().to_vec()),
@@ -126,7 +127,9 @@ mod tests {
         assert_eq!(m.partition, Some(3));
         assert_eq!(m.key.as_deref(), Some(stored[0].record.claim_id.as_bytes()));
         assert_eq!(header(&m.headers, HEADER_SCHEMA), Some(CHANGELOG_SCHEMA));
-        let back: StoredClaim = serde_json::from_slice(&m.payload).unwrap();
-        assert_eq!(back, stored[0]);
+        let back: crate::store::StoredJudgement = serde_json::from_slice(&m.payload).unwrap();
+        assert_eq!(back.claim_id, stored[0].record.claim_id);
+        assert_eq!(back.history, stored[0].record.history);
+        assert_eq!(back.entry, stored[0].entry);
     }
 }

@@ -12,14 +12,14 @@ use rdkafka::{Offset, TopicPartitionList};
 
 use crate::config::Config;
 use crate::service::restore::{latest_per_key, RestoreError};
-use crate::store::StoredClaim;
+use crate::store::StoredJudgement;
 use crate::telemetry::rdkafka_log::LogContext;
 
 /// What a changelog partition held.
 #[derive(Debug, Default)]
 pub struct Restored {
     /// The latest stored claim of every claim id.
-    pub claims: Vec<StoredClaim>,
+    pub claims: Vec<StoredJudgement>,
     /// Entries that were not stored claims (skipped; another writer, or a newer version).
     pub unreadable: usize,
 }
@@ -53,6 +53,9 @@ impl Changelog {
             .set("enable.partition.eof", "true")
             .set("auto.offset.reset", "earliest")
             .set("fetch.wait.max.ms", "100")
+            // A restore reads a partition from its start: large fetches, few round trips.
+            .set("max.partition.fetch.bytes", "16777216")
+            .set("fetch.max.bytes", "67108864")
             .create_with_context(LogContext)?;
         Ok(Changelog {
             consumer,
@@ -114,7 +117,7 @@ impl Changelog {
         }
         let mut restored = Restored::default();
         for bytes in latest_per_key(entries) {
-            match serde_json::from_slice::<StoredClaim>(&bytes) {
+            match serde_json::from_slice::<StoredJudgement>(&bytes) {
                 Ok(claim) => restored.claims.push(claim),
                 Err(_) => restored.unreadable += 1,
             }
