@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use kafka_common::faults::*;
 use kafka_common::generator::{fault_articles, generate};
+use kafka_common::members::*;
 use kafka_common::oracle::Oracle;
 use kafka_common::*;
 

@@ -12,6 +12,7 @@ use std::time::Instant;
 use kafka_common::articles::Rng;
 use kafka_common::faults::*;
 use kafka_common::generator::{fault_articles, generate};
+use kafka_common::members::*;
 use kafka_common::oracle::Oracle;
 use kafka_common::*;
 

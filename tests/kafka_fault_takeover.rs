@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use claimwire::record::{ClaimRecord, Relation, Status};
 use kafka_common::faults::*;
 use kafka_common::generator::{fault_articles, generate, Form};
+use kafka_common::group::{last_assignment, nudge_group, plain};
+use kafka_common::members::*;
 use kafka_common::oracle::Oracle;
 use kafka_common::*;
 

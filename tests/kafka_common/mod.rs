@@ -8,6 +8,8 @@ pub mod articles;
 pub mod clients;
 pub mod faults;
 pub mod generator;
+pub mod group;
+pub mod members;
 pub mod oracle;
 
 use std::collections::HashMap;
