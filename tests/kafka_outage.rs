@@ -6,7 +6,9 @@
 //! produce of an idempotent producer that was mid-stream when the broker was killed, and then
 //! refuses every request. It passes while no claim records are in flight (extraction stubbed)
 //! and should pass against Apache Kafka or a fixed tansu: `cargo test --test kafka_outage --
-//! --ignored`.
+//! --ignored`. Re-checked 2026-11-27: still fails here (a client call after the restart
+//! never succeeds within a minute). `tests/kafka_fault_broker.rs` covers a broker restart
+//! mid-stream (5,000 articles, SQLite storage) and passes.
 
 mod kafka_common;
 
