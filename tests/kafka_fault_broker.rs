@@ -33,10 +33,7 @@ fn a_broker_restart_mid_stream_loses_nothing() {
     let n = fault_articles();
     let articles = generate(SEED, n, DESKS);
     let total: usize = articles.iter().map(|a| a.claims.len()).sum();
-    let oracle = {
-        let articles = articles.clone();
-        std::thread::spawn(move || Oracle::clean_pass(&articles, DESKS))
-    };
+    let oracle = Oracle::spawn_clean_pass(&articles, DESKS);
     let mut broker = Broker::start_persistent();
     let names = Names::new("fault-broker");
     // A long session: the SQLite broker answers heartbeats slowly after its restart, and

@@ -26,10 +26,7 @@ fn sigkills_lose_nothing_and_change_nothing() {
     let n = fault_articles();
     let articles = generate(SEED, n, DESKS);
     let total: usize = articles.iter().map(|a| a.claims.len()).sum();
-    let oracle = {
-        let articles = articles.clone();
-        std::thread::spawn(move || Oracle::clean_pass(&articles, DESKS))
-    };
+    let oracle = Oracle::spawn_clean_pass(&articles, DESKS);
     let broker = Broker::start();
     let names = Names::new("fault-kill");
     let mut instances = [Instance::start(&broker, &names, "all", "fault-kill")];

@@ -41,10 +41,7 @@ fn the_survivor_restores_a_killed_track_instance_and_recognises_its_repeats() {
         a.iter().map(|a| a.claims.len()).sum()
     };
     let total = claims_of(&articles);
-    let oracle = {
-        let articles = articles.clone();
-        std::thread::spawn(move || Oracle::clean_pass(&articles, DESKS))
-    };
+    let oracle = Oracle::spawn_clean_pass(&articles, DESKS);
     let broker = Broker::start();
     let names = Names::new(TEST);
     let mut extract = Instance::start(&broker, &names, "extract", TEST);

@@ -53,7 +53,7 @@ const FIRST: &[&str] = &[
     "Irene", "Joao", "Katya", "Luis", "Mei", "Nadia", "Oscar", "Paula", "Quentin", "Rosa",
 ];
 
-const LAST: &[&str] = &[
+pub const LAST: &[&str] = &[
     "Velasquez",
     "Brandt",
     "Okafor",

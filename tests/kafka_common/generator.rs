@@ -98,38 +98,8 @@ const FIRST: &[&str] = &[
     "Viktor", "Wanda", "Xavier", "Yara", "Zoran", "Agnes", "Boris", "Clara", "Diego", "Edith",
 ];
 
-const LAST: &[&str] = &[
-    "Velasquez",
-    "Brandt",
-    "Okafor",
-    "Solberg",
-    "Montoya",
-    "Raman",
-    "Eklund",
-    "Kowalczyk",
-    "Achebe",
-    "Ferreira",
-    "Orlov",
-    "Watanabe",
-    "Haddad",
-    "Lindqvist",
-    "Moreau",
-    "Novak",
-    "Petrov",
-    "Quispe",
-    "Rossi",
-    "Sato",
-    "Tanaka",
-    "Ueda",
-    "Varga",
-    "Weber",
-    "Yilmaz",
-    "Zeller",
-    "Almeida",
-    "Bianchi",
-    "Castillo",
-    "Dubois",
-];
+/// The surnames of the wire articles (`articles::LAST`): realistic, and varied enough.
+use super::articles::LAST;
 
 const TITLES: &[&str] = &[
     "Finance Minister",

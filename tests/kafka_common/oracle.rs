@@ -55,6 +55,15 @@ impl Oracle {
     /// desks, and traces every record to its generated claim: each article's records must be
     /// exactly its generated claims, in body order (speaker and text), else the generator
     /// and the extractor disagree and the oracle would be blind.
+    /// [`Oracle::clean_pass`] on a thread of its own, while the test sets up the broker.
+    pub fn spawn_clean_pass(
+        articles: &[GenArticle],
+        desks: usize,
+    ) -> std::thread::JoinHandle<Oracle> {
+        let articles = articles.to_vec();
+        std::thread::spawn(move || Oracle::clean_pass(&articles, desks))
+    }
+
     pub fn clean_pass(articles: &[GenArticle], desks: usize) -> Oracle {
         let speakers = cast(desks, speakers_per_desk(articles.len(), desks));
         let json: Vec<Vec<u8>> = articles.iter().map(|a| a.json.clone()).collect();
