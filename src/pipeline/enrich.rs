@@ -11,27 +11,21 @@ use super::envelope::ClaimEnvelope;
 /// one, is kept with the claim; without, judgement is lexical. With the entry comes the
 /// analysis judgement made of the claim, for `Memory::insert_analyzed`.
 pub fn enrich(
-    envelope: ClaimEnvelope,
+    mut envelope: ClaimEnvelope,
     seq: u64,
     memory: &Memory,
 ) -> (StoredClaim, Option<Analysis>) {
     let date = envelope.date().map(|d| d.to_string());
-    let ClaimEnvelope {
-        claim_id,
-        article,
-        claim,
-        speaker_id,
-        embedding,
-    } = envelope;
-    let (history, entry, analysis) = match &speaker_id {
+    let (history, entry, analysis) = match &envelope.speaker_id {
         Some(speaker_id) => {
-            let probe = Probe::new(&claim.text, embedding);
+            // The embedding moves into the memory entry; the record does not carry it.
+            let probe = Probe::new(&envelope.claim.text, envelope.embedding.take());
             let analysis = probe.analysis();
             let history = memory.judge_analyzed(speaker_id, &probe, &analysis, date);
             let entry = probe.into_entry(
                 seq,
-                claim_id.clone(),
-                article.id.clone(),
+                envelope.claim_id.clone(),
+                envelope.article.id.clone(),
                 speaker_id.clone(),
                 &history,
             );
@@ -39,16 +33,7 @@ pub fn enrich(
         }
         None => (History::first(date), None, None),
     };
-    let record = record_of(
-        ClaimEnvelope {
-            claim_id,
-            article,
-            claim,
-            speaker_id,
-            embedding: None,
-        },
-        history,
-    );
+    let record = record_of(envelope, history);
     (StoredClaim { record, entry }, analysis)
 }
 

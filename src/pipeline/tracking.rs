@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::store::{Store, StoredClaim, StoredJudgement};
-use crate::track::Memory;
+use crate::track::{Entry, Memory};
 
 use super::enrich::record_of;
 use super::envelope::ClaimEnvelope;
@@ -23,23 +23,31 @@ pub struct Tracking {
 
 /// Every stored claim's memory entry, in the order the claims were first seen.
 fn load_memory(store: &Store) -> Result<Memory, PipelineError> {
-    let mut memory = Memory::new();
     let mut entries = Vec::new();
     store.for_each(|stored| entries.extend(stored.entry))?;
-    // Claims come back in id order; histories must be in the order they were seen.
+    Ok(memory_of(entries))
+}
+
+/// Memory of these entries. Rows come in the order they were stored, which after a restore
+/// or with several input partitions is not the order seen: histories are built in `seq` order.
+fn memory_of(mut entries: Vec<Entry>) -> Memory {
+    let mut memory = Memory::new();
     entries.sort_by_key(|entry| entry.seq);
     for entry in entries {
         memory.insert(entry);
     }
-    Ok(memory)
+    memory
 }
 
 impl Tracking {
     /// Opens the state in `state_dir` and loads every stored claim into memory.
     pub fn open(state_dir: &Path) -> Result<Self, PipelineError> {
-        let store = Store::open(state_dir)?;
-        let memory = load_memory(&store)?;
-        Ok(Tracking { store, memory })
+        let mut entries = Vec::new();
+        let store = Store::open_with(state_dir, |stored| entries.extend(stored.entry))?;
+        Ok(Tracking {
+            store,
+            memory: memory_of(entries),
+        })
     }
 
     /// Number of claims remembered.

@@ -91,6 +91,12 @@ fn key(claim_id: &str) -> u128 {
 impl Store {
     /// Opens (or creates) the store in `dir`, moving an older store's claims into rows.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, |_| {})
+    }
+
+    /// [`Store::open`], handing every stored judgement to `each` (in the order stored) from
+    /// the same pass over the rows that builds the id index: one read of the file at start.
+    pub fn open_with(dir: &Path, each: impl FnMut(StoredJudgement)) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_owned(),
             source,
@@ -111,7 +117,7 @@ impl Store {
             next_row: 0,
         };
         store.migrate()?;
-        store.build_index()?;
+        store.build_index(each)?;
         Ok(store)
     }
 
@@ -145,25 +151,16 @@ impl Store {
         Ok(())
     }
 
-    /// Reads every row's claim id into the index.
-    fn build_index(&mut self) -> Result<(), StoreError> {
-        /// The claim id of a row (the rest is skipped).
-        #[derive(serde::Deserialize)]
-        struct RowId {
-            claim_id: String,
-        }
-
+    /// Reads every row into the index, and hands it to `each`.
+    fn build_index(&mut self, mut each: impl FnMut(StoredJudgement)) -> Result<(), StoreError> {
         let txn = self.db.begin_read()?;
         let rows = txn.open_table(ROWS)?;
         for row in rows.iter()? {
             let (k, v) = row?;
-            let id: RowId =
-                serde_json::from_slice(v.value()).map_err(|source| StoreError::Corrupt {
-                    claim_id: format!("row {}", k.value()),
-                    source,
-                })?;
-            self.index.insert(key(&id.claim_id), k.value());
+            let judgement = decode_row(k.value(), v.value())?;
+            self.index.insert(key(&judgement.claim_id), k.value());
             self.next_row = k.value() + 1;
+            each(judgement);
         }
         Ok(())
     }
@@ -192,7 +189,7 @@ impl Store {
         let table = txn.open_table(ROWS)?;
         for row in table.iter()? {
             let (k, value) = row?;
-            f(decode(&format!("row {}", k.value()), value.value())?);
+            f(decode_row(k.value(), value.value())?);
         }
         Ok(())
     }
@@ -284,6 +281,22 @@ impl Store {
     pub fn file_bytes(&self) -> u64 {
         std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0)
     }
+}
+
+/// A row: a judgement that names its claim.
+fn decode_row(row: u64, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
+    let corrupt = |source| StoreError::Corrupt {
+        claim_id: format!("row {row}"),
+        source,
+    };
+    let judgement = serde_json::from_slice::<StoredValue>(bytes)
+        .map_err(corrupt)?
+        .into_judgement("")
+        .ok_or_else(|| corrupt(serde::de::Error::missing_field("history")))?;
+    if judgement.claim_id.is_empty() {
+        return Err(corrupt(serde::de::Error::missing_field("claim_id")));
+    }
+    Ok(judgement)
 }
 
 fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
