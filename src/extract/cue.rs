@@ -2,7 +2,7 @@
 //! (forms whose share of occurrences that are gold cues is high), minus thinking/feeling verbs.
 //! Matching handles particles ("pointed out", "called for", "pointed to the fact that").
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::LazyLock;
 
 /// What a cue word allows.

@@ -1,7 +1,7 @@
 //! Small closed word lists shared by the steps (all lowercase ASCII; lookups use the
 //! ASCII-lowercased body).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 fn set(words: &'static str) -> HashSet<&'static str> {

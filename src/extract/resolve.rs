@@ -1,7 +1,7 @@
 //! In-article coreference: surnames to full names, pronouns to the last person speaker, role
 //! nouns ("the spokesman") to the person last given that title.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::claim::SpeakerKind;
 

@@ -3,7 +3,7 @@
 //! record leaves. The track role runs one per process over the internal topic's assigned
 //! partitions; the all role and the offline command run it behind `Extraction`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use crate::store::{Store, StoredClaim, StoredJudgement};

@@ -17,7 +17,7 @@
 //! then as a person ([`person_key`]). Entries with `titles` apply only when the speaker's
 //! title contains one of them, and win over entries without.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Deserialize;
 

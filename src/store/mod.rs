@@ -12,7 +12,7 @@ pub use stored_claim::{StoredClaim, StoredJudgement};
 use stored_claim::{JudgementRef, StoredValue};
 use xxhash_rust::xxh3::xxh3_128;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};

@@ -11,7 +11,7 @@
 //!
 //! The best candidates (cosine, else shared stems) get the full judgement of [`judge_pair`].
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;

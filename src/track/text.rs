@@ -166,7 +166,7 @@ pub fn negated_form(a: &str, b: &str) -> bool {
 
 /// The stemmed antonyms of a stemmed word, from the table (not its [`negated_form`]s).
 pub fn antonyms_of(a: &str) -> &'static [String] {
-    use std::collections::HashMap;
+    use foldhash::{HashMap, HashMapExt};
     use std::sync::OnceLock;
     // Stemmed word → its stemmed antonyms, both ways: judgement asks this for every changed
     // word, so it must be a lookup, not a scan of the table.
@@ -260,7 +260,7 @@ const QUANTITY_WORDS: &[&str] = &[
 
 /// Whether a stemmed word is a number, an amount or a date.
 pub fn is_number_like(word: &str) -> bool {
-    use std::collections::HashSet;
+    use foldhash::HashSet;
     use std::sync::OnceLock;
     static STEMMED: OnceLock<HashSet<String>> = OnceLock::new();
     let table = STEMMED.get_or_init(|| {
