@@ -496,7 +496,32 @@ pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>
             relation: Some(Relation::Verbatim),
         };
     }
+    if (new.embedding.is_none() || old.embedding.is_none())
+        && !shares_a_hash(&an.content, &ao.content)
+    {
+        // Without a cosine, claims with no content stem in common score 0 on every measure
+        // and cannot be a reversal or a swap (both need shared words): what `decide` says of
+        // them, without aligning their words. Most of a speaker's earlier claims are such.
+        return Judgement {
+            similarity: 0.0,
+            relation: None,
+        };
+    }
     decide(&features_analyzed(an, new, ao, old))
+}
+
+/// Whether two claims may share a content stem: a merge of their sorted stem hashes. A
+/// hash collision can only say yes wrongly, never no.
+fn shares_a_hash(a: &Content, b: &Content) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.stems.get(i), b.stems.get(j)) {
+        match x.hash.cmp(&y.hash) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
