@@ -129,16 +129,40 @@ impl Content {
 }
 
 /// What judgement reads of one claim, computed once per claim: its [`Content`], with the
-/// stems that are words of its anchors marked.
+/// stems that are words of its anchors marked, and the keys its speaker's word index files
+/// it under.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     content: Content,
+    /// Hashes of the claim's distinct non-stopword, non-negator stems, in text order: the
+    /// word index's keys, kept so that indexing and lookup never stem the claim again.
+    keys: Box<[u64]>,
 }
 
 impl Analysis {
     /// Of a claim's normalised text and its anchors.
     pub fn new(normalized: &str, anchors: &[String]) -> Self {
-        Self::of(analyze(normalized), anchors)
+        let words = words(normalized);
+        // One stem per word that either the content or the keys need.
+        let stems: Vec<Option<String>> = words
+            .iter()
+            .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
+            .collect();
+        let mut keys: Vec<u64> = Vec::with_capacity(stems.len());
+        for k in stems.iter().flatten().map(|s| xxh3_64(s.as_bytes())) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        let mut analysis = Self::of(content_with(&words, stems), anchors);
+        analysis.keys = keys.into_boxed_slice();
+        analysis
+    }
+
+    /// The word index's keys of the claim: hashes of its distinct content stems (negators
+    /// and stopwords left out), in text order.
+    pub fn keys(&self) -> &[u64] {
+        &self.keys
     }
 
     fn of(mut content: Content, anchors: &[String]) -> Self {
@@ -152,7 +176,10 @@ impl Analysis {
                 }
             }
         }
-        Analysis { content }
+        Analysis {
+            content,
+            keys: Box::default(),
+        }
     }
 
     /// Heap bytes held (an estimate from lengths).
@@ -160,6 +187,7 @@ impl Analysis {
         let list = |l: &[Box<str>]| l.len() * 16 + l.iter().map(|s| s.len()).sum::<usize>();
         let c = &self.content;
         c.text.len()
+            + self.keys.len() * 8
             + c.stems.len() * std::mem::size_of::<Stem>()
             + c.groups.len() * 16
             + c.groups.iter().map(|g| list(g)).sum::<usize>()
@@ -196,13 +224,23 @@ const NEGATION_SCOPE: usize = 2;
 const NEGATION_REACH: usize = 4;
 
 fn content(words: &[String]) -> Content {
+    let stems = words
+        .iter()
+        .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
+        .collect();
+    content_with(words, stems)
+}
+
+/// [`content`] with the words' stems at hand: `stems[i]` is the stem of `words[i]` for
+/// every word that is neither a stopword nor a negator.
+fn content_with(words: &[String], mut word_stems: Vec<Option<String>>) -> Content {
     let mut stems: Vec<String> = Vec::new();
     let mut negators = 0usize;
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut negated_wide: Vec<String> = Vec::new();
     let mut since: Option<usize> = None;
     let mut prev_negator = false;
-    for w in words {
+    for (w, word_stem) in words.iter().zip(word_stems.iter_mut()) {
         if is_negator(w) || is_soft_negator(w) {
             if prev_negator && is_soft_negator(w) {
                 // "did not refuse", "never fails": the two cancel out.
@@ -222,8 +260,7 @@ fn content(words: &[String]) -> Content {
         if w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
             stems.push(w.clone());
-        } else if !is_stopword(w) {
-            let s = stem(w);
+        } else if let Some(s) = word_stem.take() {
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {
                     groups.last_mut().unwrap().push(s.clone());

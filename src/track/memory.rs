@@ -20,7 +20,7 @@ use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
 
 use super::judge::{judge_prepared, Analysis, View};
-use super::text::{anchors, is_negator, is_stopword, normalize, stem, words};
+use super::text::{anchors, normalize};
 
 /// One remembered claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,13 +110,13 @@ impl Speaker {
         self.indexed = true;
         self.exact.clear();
         self.postings.clear();
-        for (i, e) in self.entries.iter().enumerate() {
+        for (i, (e, a)) in self.entries.iter().zip(&self.analyses).enumerate() {
             self.exact
                 .entry(xxh3_64(e.normalized.as_bytes()))
                 .or_default()
                 .push(i as u32);
-            for k in stem_keys(&e.normalized) {
-                self.postings.entry(k).or_default().push(i as u32);
+            for k in a.keys() {
+                self.postings.entry(*k).or_default().push(i as u32);
             }
         }
     }
@@ -209,17 +209,6 @@ struct Speaker {
     lsh_bits: u32,
     /// Per entry: its LSH signature per table (zeros without an embedding).
     sigs: Vec<[u16; LSH_TABLES]>,
-}
-
-/// Content stems of a normalised text, deduplicated, as hashes.
-fn stem_keys(normalized: &str) -> Vec<u64> {
-    let mut seen = HashSet::new();
-    words(normalized)
-        .iter()
-        .filter(|w| !is_stopword(w) && !is_negator(w))
-        .map(|w| xxh3_64(stem(w).as_bytes()))
-        .filter(|k| seen.insert(*k))
-        .collect()
 }
 
 /// All speakers' histories.
@@ -346,7 +335,7 @@ impl Memory {
     }
 
     /// Earlier claims worth judging against, best first.
-    fn candidates(&self, sp: &Speaker, probe: &Probe) -> Vec<u32> {
+    fn candidates(&self, sp: &Speaker, probe: &Probe, analyzed: &Analysis) -> Vec<u32> {
         let n = sp.entries.len();
         if !sp.indexed {
             // A short history: every claim, most similar (else most recent) first.
@@ -391,7 +380,8 @@ impl Memory {
             }
         }
         // By words: the rarest stems of the claim, counted per earlier claim.
-        let mut lists: Vec<&Vec<u32>> = stem_keys(&probe.normalized)
+        let mut lists: Vec<&Vec<u32>> = analyzed
+            .keys()
             .iter()
             .filter_map(|k| sp.postings.get(k))
             .filter(|l| l.len() <= MAX_POSTING)
@@ -462,7 +452,7 @@ impl Memory {
         };
         // Judged first, strings copied only for the matches kept.
         let mut judged: Vec<(f32, Relation, &Entry)> = self
-            .candidates(sp, probe)
+            .candidates(sp, probe, analyzed)
             .into_iter()
             .filter_map(|i| {
                 let j = judge_prepared(
@@ -561,8 +551,8 @@ impl Memory {
                 .entry(xxh3_64(entry.normalized.as_bytes()))
                 .or_default()
                 .push(i);
-            for k in stem_keys(&entry.normalized) {
-                sp.postings.entry(k).or_default().push(i);
+            for k in analysis.keys() {
+                sp.postings.entry(*k).or_default().push(i);
             }
         }
         // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
@@ -602,7 +592,7 @@ impl Memory {
         let Some(entry) = sp.entries.pop() else {
             return;
         };
-        sp.analyses.truncate(sp.entries.len());
+        let analysis = sp.analyses.pop().unwrap_or_default();
         let i = sp.entries.len() as u32;
         sp.vectors.truncate(sp.entries.len() * sp.dim);
         sp.scales.truncate(sp.entries.len());
@@ -618,8 +608,8 @@ impl Memory {
         };
         if sp.indexed {
             unlist(&mut sp.exact, xxh3_64(entry.normalized.as_bytes()));
-            for k in stem_keys(&entry.normalized) {
-                unlist(&mut sp.postings, k);
+            for k in analysis.keys() {
+                unlist(&mut sp.postings, *k);
             }
         }
         sp.sigs.truncate(sp.entries.len());
