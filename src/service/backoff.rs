@@ -13,13 +13,20 @@ pub struct Backoff {
     seed: u64,
 }
 
+/// The jitter seed: the process id, asked of the kernel once (a backoff is made for every
+/// message produced, and most are never used).
+fn process_seed() -> u64 {
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SEED.get_or_init(|| std::process::id() as u64)
+}
+
 impl Backoff {
     pub fn new(initial: Duration, max: Duration) -> Self {
         Backoff {
             initial,
             max: max.max(initial),
             attempt: 0,
-            seed: std::process::id() as u64,
+            seed: process_seed(),
         }
     }
 

@@ -335,21 +335,43 @@ pub fn features_with(ca: &Content, new: View<'_>, old: View<'_>) -> Features {
 }
 
 /// A stem whose count differs between the two claims: count in new − count in old, and
-/// its flags (from the side with more of it).
-struct Diff<'a> {
-    word: &'a str,
+/// its flags (from the side with more of it). The stem itself is `stems[at]` of the new
+/// claim when the count is positive, of the old one otherwise.
+#[derive(Clone, Copy)]
+struct Diff {
+    at: u32,
     count: i32,
     flags: u8,
 }
 
+thread_local! {
+    /// The diff list of [`features_analyzed`], reused: a claim is judged against dozens of
+    /// earlier ones, and one allocation per pair showed in profiles.
+    static DIFFS: std::cell::RefCell<Vec<Diff>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// [`features`] with both claims already analysed ([`Analysis::new`] of each view).
 pub fn features_analyzed(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> Features {
+    DIFFS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut diffs) => features_into(&mut diffs, an, new, ao, old),
+        // Only if called from inside itself, which it never is.
+        Err(_) => features_into(&mut Vec::new(), an, new, ao, old),
+    })
+}
+
+fn features_into(
+    diffs: &mut Vec<Diff>,
+    an: &Analysis,
+    new: View<'_>,
+    ao: &Analysis,
+    old: View<'_>,
+) -> Features {
     let (ca, cb) = (&an.content, &ao.content);
     let (a, neg_a) = (&ca.stems, ca.negators);
     let (b, neg_b) = (&cb.stems, cb.negators);
     // Per distinct stem, its count in `a` minus its count in `b` (nonzero only), by a merge
     // of the two sorted lists.
-    let mut diffs: Vec<Diff<'_>> = Vec::with_capacity(a.len() + b.len());
+    diffs.clear();
     {
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
@@ -363,6 +385,7 @@ pub fn features_analyzed(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<
             } else {
                 (b[j].hash, cb.stem(&b[j]))
             };
+            let (first_a, first_b) = (i, j);
             let (mut fa, mut fb) = (0u8, 0u8);
             let mut c = 0i32;
             while i < a.len() && a[i].hash == h && ca.stem(&a[i]) == w {
@@ -377,13 +400,21 @@ pub fn features_analyzed(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<
             }
             if c != 0 {
                 diffs.push(Diff {
-                    word: w,
+                    at: if c > 0 { first_a } else { first_b } as u32,
                     count: c,
                     flags: if c > 0 { fa } else { fb },
                 });
             }
         }
     }
+    let diffs = &*diffs;
+    let word = |d: &Diff| {
+        if d.count > 0 {
+            ca.stem(&a[d.at as usize])
+        } else {
+            cb.stem(&b[d.at as usize])
+        }
+    };
     let added = || diffs.iter().filter(|d| d.count > 0);
     let removed = || diffs.iter().filter(|d| d.count < 0);
     let changed: usize = diffs.iter().map(|d| d.count.unsigned_abs() as usize).sum();
@@ -407,16 +438,16 @@ pub fn features_analyzed(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<
     let negation_flip = scope_flip || (neg_a != neg_b && dice >= REVERSAL_DICE);
     let antonym = added().any(|x| {
         let list = if x.flags & HAS_ANTONYMS != 0 {
-            antonyms_of(x.word)
+            antonyms_of(word(x))
         } else {
             &[]
         };
         removed().any(|y| {
-            ((x.flags | y.flags) & PREFIXED != 0 && negated_form(x.word, y.word))
-                || list.iter().any(|z| z == y.word)
+            ((x.flags | y.flags) & PREFIXED != 0 && negated_form(word(x), word(y)))
+                || list.iter().any(|z| *z == word(y))
         })
-    }) || (neg_a > neg_b && removed().any(|d| d.word == "yes"))
-        || (neg_b > neg_a && added().any(|d| d.word == "yes"));
+    }) || (neg_a > neg_b && removed().any(|d| word(d) == "yes"))
+        || (neg_b > neg_a && added().any(|d| word(d) == "yes"));
     // Changed words that are names, numbers or dates, and how many changed words are not.
     let named = |positive: bool| -> (bool, usize) {
         let mut any = false;
