@@ -11,16 +11,50 @@ static PLATFORM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:on|in a post on|via)\s+(Twitter|Facebook|Telegram|Instagram|X|Truth Social|YouTube|TikTok)\b").unwrap()
 });
 
-/// The medium named in a clause, if any. Tweets count as Twitter.
-pub fn medium(clause: &str, cue_lower: &str) -> Option<String> {
-    if let Some(c) = MEDIUM.captures(clause) {
-        let m = c.get(1)?.as_str();
-        let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
-        let m = m.trim_end_matches(['.', ',', '’', '\'']).to_string();
-        return Some(m);
+/// Every match of [`MEDIUM`] contains one of these nouns, whatever its case.
+const MEDIUM_NOUNS: [&str; 13] = [
+    "interview",
+    "statement",
+    "conference",
+    "speech",
+    "op-ed",
+    "letter",
+    "email",
+    "tweet",
+    "briefing",
+    "address",
+    "post",
+    "podcast",
+    "appearance",
+];
+
+/// Every match of [`PLATFORM`] contains one of these, as written.
+const PLATFORMS: [&str; 8] = [
+    "Twitter",
+    "Facebook",
+    "Telegram",
+    "Instagram",
+    "X",
+    "Truth Social",
+    "YouTube",
+    "TikTok",
+];
+
+/// The medium named in a clause, if any. Tweets count as Twitter. `clause_lower` is the
+/// clause with ASCII letters lowercased.
+///
+/// Most clauses name no medium: plain substring searches rule the regexes out first, which
+/// costs far less than a regex search that finds nothing.
+pub fn medium(clause: &str, clause_lower: &str, cue_lower: &str) -> Option<String> {
+    if may_name_medium(clause, clause_lower) {
+        if let Some(m) = medium_phrase(clause) {
+            return Some(m);
+        }
     }
-    if let Some(c) = PLATFORM.captures(clause) {
-        return Some(c.get(1)?.as_str().to_string());
+    if PLATFORMS.iter().any(|p| clause.contains(p)) {
+        if let Some(c) = PLATFORM.captures(clause) {
+            return Some(c.get(1)?.as_str().to_string());
+        }
     }
     if cue_lower.starts_with("tweet") {
         return Some("Twitter".to_string());
@@ -28,9 +62,31 @@ pub fn medium(clause: &str, cue_lower: &str) -> Option<String> {
     None
 }
 
+/// Whether [`MEDIUM`] can match: one of its nouns occurs. Case-insensitive matching also
+/// folds two non-ASCII letters into ASCII ones ('ſ' to 's', the Kelvin sign to 'k'); a clause
+/// with either is left to the regex.
+fn may_name_medium(clause: &str, clause_lower: &str) -> bool {
+    MEDIUM_NOUNS.iter().any(|n| clause_lower.contains(n)) || clause.contains(['ſ', '\u{212a}'])
+}
+
+/// The medium phrase [`MEDIUM`] finds, white space folded and trailing punctuation dropped.
+fn medium_phrase(clause: &str) -> Option<String> {
+    if let Some(c) = MEDIUM.captures(clause) {
+        let m = c.get(1)?.as_str();
+        let m = m.split_whitespace().collect::<Vec<_>>().join(" ");
+        let m = m.trim_end_matches(['.', ',', '’', '\'']).to_string();
+        return Some(m);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn medium(clause: &str, cue_lower: &str) -> Option<String> {
+        super::medium(clause, &clause.to_ascii_lowercase(), cue_lower)
+    }
 
     #[test]
     fn finds_interviews_statements_platforms() {
@@ -52,5 +108,19 @@ mod tests {
         );
         assert_eq!(medium("she tweeted", "tweeted").as_deref(), Some("Twitter"));
         assert_eq!(medium("he said.", "said"), None);
+    }
+
+    #[test]
+    fn letters_that_fold_into_ascii_still_reach_the_regex() {
+        // case-insensitive 's' matches the long s
+        assert_eq!(
+            medium("she said in a ſtatement.", "said").as_deref(),
+            Some("ſtatement")
+        );
+        assert_eq!(
+            medium("he said on TELEGRAM", "said"),
+            None,
+            "platforms are matched as written"
+        );
     }
 }
