@@ -4,28 +4,36 @@
 use foldhash::HashSet;
 use std::sync::LazyLock;
 
-/// Which (length, first byte) pairs the words of a list have. Most words of a text share
-/// no such pair with a given list, and are ruled out without hashing them: a necessary
-/// condition only (lengths above 31 and first bytes equal modulo 32 share a slot), so a
-/// lookup behind it answers exactly as the set alone.
-#[derive(Debug, Default)]
-pub struct Shapes([u32; 32]);
+/// Which (length, first byte, last byte) triples the words of a list have. Most words of a
+/// text share none with a given list, and are ruled out without hashing them: a necessary
+/// condition only (lengths above 31 share a slot, and bytes equal modulo 32 do), so a lookup
+/// behind it answers exactly as the set alone.
+#[derive(Debug)]
+pub struct Shapes(Box<[[u32; 32]; 32]>);
+
+impl Default for Shapes {
+    fn default() -> Self {
+        Shapes(Box::new([[0; 32]; 32]))
+    }
+}
 
 impl Shapes {
-    fn slot(w: &str) -> (usize, u32) {
-        let first = w.as_bytes().first().copied().unwrap_or(0);
-        (w.len().min(31), 1 << (first & 31))
+    fn slot(w: &str) -> (usize, usize, u32) {
+        let b = w.as_bytes();
+        let first = b.first().copied().unwrap_or(0);
+        let last = b.last().copied().unwrap_or(0);
+        (b.len().min(31), usize::from(first & 31), 1 << (last & 31))
     }
 
     pub fn insert(&mut self, w: &str) {
-        let (len, bit) = Self::slot(w);
-        self.0[len] |= bit;
+        let (len, first, bit) = Self::slot(w);
+        self.0[len][first] |= bit;
     }
 
     /// False when no word of the list can equal `w`.
     pub fn may_contain(&self, w: &str) -> bool {
-        let (len, bit) = Self::slot(w);
-        self.0[len] & bit != 0
+        let (len, first, bit) = Self::slot(w);
+        self.0[len][first] & bit != 0
     }
 }
 
