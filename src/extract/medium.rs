@@ -65,8 +65,7 @@ fn medium_phrase(clause: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
+    /// [`super::medium`] on a clause given as written.
     fn medium(clause: &str, cue_lower: &str) -> Option<String> {
         super::medium(clause, &clause.to_ascii_lowercase(), cue_lower)
     }
