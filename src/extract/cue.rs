@@ -5,6 +5,8 @@
 use foldhash::{HashMap, HashMapExt};
 use std::sync::LazyLock;
 
+use super::lex::Shapes;
+
 /// What a cue word allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CueInfo {
@@ -85,12 +87,21 @@ const PARTICLES: &[&[&str]] = &[
     &["on", "to", "discuss"],
 ];
 
-pub static LEXICON: LazyLock<HashMap<&'static str, CueInfo>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+/// The cue words, with their [`Shapes`]: lookups run for nearly every word of an article,
+/// and the shapes turn most of them away before hashing.
+pub struct Lexicon {
+    words: HashMap<&'static str, CueInfo>,
+    shapes: Shapes,
+}
+
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut words = HashMap::new();
+    let mut shapes = Shapes::default();
     for (list, strength) in [(WEAK, 1u8), (STRONG, 2u8)] {
         for w in list.split_whitespace() {
             let w = w.trim_end_matches(':');
-            m.insert(
+            shapes.insert(w);
+            words.insert(
                 w,
                 CueInfo {
                     strength,
@@ -99,12 +110,16 @@ pub static LEXICON: LazyLock<HashMap<&'static str, CueInfo>> = LazyLock::new(|| 
             );
         }
     }
-    m
+    Lexicon { words, shapes }
 });
 
 /// Looks up a lowercased word.
 pub fn lookup(lower_word: &str) -> Option<CueInfo> {
-    LEXICON.get(lower_word).copied()
+    let lexicon = &*LEXICON;
+    if !lexicon.shapes.may_contain(lower_word) {
+        return None;
+    }
+    lexicon.words.get(lower_word).copied()
 }
 
 /// Verbs whose particle is required to be a cue ("pointed" only as "pointed out/to").

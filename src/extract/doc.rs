@@ -85,4 +85,10 @@ impl<'a> Doc<'a> {
         let (s, e) = self.bytes(a, b);
         &self.body[s..e]
     }
+
+    /// [`Doc::slice`] with ASCII letters lowercased.
+    pub fn lower_slice(&self, a: usize, b: usize) -> &str {
+        let (s, e) = self.bytes(a, b);
+        &self.lower[s..e]
+    }
 }

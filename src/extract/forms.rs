@@ -338,6 +338,10 @@ pub(super) fn in_a_poll(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<Ra
             "a" | "an" | "the" | "its" | "their" | "this" | "that" | "his" | "her" | "these"
         )
     };
+    // both forms need a poll word: most sentences have none, and skip the scan for cues
+    if !(s0..s1).any(is_poll) {
+        return None;
+    }
     if (s0..s1).any(|k| !doc.in_quote(k) && lookup(doc.lw(k)).is_some_and(|c| c.strength == 2)) {
         return None;
     }

@@ -4,12 +4,67 @@
 use foldhash::HashSet;
 use std::sync::LazyLock;
 
-fn set(words: &'static str) -> HashSet<&'static str> {
-    words.split_whitespace().collect()
+/// Which (length, first byte, last byte) triples the words of a list have. Most words of a
+/// text share none with a given list, and are ruled out without hashing them: a necessary
+/// condition only (lengths above 31 share a slot, and bytes equal modulo 32 do), so a lookup
+/// behind it answers exactly as the set alone.
+#[derive(Debug)]
+pub struct Shapes(Box<[[u32; 32]; 32]>);
+
+impl Default for Shapes {
+    fn default() -> Self {
+        Shapes(Box::new([[0; 32]; 32]))
+    }
+}
+
+impl Shapes {
+    fn slot(w: &str) -> (usize, usize, u32) {
+        let b = w.as_bytes();
+        let first = b.first().copied().unwrap_or(0);
+        let last = b.last().copied().unwrap_or(0);
+        (b.len().min(31), usize::from(first & 31), 1 << (last & 31))
+    }
+
+    pub fn insert(&mut self, w: &str) {
+        let (len, first, bit) = Self::slot(w);
+        self.0[len][first] |= bit;
+    }
+
+    /// False when no word of the list can equal `w`.
+    pub fn may_contain(&self, w: &str) -> bool {
+        let (len, first, bit) = Self::slot(w);
+        self.0[len][first] & bit != 0
+    }
+}
+
+/// A closed word list, with its [`Shapes`] in front of the hash set.
+pub struct WordSet {
+    words: HashSet<&'static str>,
+    shapes: Shapes,
+}
+
+impl WordSet {
+    pub fn contains(&self, w: &str) -> bool {
+        self.shapes.may_contain(w) && self.words.contains(w)
+    }
+
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = &&'static str> {
+        self.words.iter()
+    }
+}
+
+fn set(words: &'static str) -> WordSet {
+    let words: HashSet<&'static str> = words.split_whitespace().collect();
+    let mut shapes = Shapes::default();
+    for w in &words {
+        shapes.insert(w);
+    }
+    WordSet { words, shapes }
 }
 
 /// Auxiliaries, negation and adverbs that may stand between a speaker and the cue verb.
-pub static AUX: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static AUX: LazyLock<WordSet> = LazyLock::new(|| {
     set("has have had did does do not never also was were is are been be would will could should may might must can just then later first \
          repeatedly once again previously often reportedly publicly privately recently earlier subsequently quickly flatly openly further \
          initially immediately famously frequently already still n't didn't doesn't don't hasn't haven't hadn't wasn't isn't won't wouldn't \
@@ -18,11 +73,10 @@ pub static AUX: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          strongly sharply loudly happily proudly overall correctly falsely wrongly erroneously recently since long consistently regularly")
 });
 
-pub static PRONOUNS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| set("he she they it we i you who"));
+pub static PRONOUNS: LazyLock<WordSet> = LazyLock::new(|| set("he she they it we i you who"));
 
 /// Words that end the subject region when scanning left from a cue.
-pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static STOP: LazyLock<WordSet> = LazyLock::new(|| {
     set("and but or nor that because while when whenever if as after before since although though so then where which whom whose \
          than until unless whether what how why yet instead meanwhile however also says said say told tells according is are was were \
          be been being has have had do does did not to in on at by from into during over about against between through without within \
@@ -30,7 +84,7 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Leading capitalised words that are not part of a name.
-pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static CAP_STOP: LazyLock<WordSet> = LazyLock::new(|| {
     set("the a an but and or so in on at as after before when while if earlier later meanwhile still yet also however thus then now \
          this that these those his her their its our my your monday tuesday wednesday thursday friday saturday sunday yesterday today \
          last next additionally moreover furthermore asked speaking writing during for from with by to of since until meanwhile both \
@@ -41,7 +95,7 @@ pub static CAP_STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Words that make a capitalised mention an organisation.
-pub static ORG: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static ORG: LazyLock<WordSet> = LazyLock::new(|| {
     set("kremlin department ministry office house pentagon committee party campaign commission agency council university institute \
          association center centre bureau congress senate parliament court government administration post times journal news \
          network tribune herald gazette reuters xinhua tass ap afp bloomberg politico cnn msnbc fox abc nbc cbs npr bbc poll survey \
@@ -52,7 +106,7 @@ pub static ORG: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Titles and role words stripped from the front of a name ("Kremlin Spokesman Dmitry Peskov").
-pub static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static TITLE: LazyLock<WordSet> = LazyLock::new(|| {
     set("president vice secretary minister spokesman spokeswoman spokesperson senator sen rep representative gov governor general gen \
          chief director chairman chairwoman chair judge justice speaker leader mayor ambassador prime foreign defense defence state \
          deputy assistant attorney mr mrs ms dr prof professor sir lord lady king queen prince princess pope rev reverend lt col colonel \
@@ -70,7 +124,7 @@ pub static TITLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Lowercase nouns that can head an unnamed speaker ("officials", "a source close to …").
-pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static SOURCE_NOUN: LazyLock<WordSet> = LazyLock::new(|| {
     set("official officials source sources spokesman spokeswoman spokesperson aide aides adviser advisers advisor advisors analyst \
          analysts expert experts report reports poll polls survey surveys study studies statement statements campaign critics critic \
          supporters supporter people voters witnesses witness police lawyer lawyers attorney attorneys observers democrats republicans \
@@ -89,13 +143,13 @@ pub static SOURCE_NOUN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Role nouns that may refer back to a titled person ("the spokesman" → Dmitry Peskov).
-pub static ROLE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static ROLE: LazyLock<WordSet> = LazyLock::new(|| {
     set("spokesman spokeswoman spokesperson secretary minister president senator governor director chairman chairwoman ambassador \
          mayor premier chancellor envoy congressman congresswoman candidate nominee leader chief general adviser advisor")
 });
 
 /// Organisations that relay rather than make claims ("…, Xinhua news agency reported").
-pub static MEDIA: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub static MEDIA: LazyLock<WordSet> = LazyLock::new(|| {
     set("agency xinhua tass reuters ap afp interfax ria news post times journal tribune herald gazette bloomberg politico cnn \
          newspaper outlet media press")
 });

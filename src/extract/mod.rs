@@ -96,12 +96,16 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
             }
         });
         let (fa, fb) = r.frame;
-        let frame_text = doc.slice(fa.min(fb), fb.max(fa));
+        let (frame_a, frame_b) = (fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");
-        let medium = medium::medium(frame_text, cue_lw);
+        let medium = medium::medium(
+            doc.slice(frame_a, frame_b),
+            doc.lower_slice(frame_a, frame_b),
+            cue_lw,
+        );
         // all-capitals words are names ("USA TODAY"), not dates
         let stated_on = date::stated_on(
-            (fa.min(fb)..fb.max(fa)).map(|i| {
+            (frame_a..frame_b).map(|i| {
                 let t = doc.tx(i);
                 if t.len() >= 2 && !t.chars().any(char::is_lowercase) {
                     ""

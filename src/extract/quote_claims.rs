@@ -38,13 +38,16 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
     // a quote paragraph whose marks did not pair ("”Fear is real.” ― Ada Roe"): the line from its
     // opening mark to the mark before the dash
     for k in 1..doc.tokens.len() {
+        // a dash is never a word: most tokens are ruled out without reading their text
+        if doc.is_word(k) || !is_dash(doc.tx(k)) {
+            continue;
+        }
         let m = if doc.tx(k - 1) == "," {
             k.saturating_sub(2)
         } else {
             k - 1
         };
-        if !is_dash(doc.tx(k))
-            || doc.in_quote(m)
+        if doc.in_quote(m)
             || !doc.tx(m).starts_with(super::text::is_quote_char)
             || doc.tokens[k].nl_before
         {

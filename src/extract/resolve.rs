@@ -18,12 +18,57 @@ pub struct Resolver {
     titles: HashMap<String, String>,
 }
 
+/// The words joined by spaces, the last one without its possessive.
 fn clean_name(parts: &[&str]) -> String {
-    let mut v: Vec<&str> = parts.to_vec();
-    if let Some(l) = v.last_mut() {
-        *l = strip_possessive(l);
+    let mut out = String::with_capacity(parts.iter().map(|w| w.len() + 1).sum());
+    for (k, w) in parts.iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(if k + 1 == parts.len() {
+            strip_possessive(w)
+        } else {
+            w
+        });
     }
-    v.join(" ")
+    out
+}
+
+/// The full name a capitalised run of tokens ends with, as (byte offset of the run, lowercased
+/// surname, name): leading stop words and everything up to the last title word stripped, then
+/// first name and surname (and middle initials) kept, if two to four words remain that are not
+/// an organisation.
+fn run_name(doc: &Doc, parts: &[usize]) -> Option<(usize, String, String)> {
+    let mut k = 0;
+    while k < parts.len() && CAP_STOP.contains(doc.lw(parts[k])) {
+        k += 1;
+    }
+    if let Some(t) = (k..parts.len())
+        .rev()
+        .find(|&t| TITLE.contains(doc.lw(parts[t]).trim_end_matches('.')))
+    {
+        k = t + 1;
+    }
+    let mut name = &parts[k.min(parts.len())..];
+    while name.len() > 2 && !(name.len() == 3 && doc.tx(name[1]).chars().count() <= 2) {
+        name = &name[1..];
+    }
+    if name.len() < 2
+        || name.len() > 4
+        || name
+            .iter()
+            .any(|&w| ORG.contains(strip_possessive(doc.lw(w))))
+        || !name.iter().all(|&w| {
+            let w = doc.tx(w);
+            !w.chars().all(|c| c.is_uppercase()) || w.chars().count() == 1
+        })
+    {
+        return None;
+    }
+    let words: Vec<&str> = name.iter().map(|&w| doc.tx(w)).collect();
+    let full = clean_name(&words);
+    let surname = strip_possessive(words[words.len() - 1]).to_lowercase();
+    Some((doc.tokens[parts[0]].start, surname, full))
 }
 
 impl Resolver {
@@ -31,6 +76,8 @@ impl Resolver {
     pub fn new(doc: &Doc) -> Self {
         let mut by_surname: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         let n = doc.tokens.len();
+        // token indices of the current run, reused from run to run
+        let mut parts: Vec<usize> = Vec::new();
         let mut i = 0;
         while i < n {
             if !doc.is_cap(i) {
@@ -38,14 +85,14 @@ impl Resolver {
                 continue;
             }
             let s = i;
-            let mut parts: Vec<&str> = Vec::new();
+            parts.clear();
             while i < n
                 && (doc.is_cap(i)
                     || (doc.tx(i) == "." && i > s && doc.tx(i - 1).chars().count() == 1))
                 && (i == s || !doc.tokens[i].nl_before)
             {
                 if doc.tx(i) != "." {
-                    parts.push(doc.tx(i));
+                    parts.push(i);
                 }
                 let poss = doc.tx(i).ends_with("’s") || doc.tx(i).ends_with("'s");
                 i += 1;
@@ -53,37 +100,13 @@ impl Resolver {
                     break;
                 }
             }
-            // strip leading stop words and everything up to the last title word
-            let mut k = 0;
-            while k < parts.len() && CAP_STOP.contains(parts[k].to_ascii_lowercase().as_str()) {
-                k += 1;
-            }
-            if let Some(t) = (k..parts.len())
-                .rev()
-                .find(|&t| TITLE.contains(parts[t].to_ascii_lowercase().trim_end_matches('.')))
-            {
-                k = t + 1;
-            }
-            let mut name = &parts[k.min(parts.len())..];
-            // keep first name and surname (and middle initials) only
-            while name.len() > 2 && !(name.len() == 3 && name[1].chars().count() <= 2) {
-                name = &name[1..];
-            }
-            if name.len() >= 2
-                && name.len() <= 4
-                && !name
-                    .iter()
-                    .any(|w| ORG.contains(strip_possessive(&w.to_ascii_lowercase())))
-                && name
-                    .iter()
-                    .all(|w| !w.chars().all(|c| c.is_uppercase()) || w.chars().count() == 1)
-            {
-                let full = clean_name(name);
-                let sur = strip_possessive(name[name.len() - 1]).to_lowercase();
-                let pos = doc.tokens[s].start;
-                let e = by_surname.entry(sur).or_default();
-                if e.len() < 64 && e.last().map(|x| &x.1) != Some(&full) {
-                    e.push((pos, full));
+            // the name is a tail of the run: a lone capitalised word (most runs) is none
+            if parts.len() >= 2 {
+                if let Some((pos, surname, full)) = run_name(doc, &parts) {
+                    let e = by_surname.entry(surname).or_default();
+                    if e.len() < 64 && e.last().map(|x| &x.1) != Some(&full) {
+                        e.push((pos, full));
+                    }
                 }
             }
             if i == s {
@@ -172,7 +195,11 @@ impl Resolver {
             }
             _ => clean_name(&parts),
         };
-        let name = name.replace(" .", "").replace(". ", " ");
+        let name = if name.contains('.') {
+            name.replace(" .", "").replace(". ", " ")
+        } else {
+            name
+        };
         if kind == SpeakerKind::Person {
             self.last_person = Some((name.clone(), true));
             if let Some(t) = title {

@@ -23,17 +23,46 @@ fn is_inner_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '&' | '.' | '‘')
 }
 
+/// The char starting at byte `i` of `body` (a char boundary, before the end). ASCII, most
+/// of any article, is read without UTF-8 decoding.
+fn char_at(body: &str, i: usize) -> char {
+    let b = body.as_bytes()[i];
+    if b.is_ascii() {
+        char::from(b)
+    } else {
+        body[i..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+}
+
+/// `body[..j]` ends with an ASCII digit.
+fn digit_before(body: &str, j: usize) -> bool {
+    j > 0 && body.as_bytes()[j - 1].is_ascii_digit()
+}
+
+/// `body[..j]` ends with "Ã" or "Â" (U+00C3, U+00C2): mojibake of a Latin-1 letter.
+fn mojibake_lead_before(body: &str, j: usize) -> bool {
+    j >= 2 && body.as_bytes()[j - 2] == 0xC3 && matches!(body.as_bytes()[j - 1], 0x82 | 0x83)
+}
+
 /// Splits `body` into tokens. Linear time, never panics.
+///
+/// Walks byte offsets rather than a peekable char iterator: a word's run of ASCII letters
+/// and digits is taken in one tight loop, and only non-ASCII characters are decoded.
 pub fn tokenize(body: &str) -> Vec<Token> {
+    let bytes = body.as_bytes();
     let mut out = Vec::with_capacity(body.len() / 5 + 1);
-    let mut it = body.char_indices().peekable();
     let mut nl = false;
     let mut newlines = 0usize;
     let mut prev_char = ' ';
-    while let Some((i, c)) = it.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = char_at(body, i);
         if c.is_whitespace() || c.is_control() || c == '\u{feff}' {
             if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{85}')
-                || (c == '\r' && !body[i + 1..].starts_with('\n'))
+                || (c == '\r' && bytes.get(i + 1) != Some(&b'\n'))
             {
                 newlines += 1;
                 // a single line break between two lowercase words is a wrapped line, not a paragraph
@@ -46,71 +75,13 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                     nl = true;
                 }
             }
+            i += c.len_utf8();
             continue;
         }
         newlines = 0;
         prev_char = c;
         if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            let mut seg_len = 1usize; // letters since the last dot
-            let mut has_dot = false;
-            while let Some(&(j, d)) = it.peek() {
-                // mojibake ("FranÃÂ§ois" for "François"): a Latin-1 symbol after "Ã"/"Â" is a letter
-                let mojibake =
-                    ('\u{a0}'..='\u{bf}').contains(&d) && body[..j].ends_with(['Ã', 'Â']);
-                if d.is_alphanumeric() || mojibake {
-                    it.next();
-                    end = j + d.len_utf8();
-                    seg_len += 1;
-                    continue;
-                }
-                if d == ',' && body[i..j].ends_with(|c: char| c.is_ascii_digit()) {
-                    // "42,000"
-                    let next = body[j + 1..].chars().next();
-                    if next.is_some_and(|n| n.is_ascii_digit())
-                        && body[j + 1..]
-                            .chars()
-                            .take_while(|c| c.is_ascii_digit())
-                            .count()
-                            == 3
-                    {
-                        it.next();
-                        end = j + 1;
-                        continue;
-                    }
-                }
-                if is_inner_joiner(d) {
-                    // look one char further
-                    let next = body[j + d.len_utf8()..].chars().next();
-                    match next {
-                        // "$191.6 million": a decimal point between digits
-                        Some(n)
-                            if n.is_alphanumeric()
-                                && (d != '.'
-                                    || seg_len <= 2
-                                    || (n.is_ascii_digit()
-                                        && body[..j].ends_with(|c: char| c.is_ascii_digit()))) =>
-                        {
-                            if d == '.' {
-                                has_dot = true;
-                                seg_len = 0;
-                            }
-                            it.next();
-                            end = j + d.len_utf8();
-                            continue;
-                        }
-                        _ => {
-                            if d == '.' && has_dot && seg_len <= 2 {
-                                // trailing dot of "U.S." / "p.m."
-                                it.next();
-                                end = j + 1;
-                            }
-                            break;
-                        }
-                    }
-                }
-                break;
-            }
+            let end = word_end(body, i, c);
             out.push(Token {
                 start: i,
                 end,
@@ -118,7 +89,12 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 cap: c.is_uppercase(),
                 nl_before: nl,
             });
-            prev_char = body[..end].chars().next_back().unwrap_or(' ');
+            prev_char = if bytes[end - 1].is_ascii() {
+                char::from(bytes[end - 1])
+            } else {
+                body[..end].chars().next_back().unwrap_or(' ')
+            };
+            i = end;
         } else {
             out.push(Token {
                 start: i,
@@ -127,10 +103,78 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                 cap: false,
                 nl_before: nl,
             });
+            i += c.len_utf8();
         }
         nl = false;
     }
     out
+}
+
+/// The end of the word that starts with `c` at byte `i`: letters and digits, mojibake
+/// symbols, thousands separators ("42,000"), inner joiners before a letter or digit
+/// ("al-Assad", "don't", "U.S", "191.6") and the trailing dot of an abbreviation ("U.S.").
+fn word_end(body: &str, i: usize, c: char) -> usize {
+    let bytes = body.as_bytes();
+    let mut end = i + c.len_utf8();
+    let mut seg_len = 1usize; // letters since the last dot
+    let mut has_dot = false;
+    // `end` is always where the next character to look at starts
+    while end < bytes.len() {
+        if bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+            seg_len += 1;
+            continue;
+        }
+        let j = end;
+        let d = char_at(body, j);
+        // mojibake ("FranÃÂ§ois" for "François"): a Latin-1 symbol after "Ã"/"Â" is a letter
+        let mojibake = ('\u{a0}'..='\u{bf}').contains(&d) && mojibake_lead_before(body, j);
+        if d.is_alphanumeric() || mojibake {
+            end = j + d.len_utf8();
+            seg_len += 1;
+            continue;
+        }
+        if d == ',' && digit_before(body, j) {
+            // "42,000"
+            let digits = bytes[j + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits == 3 {
+                end = j + 1;
+                continue;
+            }
+        }
+        if is_inner_joiner(d) {
+            // look one char further
+            let next = body[j + d.len_utf8()..].chars().next();
+            match next {
+                // "$191.6 million": a decimal point between digits
+                Some(n)
+                    if n.is_alphanumeric()
+                        && (d != '.'
+                            || seg_len <= 2
+                            || (n.is_ascii_digit() && digit_before(body, j))) =>
+                {
+                    if d == '.' {
+                        has_dot = true;
+                        seg_len = 0;
+                    }
+                    end = j + d.len_utf8();
+                    continue;
+                }
+                _ => {
+                    if d == '.' && has_dot && seg_len <= 2 {
+                        // trailing dot of "U.S." / "p.m."
+                        end = j + 1;
+                    }
+                    break;
+                }
+            }
+        }
+        break;
+    }
+    end
 }
 
 #[cfg(test)]

@@ -21,7 +21,9 @@ use foldhash::HashMap;
 
 use serde::Deserialize;
 
-use super::name::{exact_key, name_key, person_key};
+use std::borrow::Cow;
+
+use super::name::{exact_key, name_key, person_key, person_key_of_folded};
 
 /// Why the alias file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -114,12 +116,32 @@ impl Aliases {
 
     /// The pinned id for a name (with the speaker's title, when known), if any.
     pub fn lookup_name(&self, name: &str, title: Option<&str>) -> Option<&str> {
+        self.lookup_folded(name, &name_key(name), title)
+    }
+
+    /// [`Aliases::lookup_name`] for a caller that already holds `folded`, the name's
+    /// [`name_key`]. A key is built only for a level that has pins: most deployments pin
+    /// few names, or none.
+    pub(super) fn lookup_folded(
+        &self,
+        name: &str,
+        folded: &str,
+        title: Option<&str>,
+    ) -> Option<&str> {
+        if self.levels.iter().all(HashMap::is_empty) {
+            return None;
+        }
         let title = title.map(str::to_lowercase);
-        for (level, key) in [exact_key(name), name_key(name), person_key(name)]
-            .iter()
-            .enumerate()
-        {
-            let Some(pins) = self.levels[level].get(key) else {
+        for (level, map) in self.levels.iter().enumerate() {
+            if map.is_empty() {
+                continue;
+            }
+            let key: Cow<str> = match level {
+                0 => exact_key(name).into(),
+                1 => folded.into(),
+                _ => person_key_of_folded(folded).into(),
+            };
+            let Some(pins) = map.get(key.as_ref()) else {
                 continue;
             };
             // Title-limited pins first.

@@ -38,15 +38,21 @@ impl Identities {
         title: Option<&str>,
     ) -> Option<String> {
         let name = name?.trim();
+        // Folded once: the person key and the alias lookup start from it.
+        let folded = name_key(name);
+        let person;
         let (prefix, key) = match kind {
-            SpeakerKind::Person => ("person", person_key(name)),
-            SpeakerKind::Organization => ("org", name_key(name)),
+            SpeakerKind::Person => {
+                person = name::person_key_of_folded(&folded);
+                ("person", person.as_str())
+            }
+            SpeakerKind::Organization => ("org", folded.as_str()),
             SpeakerKind::Unnamed => return None,
         };
-        if key.is_empty() || UNNAMED.contains(&key.as_str()) {
+        if key.is_empty() || UNNAMED.contains(&key) {
             return None;
         }
-        if let Some(id) = self.aliases.lookup_name(name, title) {
+        if let Some(id) = self.aliases.lookup_folded(name, &folded, title) {
             return Some(id.to_owned());
         }
         // A lone surname ("Clinton") the article did not resolve to a full name could be

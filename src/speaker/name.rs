@@ -43,7 +43,12 @@ pub fn name_key(name: &str) -> String {
 /// without middle names — first name, surname, and a generational suffix if any.
 /// Idempotent.
 pub fn person_key(name: &str) -> String {
-    let key = name_key(name);
+    person_key_of_folded(&name_key(name))
+}
+
+/// [`person_key`] of a name already folded by [`name_key`]: callers that need both keys
+/// fold the name once.
+pub(super) fn person_key_of_folded(key: &str) -> String {
     let mut words: Vec<&str> = key.split('-').filter(|w| !w.is_empty()).collect();
     // Titles in front, as long as a name remains.
     while words.len() > 1 && TITLES.contains(&words[0]) {
@@ -168,6 +173,15 @@ fn folded_words(name: &str) -> Vec<String> {
 fn fold_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
+        // Most names are ASCII: lower case is one char, and the only ASCII characters
+        // `fold_char` maps (apostrophe, dot, comma, backtick) are dropped like any other
+        // non-alphanumeric.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
         for l in c.to_lowercase() {
             if let Some(a) = fold_char(l) {
                 out.push_str(a);
@@ -185,9 +199,15 @@ fn transliteration(word: String) -> String {
     if !word.is_ascii() || word.len() <= 3 {
         return word;
     }
-    let mut word = word.replace("ks", "x");
+    let mut word = if word.contains("ks") {
+        word.replace("ks", "x")
+    } else {
+        word
+    };
+    // Every rule either shortens the word or turns an 'i' into a 'y', so the word changed
+    // exactly when a rule applied: no copy is needed to tell when it is stable.
     loop {
-        let before = word.clone();
+        let mut changed = false;
         for (from, to) in [
             ("iy", "y"),
             ("yy", "y"),
@@ -198,15 +218,18 @@ fn transliteration(word: String) -> String {
             if word.len() > 3 && word.ends_with(from) {
                 word.truncate(word.len() - from.len());
                 word.push_str(to);
+                changed = true;
             }
         }
         if word.len() > 3 && word.ends_with('i') && !word.ends_with("ii") {
             let stem = &word[..word.len() - 1];
             if stem.ends_with(|c: char| "rtdlnvks".contains(c)) {
-                word = format!("{stem}y");
+                word.pop();
+                word.push('y');
+                changed = true;
             }
         }
-        if word == before {
+        if !changed {
             return word;
         }
     }
