@@ -2,7 +2,16 @@
 
 mod cli;
 
+/// mimalloc's `mi_option_purge_delay` (its index in `mi_option_e` of the bundled mimalloc
+/// v3 `mimalloc.h`; `libmimalloc-sys` is pinned so that the index cannot move).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> std::process::ExitCode {
+    // Never hand freed pages back to the OS: claim memory only grows, and the pages that
+    // batches free are wanted again a moment later. Purging them made the kernel zero
+    // pages for a tenth of the CPU; keeping them costs about 4% more resident memory.
+    // SAFETY: stores an integer in mimalloc's option table; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     cli::main()
 }
 
