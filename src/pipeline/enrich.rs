@@ -11,9 +11,21 @@ use super::envelope::ClaimEnvelope;
 /// one, is kept with the claim; without, judgement is lexical. With the entry comes the
 /// analysis judgement made of the claim, for `Memory::insert_analyzed`.
 pub fn enrich(
-    mut envelope: ClaimEnvelope,
+    envelope: ClaimEnvelope,
     seq: u64,
     memory: &Memory,
+) -> (StoredClaim, Option<Analysis>) {
+    enrich_by(envelope, seq, |speaker_id, probe, analysis, date| {
+        memory.judge_analyzed(speaker_id, probe, analysis, date)
+    })
+}
+
+/// [`enrich`] with the judgement against the speaker's history made by `judge` (speaker id,
+/// probe, its analysis, the claim's date), e.g. against a [`Shard`](crate::track::Shard).
+pub fn enrich_by(
+    mut envelope: ClaimEnvelope,
+    seq: u64,
+    judge: impl FnOnce(&str, &Probe, &Analysis, Option<String>) -> History,
 ) -> (StoredClaim, Option<Analysis>) {
     let date = envelope.date().map(|d| d.to_string());
     let (history, entry, analysis) = match &envelope.speaker_id {
@@ -21,7 +33,7 @@ pub fn enrich(
             // The embedding moves into the memory entry; the record does not carry it.
             let probe = Probe::new(&envelope.claim.text, envelope.embedding.take());
             let analysis = probe.analysis();
-            let history = memory.judge_analyzed(speaker_id, &probe, &analysis, date);
+            let history = judge(speaker_id, &probe, &analysis, date);
             let entry = probe.into_entry(
                 seq,
                 envelope.claim_id.clone(),

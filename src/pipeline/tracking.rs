@@ -7,11 +7,24 @@ use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use crate::store::{Store, StoredClaim, StoredJudgement};
-use crate::track::{Entry, Memory};
+use crate::track::{Entry, Memory, Shard};
 
-use super::enrich::record_of;
+use super::enrich::{enrich_by, record_of};
 use super::envelope::ClaimEnvelope;
-use super::{enrich, PipelineError};
+use super::{enrich, parallel, PipelineError};
+
+/// New claims in a batch below which judging them on several threads costs more than it
+/// saves.
+const PARALLEL_MIN_CLAIMS: usize = 64;
+
+/// A claim of the batch not seen before.
+struct Fresh {
+    /// Its place in the batch.
+    at: usize,
+    envelope: ClaimEnvelope,
+    /// Its place in its speaker's history.
+    seq: u64,
+}
 
 /// The stateful stage over one state directory.
 pub struct Tracking {
@@ -78,36 +91,48 @@ impl Tracking {
         seqs: Option<&[u64]>,
         applied: &[(i32, i64)],
     ) -> Result<Vec<StoredClaim>, PipelineError> {
-        let mut out: Vec<StoredClaim> = Vec::with_capacity(envelopes.len());
-        // Index into `out` of each claim first stored in this batch.
-        let mut fresh: HashMap<String, usize> = HashMap::new();
-        let mut fresh_order: Vec<usize> = Vec::new();
-        for (n, envelope) in envelopes.into_iter().enumerate() {
-            if let Some(&i) = fresh.get(&envelope.claim_id) {
-                out.push(out[i].clone());
+        let n = envelopes.len();
+        let mut out: Vec<Option<StoredClaim>> = (0..n).map(|_| None).collect();
+        // First, in order and before memory changes: claims stored before (redeliveries),
+        // repeats of a claim within the batch, and the position of each new claim.
+        let mut fresh_at: HashMap<String, usize> = HashMap::new();
+        let mut copies: Vec<(usize, usize)> = Vec::new();
+        let mut fresh: Vec<Fresh> = Vec::new();
+        let mut next_seq = self.memory.next_seq();
+        for (at, envelope) in envelopes.into_iter().enumerate() {
+            if let Some(&first) = fresh_at.get(&envelope.claim_id) {
+                copies.push((at, first));
                 continue;
             }
             if let Some(kept) = self.store.get(&envelope.claim_id)? {
-                out.push(StoredClaim {
+                out[at] = Some(StoredClaim {
                     record: record_of(envelope, kept.history),
                     entry: kept.entry,
                 });
                 continue;
             }
             let seq = match seqs {
-                Some(seqs) => seqs[n],
-                None => self.memory.next_seq(),
+                Some(seqs) => seqs[at],
+                None => next_seq,
             };
-            let id = envelope.claim_id.clone();
-            let (stored, analysis) = enrich(envelope, seq, &self.memory);
-            if let (Some(entry), Some(analysis)) = (&stored.entry, analysis) {
-                self.memory.insert_analyzed(entry.clone(), analysis);
+            if envelope.speaker_id.is_some() {
+                next_seq = next_seq.max(seq + 1);
             }
-            fresh.insert(id, out.len());
-            fresh_order.push(out.len());
-            out.push(stored);
+            fresh_at.insert(envelope.claim_id.clone(), at);
+            fresh.push(Fresh { at, envelope, seq });
         }
-        let new: Vec<&StoredClaim> = fresh_order.iter().map(|&i| &out[i]).collect();
+        let order: Vec<usize> = fresh.iter().map(|f| f.at).collect();
+        for (at, stored) in self.judge_fresh(fresh) {
+            out[at] = Some(stored);
+        }
+        for (at, first) in copies {
+            out[at] = out[first].clone();
+        }
+        let out: Vec<StoredClaim> = out
+            .into_iter()
+            .map(|s| s.expect("every claim of the batch is stored, new or not"))
+            .collect();
+        let new: Vec<&StoredClaim> = order.iter().map(|&at| &out[at]).collect();
         if let Err(e) = self.store.put_applied_refs(&new, applied) {
             for stored in new.iter().rev() {
                 if let Some(entry) = &stored.entry {
@@ -117,6 +142,89 @@ impl Tracking {
             return Err(e.into());
         }
         Ok(out)
+    }
+
+    /// Judges and remembers the new claims of a batch. Claims are only ever judged against
+    /// their own speaker's history, so the speakers' histories are taken out of memory and
+    /// worked on side by side, each speaker's claims in batch order: the same judgements as
+    /// one claim after the other. Returns each claim's place in the batch with its result.
+    fn judge_fresh(&mut self, fresh: Vec<Fresh>) -> Vec<(usize, StoredClaim)> {
+        // Remembering the first embedding of a dimension makes the memory's hyperplanes,
+        // which every speaker shares: such a batch goes one claim after the other.
+        let planes_ready = fresh
+            .iter()
+            .filter(|f| f.envelope.speaker_id.is_some())
+            .filter_map(|f| f.envelope.embedding.as_ref())
+            .all(|e| self.memory.ready_for(e.q.len()));
+        if fresh.len() < PARALLEL_MIN_CLAIMS || !planes_ready {
+            return fresh
+                .into_iter()
+                .map(|f| (f.at, self.judge_one(f)))
+                .collect();
+        }
+        // Speakers in the order they first come; claims without one go on their own.
+        let mut lanes: Vec<(Option<String>, Vec<Fresh>)> = Vec::new();
+        let mut lane_of: HashMap<String, usize> = HashMap::new();
+        for f in fresh {
+            match &f.envelope.speaker_id {
+                Some(id) => {
+                    let lane = *lane_of.entry(id.clone()).or_insert_with(|| {
+                        lanes.push((Some(id.clone()), Vec::new()));
+                        lanes.len() - 1
+                    });
+                    lanes[lane].1.push(f);
+                }
+                None => lanes.push((None, vec![f])),
+            }
+        }
+        let work: Vec<(Option<Shard>, Vec<Fresh>)> = lanes
+            .into_iter()
+            .map(|(id, claims)| (id.map(|id| self.memory.take_shard(&id)), claims))
+            .collect();
+        let memory = &self.memory;
+        let done = parallel::spread(
+            work,
+            |(_, claims)| claims.len(),
+            |(mut shard, claims)| {
+                let results: Vec<(usize, StoredClaim)> = claims
+                    .into_iter()
+                    .map(|f| {
+                        let (stored, analysis) = match shard.as_ref() {
+                            Some(shard) => {
+                                enrich_by(f.envelope, f.seq, |_, probe, analysis, date| {
+                                    memory.judge_in(shard, probe, analysis, date)
+                                })
+                            }
+                            None => enrich(f.envelope, f.seq, memory),
+                        };
+                        if let (Some(shard), Some(entry), Some(analysis)) =
+                            (shard.as_mut(), &stored.entry, analysis)
+                        {
+                            memory.insert_in(shard, entry.clone(), analysis);
+                        }
+                        (f.at, stored)
+                    })
+                    .collect();
+                (shard, results)
+            },
+        );
+        let mut out = Vec::new();
+        for (shard, results) in done {
+            if let Some(shard) = shard {
+                self.memory.put_shard(shard);
+            }
+            out.extend(results);
+        }
+        out
+    }
+
+    /// Judges and remembers one new claim.
+    fn judge_one(&mut self, f: Fresh) -> StoredClaim {
+        let (stored, analysis) = enrich(f.envelope, f.seq, &self.memory);
+        if let (Some(entry), Some(analysis)) = (&stored.entry, analysis) {
+            self.memory.insert_analyzed(entry.clone(), analysis);
+        }
+        stored
     }
 
     /// The next input offset of `partition` whose claims this state lacks (`None`: it never
@@ -176,6 +284,70 @@ mod tests {
         Extraction::new(Identities::default(), None)
             .extract_batch(&[article], |_| true)
             .remove(0)
+    }
+
+    /// Articles by four speakers (and some unnamed sources), whose claims repeat, reverse
+    /// and vary each other across articles and within them.
+    fn mixed_feed(articles: usize) -> Vec<ClaimEnvelope> {
+        const NAMES: [&str; 4] = ["Lina Ostrova", "Tomas Berg", "Ada Quist", "Ravi Menon"];
+        const SAYS: [&str; 6] = [
+            "the ferry service will resume in May",
+            "the ferry service will not resume in May",
+            "the harbour fees will rise by 4 percent",
+            "the harbour fees will rise by 9 percent",
+            "the new bridge is safe for heavy trucks",
+            "the council has no money for the bridge",
+        ];
+        (0..articles)
+            .flat_map(|i| {
+                let mut body = String::new();
+                for k in 0..3 {
+                    let who = NAMES[(i + k) % 4];
+                    let what = SAYS[(i * 7 + k * 3) % 6];
+                    body.push_str(&format!("{who} said on Monday that {what}. "));
+                }
+                body.push_str(&format!("Critics argued that {}.", SAYS[(i * 5) % 6]));
+                envelopes(&format!("a{i}"), &body)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_judged_speaker_by_speaker_equals_one_claim_after_the_other() {
+        let feed = mixed_feed(40);
+        assert!(feed.len() >= 2 * PARALLEL_MIN_CLAIMS, "{}", feed.len());
+        let speakers: std::collections::BTreeSet<_> =
+            feed.iter().filter_map(|e| e.speaker_id.clone()).collect();
+        assert!(speakers.len() >= 4, "{speakers:?}");
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        // One claim per batch: always the in-order path.
+        let mut one_by_one = Tracking::open(a.path()).unwrap();
+        let want: Vec<StoredClaim> = feed
+            .iter()
+            .flat_map(|e| one_by_one.track_batch(vec![e.clone()], None, &[]).unwrap())
+            .collect();
+        // Two large batches (the second judged against the first's histories), each with
+        // a claim repeated inside it.
+        let mut batched = Tracking::open(b.path()).unwrap();
+        let half = feed.len() / 2;
+        let mut first = feed[..half].to_vec();
+        first.push(feed[3].clone());
+        let mut second = feed[half..].to_vec();
+        second.push(feed[half + 1].clone());
+        let mut got = batched.track_batch(first, None, &[]).unwrap();
+        let repeat_in_first = got.pop().unwrap();
+        assert_eq!(repeat_in_first, got[3]);
+        got.extend(batched.track_batch(second, None, &[]).unwrap());
+        let repeat_in_second = got.pop().unwrap();
+        assert_eq!(repeat_in_second, got[half + 1]);
+        assert_eq!(got, want);
+        let statuses: std::collections::BTreeSet<_> = got
+            .iter()
+            .map(|s| format!("{:?}", s.record.history.status))
+            .collect();
+        assert!(statuses.len() >= 2, "{statuses:?}");
+        assert_eq!(batched.memory.next_seq(), one_by_one.memory.next_seq());
+        assert_eq!(batched.memory.len(), one_by_one.memory.len());
     }
 
     const FIRST: &str =

@@ -135,6 +135,74 @@ impl Speaker {
         }
     }
 
+    /// (Re)builds the LSH signatures from the embeddings (when the hyperplanes changed) and
+    /// the tables.
+    fn build_lsh(&mut self, planes: &[f32]) {
+        self.sigs = (0..self.entries.len())
+            .map(|i| {
+                self.embedding(i)
+                    .and_then(|e| buckets(planes, e))
+                    .unwrap_or_default()
+            })
+            .collect();
+        self.rebucket();
+    }
+
+    /// Remembers a claim (the speaker's own part of [`Memory::insert_analyzed`]); `planes`
+    /// are the memory's hyperplanes, already made for the entry's embedding.
+    fn insert(&mut self, planes: &[f32], mut entry: Entry, analysis: Analysis) {
+        let embedding = entry.embedding.take();
+        let buckets = embedding
+            .as_ref()
+            .filter(|_| !self.lsh.is_empty())
+            .and_then(|e| buckets(planes, e.as_ref()));
+        let sp = self;
+        let i = sp.entries.len() as u32;
+        match embedding {
+            Some(e) if sp.dim == 0 || sp.dim == e.q.len() => {
+                if sp.dim == 0 {
+                    sp.dim = e.q.len();
+                    sp.vectors = vec![0; sp.entries.len() * sp.dim];
+                }
+                sp.vectors.extend_from_slice(&e.q);
+                sp.scales.push(e.scale);
+            }
+            _ => {
+                sp.vectors.resize(sp.vectors.len() + sp.dim, 0);
+                sp.scales.push(0.0);
+            }
+        }
+        if sp.indexed {
+            sp.exact
+                .entry(xxh3_64(entry.normalized.as_bytes()))
+                .or_default()
+                .push(i);
+            for k in analysis.keys() {
+                sp.postings.entry(*k).or_default().push(i);
+            }
+        }
+        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
+        if !sp.lsh.is_empty() {
+            sp.sigs.push(buckets.unwrap_or_default());
+            if let Some(b) = buckets {
+                for (t, s) in b.iter().enumerate() {
+                    sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
+                }
+            }
+        }
+        sp.analyses.push(analysis);
+        sp.entries.push(entry);
+        if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
+            sp.index_words();
+        }
+        if !sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits {
+            sp.rebucket();
+        }
+        if sp.lsh.is_empty() && sp.entries.len() > EXACT_SCAN && !planes.is_empty() {
+            sp.build_lsh(planes);
+        }
+    }
+
     /// The embedding of entry `i`, from the arena.
     fn embedding(&self, i: usize) -> Option<EmbeddingRef<'_>> {
         let dim = self.dim;
@@ -211,6 +279,55 @@ struct Speaker {
     sigs: Vec<[u16; LSH_TABLES]>,
 }
 
+/// LSH bucket of an embedding in each table of these hyperplanes (`None` when they are not
+/// made for its dimension).
+fn buckets(planes: &[f32], e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
+    let dim = e.q.len();
+    if dim == 0 || planes.len() != LSH_TABLES * LSH_BITS * dim {
+        return None;
+    }
+
+    let v: Vec<f32> = e.q.iter().map(|q| *q as f32).collect();
+    let mut out = [0u16; LSH_TABLES];
+    for (t, bucket) in out.iter_mut().enumerate() {
+        for bit in 0..LSH_BITS {
+            let row = &planes[(t * LSH_BITS + bit) * dim..][..dim];
+            // Eight partial sums, so that the compiler can vectorise the dot product.
+            let mut acc = [0f32; 8];
+            let (rc, vc) = (row.chunks_exact(8), v.chunks_exact(8));
+            let (rr, vr) = (rc.remainder(), vc.remainder());
+            for (r, x) in rc.zip(vc) {
+                for k in 0..8 {
+                    acc[k] += r[k] * x[k];
+                }
+            }
+            let dot = acc.iter().sum::<f32>() + rr.iter().zip(vr).map(|(a, b)| a * b).sum::<f32>();
+            if dot > 0.0 {
+                *bucket |= 1 << bit;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// One speaker's history, taken out of [`Memory`] to be worked on apart from the others.
+#[derive(Debug)]
+pub struct Shard {
+    /// Whose history it is: where it goes back.
+    speaker_id: String,
+    /// The history itself.
+    speaker: Speaker,
+    /// One past the highest `seq` remembered into it while out, for the memory's own.
+    next_seq: u64,
+}
+
+impl Shard {
+    /// Whose history it is.
+    pub fn speaker_id(&self) -> &str {
+        &self.speaker_id
+    }
+}
+
 /// All speakers' histories.
 #[derive(Debug, Default)]
 pub struct Memory {
@@ -258,32 +375,7 @@ impl Memory {
 
     /// LSH bucket of an embedding in each table.
     fn buckets(&self, e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
-        let dim = e.q.len();
-        if dim == 0 || self.planes.len() != LSH_TABLES * LSH_BITS * dim {
-            return None;
-        }
-        let v: Vec<f32> = e.q.iter().map(|q| *q as f32).collect();
-        let mut out = [0u16; LSH_TABLES];
-        for (t, bucket) in out.iter_mut().enumerate() {
-            for bit in 0..LSH_BITS {
-                let row = &self.planes[(t * LSH_BITS + bit) * dim..][..dim];
-                // Eight partial sums, so that the compiler can vectorise the dot product.
-                let mut acc = [0f32; 8];
-                let (rc, vc) = (row.chunks_exact(8), v.chunks_exact(8));
-                let (rr, vr) = (rc.remainder(), vc.remainder());
-                for (r, x) in rc.zip(vc) {
-                    for k in 0..8 {
-                        acc[k] += r[k] * x[k];
-                    }
-                }
-                let dot =
-                    acc.iter().sum::<f32>() + rr.iter().zip(vr).map(|(a, b)| a * b).sum::<f32>();
-                if dot > 0.0 {
-                    *bucket |= 1 << bit;
-                }
-            }
-        }
-        Some(out)
+        buckets(&self.planes, e)
     }
 
     fn ensure_planes(&mut self, dim: usize) {
@@ -316,22 +408,11 @@ impl Memory {
         }
     }
 
-    /// (Re)builds a speaker's LSH signatures from its embeddings (when the hyperplanes
-    /// changed) and its tables.
+    /// (Re)builds a speaker's LSH signatures and tables.
     fn build_lsh(&mut self, speaker_id: &str) {
-        let Some(sp) = self.speakers.get(speaker_id) else {
-            return;
-        };
-        let sigs: Vec<[u16; LSH_TABLES]> = (0..sp.entries.len())
-            .map(|i| {
-                sp.embedding(i)
-                    .and_then(|e| self.buckets(e))
-                    .unwrap_or_default()
-            })
-            .collect();
-        let sp = self.speakers.get_mut(speaker_id).unwrap();
-        sp.sigs = sigs;
-        sp.rebucket();
+        if let Some(sp) = self.speakers.get_mut(speaker_id) {
+            sp.build_lsh(&self.planes);
+        }
     }
 
     /// Earlier claims worth judging against, best first.
@@ -447,9 +528,23 @@ impl Memory {
         analyzed: &Analysis,
         date: Option<String>,
     ) -> History {
-        let Some(sp) = self.speakers.get(speaker_id) else {
+        match self.speakers.get(speaker_id) {
+            Some(sp) => self.judge_speaker(sp, probe, analyzed, date),
+            None => History::first(date),
+        }
+    }
+
+    /// [`Memory::judge_analyzed`] against one speaker's history.
+    fn judge_speaker(
+        &self,
+        sp: &Speaker,
+        probe: &Probe,
+        analyzed: &Analysis,
+        date: Option<String>,
+    ) -> History {
+        if sp.entries.is_empty() {
             return History::first(date);
-        };
+        }
         // Judged first, strings copied only for the matches kept.
         let mut judged: Vec<(f32, Relation, &Entry)> = self
             .candidates(sp, probe, analyzed)
@@ -516,66 +611,59 @@ impl Memory {
     }
 
     /// Remembers a claim whose analysis is at hand (`Analysis::new` of its text and anchors).
-    pub fn insert_analyzed(&mut self, mut entry: Entry, analysis: Analysis) {
+    pub fn insert_analyzed(&mut self, entry: Entry, analysis: Analysis) {
         if let Some(e) = &entry.embedding {
             self.ensure_planes(e.q.len());
         }
-        let embedding = entry.embedding.take();
-        let lsh_built = self
-            .speakers
-            .get(&entry.speaker_id)
-            .is_some_and(|sp| !sp.lsh.is_empty());
-        let buckets = embedding
-            .as_ref()
-            .filter(|_| lsh_built)
-            .and_then(|e| self.buckets(e.as_ref()));
         self.next_seq = self.next_seq.max(entry.seq + 1);
         let sp = self.speakers.entry(entry.speaker_id.clone()).or_default();
-        let i = sp.entries.len() as u32;
-        match embedding {
-            Some(e) if sp.dim == 0 || sp.dim == e.q.len() => {
-                if sp.dim == 0 {
-                    sp.dim = e.q.len();
-                    sp.vectors = vec![0; sp.entries.len() * sp.dim];
-                }
-                sp.vectors.extend_from_slice(&e.q);
-                sp.scales.push(e.scale);
-            }
-            _ => {
-                sp.vectors.resize(sp.vectors.len() + sp.dim, 0);
-                sp.scales.push(0.0);
-            }
+        sp.insert(&self.planes, entry, analysis);
+    }
+
+    /// Whether the LSH hyperplanes are made for embeddings of this dimension (they are made
+    /// when the first claim with such an embedding is remembered): a [`Shard`] can only be
+    /// remembered into with the hyperplanes as they are.
+    pub fn ready_for(&self, dim: usize) -> bool {
+        self.planes.len() == LSH_TABLES * LSH_BITS * dim
+    }
+
+    /// Takes one speaker's history out of memory (an empty one when the speaker has none),
+    /// so that claims of different speakers can be judged and remembered on different
+    /// threads: a claim is only ever judged against its own speaker's history. Give it back
+    /// with [`Memory::put_shard`].
+    pub fn take_shard(&mut self, speaker_id: &str) -> Shard {
+        Shard {
+            speaker_id: speaker_id.to_owned(),
+            speaker: self.speakers.remove(speaker_id).unwrap_or_default(),
+            next_seq: 0,
         }
-        if sp.indexed {
-            sp.exact
-                .entry(xxh3_64(entry.normalized.as_bytes()))
-                .or_default()
-                .push(i);
-            for k in analysis.keys() {
-                sp.postings.entry(*k).or_default().push(i);
-            }
+    }
+
+    /// Puts a speaker's history back, with what was remembered into it meanwhile.
+    pub fn put_shard(&mut self, shard: Shard) {
+        self.next_seq = self.next_seq.max(shard.next_seq);
+        if !shard.speaker.entries.is_empty() {
+            self.speakers.insert(shard.speaker_id, shard.speaker);
         }
-        // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
-        if !sp.lsh.is_empty() {
-            sp.sigs.push(buckets.unwrap_or_default());
-            if let Some(b) = buckets {
-                for (t, s) in b.iter().enumerate() {
-                    sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
-                }
-            }
-        }
-        let id = entry.speaker_id.clone();
-        sp.analyses.push(analysis);
-        sp.entries.push(entry);
-        if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
-            sp.index_words();
-        }
-        if !sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits {
-            sp.rebucket();
-        }
-        if sp.lsh.is_empty() && sp.entries.len() > EXACT_SCAN && !self.planes.is_empty() {
-            self.build_lsh(&id);
-        }
+    }
+
+    /// [`Memory::judge_analyzed`] against a speaker's history taken out of memory.
+    pub fn judge_in(
+        &self,
+        shard: &Shard,
+        probe: &Probe,
+        analyzed: &Analysis,
+        date: Option<String>,
+    ) -> History {
+        self.judge_speaker(&shard.speaker, probe, analyzed, date)
+    }
+
+    /// [`Memory::insert_analyzed`] into a speaker's history taken out of memory. The memory
+    /// must be [ready for](Memory::ready_for) the entry's embedding, if it has one.
+    pub fn insert_in(&self, shard: &mut Shard, entry: Entry, analysis: Analysis) {
+        debug_assert_eq!(entry.speaker_id, shard.speaker_id);
+        shard.next_seq = shard.next_seq.max(entry.seq + 1);
+        shard.speaker.insert(&self.planes, entry, analysis);
     }
 
     /// Forgets the last claim remembered for a speaker (undo of a failed commit).
