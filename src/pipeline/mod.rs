@@ -7,7 +7,7 @@ mod claim_id;
 mod enrich;
 mod envelope;
 mod extraction;
-mod parallel;
+pub mod parallel;
 mod tracking;
 
 pub use claim_id::claim_id;

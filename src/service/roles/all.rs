@@ -2,7 +2,7 @@
 
 use crate::article::Article;
 use crate::config::Config;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{parallel, Pipeline};
 use crate::sinks::kafka::claim_message;
 use crate::sources::kafka::InputMessage;
 
@@ -40,15 +40,13 @@ impl Stage for AllStage {
         articles: &[Article],
     ) -> Result<Vec<Output>, StageError> {
         let records = self.pipeline.process_batch(articles)?;
-        Ok(records
-            .into_iter()
-            .map(|records| Output {
-                statuses: records.iter().map(|r| r.history.status).collect(),
-                messages: records
-                    .iter()
-                    .map(|r| claim_message(&self.output_topic, r))
-                    .collect(),
-            })
-            .collect())
+        // Serialising the records is a tenth of the work: spread over the cores too.
+        Ok(parallel::map(&records, 4, |records| Output {
+            statuses: records.iter().map(|r| r.history.status).collect(),
+            messages: records
+                .iter()
+                .map(|r| claim_message(&self.output_topic, r))
+                .collect(),
+        }))
     }
 }

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::pipeline::{ClaimEnvelope, Tracking};
+use crate::pipeline::{parallel, ClaimEnvelope, Tracking};
 use crate::sinks::kafka::{changelog_message, claim_message, parse_envelope};
 use crate::sources::kafka::InputMessage;
+use crate::store::StoredClaim;
 use crate::telemetry::Telemetry;
 
 use super::super::restore::needs_restore;
@@ -147,17 +148,15 @@ impl Stage for TrackStage {
         )?;
         // Already-stored claims go to the changelog again too: a replay may follow a crash
         // that lost their changelog entry.
-        Ok(tickets
-            .iter()
-            .zip(stored)
-            .map(|(t, s)| Output {
-                messages: vec![
-                    changelog_message(&self.changelog_topic, t.partition, &s),
-                    claim_message(&self.output_topic, &s.record),
-                ],
-                statuses: vec![s.record.history.status],
-            })
-            .collect())
+        let pairs: Vec<(&Ticket, &StoredClaim)> = tickets.iter().zip(&stored).collect();
+        // Serialising is a good part of the work: spread over the cores too.
+        Ok(parallel::map(&pairs, 16, |(t, s)| Output {
+            messages: vec![
+                changelog_message(&self.changelog_topic, t.partition, s),
+                claim_message(&self.output_topic, &s.record),
+            ],
+            statuses: vec![s.record.history.status],
+        }))
     }
 }
 
