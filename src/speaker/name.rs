@@ -91,7 +91,9 @@ pub(super) fn person_key_of_folded(key: &str) -> String {
         .take_while(|w| TITLES.contains(w))
         .count();
     let rest = n - titles;
-    let suffix = words().next_back().filter(|w| SUFFIXES.contains(w) && rest > 2);
+    let suffix = words()
+        .next_back()
+        .filter(|w| SUFFIXES.contains(w) && rest > 2);
     let core = rest - usize::from(suffix.is_some());
     let mut out = String::with_capacity(key.len());
     let mut push = |w: &str| {
