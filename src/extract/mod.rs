@@ -36,7 +36,8 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
     if body.is_empty() {
         return Vec::new();
     }
-    let doc = Doc::new(body);
+    let lower = body.to_ascii_lowercase();
+    let doc = Doc::with_lower(body, &lower);
     let raw = attribute::attribute(&doc);
     let mut resolver = resolve::Resolver::new(&doc);
     let ci = CharIndex::new(body);
