@@ -19,9 +19,11 @@
 //!
 //! Nothing is ever dated after `P`.
 
+use std::sync::LazyLock;
+
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::lex::WEEKDAYS;
+use super::lex::{Shapes, WEEKDAYS};
 
 const MONTHS: [&str; 12] = [
     "january",
@@ -38,16 +40,52 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// Abbreviations [`month`] knows besides the full names.
+const MONTH_ABBREVS: [&str; 13] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "sept",
+];
+
+/// The shapes of the words a rule of [`stated_on`] fires on (weekdays with their
+/// possessives, the relative words, month names); days of the month start with a digit.
+static DATE_WORDS: LazyLock<Shapes> = LazyLock::new(|| {
+    let mut shapes = Shapes::default();
+    for d in WEEKDAYS {
+        shapes.insert(d);
+        shapes.insert(&format!("{d}’s"));
+        shapes.insert(&format!("{d}'s"));
+    }
+    let relative = [
+        "yesterday",
+        "today",
+        "tonight",
+        "night",
+        "morning",
+        "afternoon",
+        "evening",
+        "week",
+        "month",
+        "ago",
+    ];
+    for w in relative.iter().chain(&MONTHS).chain(&MONTH_ABBREVS) {
+        shapes.insert(w);
+    }
+    shapes
+});
+
+/// False when no rule of [`stated_on`] fires on the word `w` (each fires on one word, and
+/// reads the words around it only then): most words of a frame are ruled out by their
+/// shape, and a frame without such a word names no date.
+pub fn may_date(w: &str) -> bool {
+    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || DATE_WORDS.may_contain(w)
+}
+
 /// Month number (1-based) of a month name or its usual abbreviation.
 fn month(w: &str) -> Option<u32> {
     let k = MONTHS.iter().position(|m| *m == w).or_else(|| {
-        let abbrev = [
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ];
-        abbrev
+        MONTH_ABBREVS
             .iter()
             .position(|m| *m == w)
-            .or((w == "sept").then_some(8))
+            .map(|k| if k == 12 { 8 } else { k })
     })?;
     Some(k as u32 + 1)
 }
@@ -96,15 +134,14 @@ fn absolute(m: u32, d: u32, year: Option<i32>, published: NaiveDate) -> Option<N
 
 /// Date named by the lowercased words of a clause, relative to `published` (see the module
 /// documentation for the rules).
-pub fn stated_on<'w>(
-    words: impl Iterator<Item = &'w str>,
-    published: Option<NaiveDate>,
-) -> Option<NaiveDate> {
+pub fn stated_on(w: &[&str], published: Option<NaiveDate>) -> Option<NaiveDate> {
     let published = published?;
-    let w: Vec<&str> = words.collect();
     let at = |k: usize| w.get(k).copied().unwrap_or("");
     let back = |n: i64| published.checked_sub_signed(Duration::days(n));
     for (k, &x) in w.iter().enumerate() {
+        if !may_date(x) {
+            continue;
+        }
         let prev = if k > 0 { w[k - 1] } else { "" };
         if let Some(wd) = WEEKDAYS.iter().position(|d| {
             x == *d || x.strip_suffix("’s").or_else(|| x.strip_suffix("'s")) == Some(d)
@@ -171,7 +208,35 @@ mod tests {
     use super::*;
 
     fn on(words: &str, published: Option<NaiveDate>) -> Option<NaiveDate> {
-        stated_on(words.split(' '), published)
+        stated_on(&words.split(' ').collect::<Vec<_>>(), published)
+    }
+
+    #[test]
+    fn words_the_rules_fire_on_pass_the_shape_check() {
+        for w in WEEKDAYS.iter().chain(&MONTHS).chain(&MONTH_ABBREVS) {
+            assert!(may_date(w), "{w}");
+        }
+        for w in [
+            "sunday’s",
+            "friday's",
+            "yesterday",
+            "today",
+            "tonight",
+            "night",
+            "morning",
+            "afternoon",
+            "evening",
+            "week",
+            "month",
+            "ago",
+            "3",
+            "03",
+            "21st",
+        ] {
+            assert!(may_date(w), "{w}");
+        }
+        assert!(!may_date("said"));
+        assert!(!may_date(""));
     }
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {

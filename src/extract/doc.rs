@@ -7,8 +7,12 @@ use super::token::{tokenize, Token};
 pub struct Doc<'a> {
     pub body: &'a str,
     /// `body` with ASCII letters lowercased (same byte offsets).
-    pub lower: String,
+    lower: &'a str,
     pub tokens: Vec<Token>,
+    /// Each token's text as written, and lowercased: sliced once here, since the steps read
+    /// them many times over (a slice of a `str` checks its bounds and char boundaries).
+    texts: Vec<&'a str>,
+    lowers: Vec<&'a str>,
     pub quotes: Vec<Quote>,
     /// Token → index of the outermost quote containing it, or `u32::MAX`.
     pub qmap: Vec<u32>,
@@ -16,9 +20,13 @@ pub struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    pub fn new(body: &'a str) -> Self {
-        let lower = body.to_ascii_lowercase();
+    /// Analyses `body`; `lower` is `body.to_ascii_lowercase()`, which the caller keeps for as
+    /// long as the `Doc` so that the `Doc` can hold slices of it.
+    pub fn with_lower(body: &'a str, lower: &'a str) -> Self {
+        debug_assert_eq!(body.len(), lower.len());
         let tokens = tokenize(body);
+        let texts = tokens.iter().map(|t| &body[t.start..t.end]).collect();
+        let lowers = tokens.iter().map(|t| &lower[t.start..t.end]).collect();
         let quotes = find_quotes(&tokens, body);
         let qmap = quote_map(tokens.len(), &quotes);
         let sents = sentences(&tokens, body, &qmap, &quotes);
@@ -26,24 +34,28 @@ impl<'a> Doc<'a> {
             body,
             lower,
             tokens,
+            texts,
+            lowers,
             quotes,
             qmap,
             sents,
         }
     }
 
+    /// [`Doc::with_lower`] in one call, for tests: leaks the lowercase copy (a few bytes).
+    #[cfg(test)]
+    pub fn new(body: &'a str) -> Self {
+        Self::with_lower(body, String::leak(body.to_ascii_lowercase()))
+    }
+
     /// Lowercased text of token `i` ("" out of range).
-    pub fn lw(&self, i: usize) -> &str {
-        self.tokens
-            .get(i)
-            .map_or("", |t| &self.lower[t.start..t.end])
+    pub fn lw(&self, i: usize) -> &'a str {
+        self.lowers.get(i).copied().unwrap_or("")
     }
 
     /// Text of token `i` as written ("" out of range).
     pub fn tx(&self, i: usize) -> &'a str {
-        self.tokens
-            .get(i)
-            .map_or("", |t| &self.body[t.start..t.end])
+        self.texts.get(i).copied().unwrap_or("")
     }
 
     pub fn is_word(&self, i: usize) -> bool {
@@ -87,7 +99,7 @@ impl<'a> Doc<'a> {
     }
 
     /// [`Doc::slice`] with ASCII letters lowercased.
-    pub fn lower_slice(&self, a: usize, b: usize) -> &str {
+    pub fn lower_slice(&self, a: usize, b: usize) -> &'a str {
         let (s, e) = self.bytes(a, b);
         &self.lower[s..e]
     }

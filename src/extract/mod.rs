@@ -36,7 +36,8 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
     if body.is_empty() {
         return Vec::new();
     }
-    let doc = Doc::new(body);
+    let lower = body.to_ascii_lowercase();
+    let doc = Doc::with_lower(body, &lower);
     let raw = attribute::attribute(&doc);
     let mut resolver = resolve::Resolver::new(&doc);
     let ci = CharIndex::new(body);
@@ -72,6 +73,8 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
     }
 
     let mut out = Vec::with_capacity(raw.len());
+    // the words of a claim's frame, for its date: one buffer for all claims
+    let mut frame_words: Vec<&str> = Vec::new();
     for (k, r) in raw.iter().enumerate() {
         let (a, b) = r.content;
         if a >= b {
@@ -103,18 +106,21 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
             doc.lower_slice(frame_a, frame_b),
             cue_lw,
         );
-        // all-capitals words are names ("USA TODAY"), not dates
-        let stated_on = date::stated_on(
-            (frame_a..frame_b).map(|i| {
-                let t = doc.tx(i);
-                if t.len() >= 2 && !t.chars().any(char::is_lowercase) {
-                    ""
-                } else {
-                    doc.lw(i)
-                }
-            }),
-            published_on,
-        );
+        let stated_on = published_on
+            .filter(|_| (frame_a..frame_b).any(|i| date::may_date(doc.lw(i))))
+            .and_then(|published| {
+                // all-capitals words are names ("USA TODAY"), not dates
+                frame_words.clear();
+                frame_words.extend((frame_a..frame_b).map(|i| {
+                    let t = doc.tx(i);
+                    if t.len() >= 2 && !t.chars().any(char::is_lowercase) {
+                        ""
+                    } else {
+                        doc.lw(i)
+                    }
+                }));
+                date::stated_on(&frame_words, Some(published))
+            });
         let title = r
             .info
             .title

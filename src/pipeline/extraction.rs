@@ -4,6 +4,7 @@
 //! process (the all role, the offline command).
 
 use crate::article::Article;
+use crate::claim::Claim;
 use crate::embed::Encoder;
 use crate::extract::extract;
 use crate::speaker::Identities;
@@ -40,6 +41,36 @@ impl Extraction {
         self.encoder.is_some()
     }
 
+    /// The speaker id of each of an article's claims. An article quotes its few speakers
+    /// many times over: each speaker (kind, name and title) is resolved once, and its id
+    /// copied for the claims after.
+    fn speaker_ids(&self, claims: &[Claim]) -> Vec<Option<String>> {
+        let mut ids: Vec<Option<String>> = Vec::with_capacity(claims.len());
+        // the first claim of each named speaker
+        let mut firsts: Vec<usize> = Vec::new();
+        for (k, c) in claims.iter().enumerate() {
+            let s = &c.speaker;
+            if s.name.is_none() {
+                ids.push(None);
+                continue;
+            }
+            let same = |&&j: &&usize| {
+                let t = &claims[j].speaker;
+                t.kind == s.kind && t.name == s.name && t.title == s.title
+            };
+            let id = match firsts.iter().find(same) {
+                Some(&j) => ids[j].clone(),
+                None => {
+                    firsts.push(k);
+                    self.identities
+                        .resolve_titled(s.kind, s.name.as_deref(), s.title.as_deref())
+                }
+            };
+            ids.push(id);
+        }
+        ids
+    }
+
     /// The envelopes of each article, in article and text order. Claims with a speaker id
     /// get an embedding when an encoder is loaded and `wants_embedding(claim_id)` says so
     /// (the all role skips claims already stored).
@@ -50,15 +81,14 @@ impl Extraction {
     ) -> Vec<Vec<ClaimEnvelope>> {
         let mut out: Vec<Vec<ClaimEnvelope>> = parallel::map(articles, 4, |a| {
             let article = ArticleRef::from(a);
-            extract(&a.body, a.published_on)
+            let claims = extract(&a.body, a.published_on);
+            let speaker_ids = self.speaker_ids(&claims);
+            claims
                 .into_iter()
-                .map(|claim| ClaimEnvelope {
+                .zip(speaker_ids)
+                .map(|(claim, speaker_id)| ClaimEnvelope {
                     claim_id: claim_id(&a.id, &claim),
-                    speaker_id: self.identities.resolve_titled(
-                        claim.speaker.kind,
-                        claim.speaker.name.as_deref(),
-                        claim.speaker.title.as_deref(),
-                    ),
+                    speaker_id,
                     article: article.clone(),
                     claim,
                     embedding: None,

@@ -60,7 +60,11 @@ impl Identities {
         if kind == SpeakerKind::Person && !key.contains('-') {
             return None;
         }
-        Some(format!("{prefix}:{key}"))
+        let mut id = String::with_capacity(prefix.len() + 1 + key.len());
+        id.push_str(prefix);
+        id.push(':');
+        id.push_str(key);
+        Some(id)
     }
 }
 

@@ -19,24 +19,58 @@ pub fn exact_key(name: &str) -> String {
 /// Folds a name to its key: lower case, Latin diacritics removed, middle initials and
 /// honorifics dropped, common transliteration variants merged, words joined by '-'.
 /// Idempotent. Organisations are keyed by this (a leading "the" dropped).
+///
+/// The words are folded straight into the key (one buffer, not a String per word); most
+/// names drop no word, and keep that buffer as it is.
 pub fn name_key(name: &str) -> String {
-    let words = folded_words(name);
-    let n = words.len();
-    let keep: Vec<&str> = words
-        .iter()
-        .enumerate()
-        .filter(|(i, w)| {
-            // A single letter between first and last name is a middle initial.
-            let middle = *i > 0 && *i + 1 < n;
-            (!middle || w.chars().count() != 1) && !HONORIFICS.contains(&w.as_str())
-        })
-        .map(|(_, w)| w.as_str())
-        .collect();
-    let mut keep = keep.as_slice();
-    while keep.len() > 1 && keep[0] == "the" {
-        keep = &keep[1..];
+    let mut key = String::with_capacity(name.len());
+    for word in name.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '‐') {
+        let before = key.len();
+        if before > 0 {
+            key.push('-');
+        }
+        let start = key.len();
+        fold_word_into(&mut key, start, word);
+        if key.len() == start {
+            // folded to nothing: no word, and no separator for it
+            key.truncate(before);
+        }
     }
-    keep.join("-")
+    drop_minor_words(key)
+}
+
+/// Drops from a key of folded words what does not tell people apart: a single letter
+/// between first and last name (a middle initial), honorifics, and leading "the"s as long
+/// as a word remains.
+fn drop_minor_words(key: String) -> String {
+    if key.is_empty() {
+        return key;
+    }
+    let n = key.split('-').count();
+    let minor = |i: usize, w: &str| {
+        let middle = i > 0 && i + 1 < n;
+        (middle && w.chars().count() == 1) || HONORIFICS.contains(&w)
+    };
+    let kept = || {
+        key.split('-')
+            .enumerate()
+            .filter(|&(i, w)| !minor(i, w))
+            .map(|(_, w)| w)
+    };
+    let n_kept = kept().count();
+    let leading_the = kept().take_while(|&w| w == "the").count();
+    let skip = leading_the.min(n_kept.saturating_sub(1));
+    if n_kept == n && skip == 0 {
+        return key;
+    }
+    let mut out = String::with_capacity(key.len());
+    for w in kept().skip(skip) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The key a person's identity is decided on: [`name_key`] without leading titles and
@@ -47,25 +81,37 @@ pub fn person_key(name: &str) -> String {
 }
 
 /// [`person_key`] of a name already folded by [`name_key`]: callers that need both keys
-/// fold the name once.
+/// fold the name once. Picks its words from the key's without collecting them.
 pub(super) fn person_key_of_folded(key: &str) -> String {
-    let mut words: Vec<&str> = key.split('-').filter(|w| !w.is_empty()).collect();
+    let words = || key.split('-').filter(|w| !w.is_empty());
+    let n = words().count();
     // Titles in front, as long as a name remains.
-    while words.len() > 1 && TITLES.contains(&words[0]) {
-        words.remove(0);
+    let titles = words()
+        .take(n.saturating_sub(1))
+        .take_while(|w| TITLES.contains(w))
+        .count();
+    let rest = n - titles;
+    let suffix = words()
+        .next_back()
+        .filter(|w| SUFFIXES.contains(w) && rest > 2);
+    let core = rest - usize::from(suffix.is_some());
+    let mut out = String::with_capacity(key.len());
+    let mut push = |w: &str| {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(w);
+    };
+    let mut names = words().skip(titles);
+    if core > 2 {
+        // first name and surname
+        names.next().into_iter().for_each(&mut push);
+        names.nth(core - 2).into_iter().for_each(&mut push);
+    } else {
+        names.take(core).for_each(&mut push);
     }
-    let suffix = words
-        .last()
-        .filter(|w| SUFFIXES.contains(w) && words.len() > 2)
-        .copied();
-    if suffix.is_some() {
-        words.pop();
-    }
-    if words.len() > 2 {
-        words = vec![words[0], words[words.len() - 1]];
-    }
-    words.extend(suffix);
-    words.join("-")
+    suffix.into_iter().for_each(&mut push);
+    out
 }
 
 const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"];
@@ -163,47 +209,42 @@ const TITLES: &[&str] = &[
     "and",
 ];
 
-fn folded_words(name: &str) -> Vec<String> {
-    name.split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '‐')
-        .map(fold_word)
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-fn fold_word(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
+/// Appends `word` folded to `key`, whose bytes from `start` on are the word so far (none):
+/// lower case, diacritics and marks removed, romanisation variants merged.
+fn fold_word_into(key: &mut String, start: usize, word: &str) {
     for c in word.chars() {
         // Most names are ASCII: lower case is one char, and the only ASCII characters
         // `fold_char` maps (apostrophe, dot, comma, backtick) are dropped like any other
         // non-alphanumeric.
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
+                key.push(c.to_ascii_lowercase());
             }
             continue;
         }
         for l in c.to_lowercase() {
             if let Some(a) = fold_char(l) {
-                out.push_str(a);
+                key.push_str(a);
             } else if l.is_alphanumeric() {
-                out.push(l);
+                key.push(l);
             }
         }
     }
-    transliteration(out)
+    transliteration(key, start);
 }
 
-/// Merges the usual romanisations so that Dmitry/Dmitri/Dmitriy, Sergei/Sergey,
-/// Aleksei/Alexei/Alexey, Zelensky/Zelenskyy/Zelenskiy meet. Idempotent.
-fn transliteration(word: String) -> String {
+/// Merges the usual romanisations in the word `key[start..]` so that Dmitry/Dmitri/Dmitriy,
+/// Sergei/Sergey, Aleksei/Alexei/Alexey, Zelensky/Zelenskyy/Zelenskiy meet. Idempotent.
+fn transliteration(key: &mut String, start: usize) {
+    let word = &key[start..];
     if !word.is_ascii() || word.len() <= 3 {
-        return word;
+        return;
     }
-    let mut word = if word.contains("ks") {
-        word.replace("ks", "x")
-    } else {
-        word
-    };
+    if word.contains("ks") {
+        let merged = word.replace("ks", "x");
+        key.truncate(start);
+        key.push_str(&merged);
+    }
     // Every rule either shortens the word or turns an 'i' into a 'y', so the word changed
     // exactly when a rule applied: no copy is needed to tell when it is stable.
     loop {
@@ -215,22 +256,23 @@ fn transliteration(word: String) -> String {
             ("yi", "y"),
             ("ei", "ey"),
         ] {
-            if word.len() > 3 && word.ends_with(from) {
-                word.truncate(word.len() - from.len());
-                word.push_str(to);
+            if key.len() - start > 3 && key.ends_with(from) {
+                key.truncate(key.len() - from.len());
+                key.push_str(to);
                 changed = true;
             }
         }
+        let word = &key[start..];
         if word.len() > 3 && word.ends_with('i') && !word.ends_with("ii") {
             let stem = &word[..word.len() - 1];
             if stem.ends_with(|c: char| "rtdlnvks".contains(c)) {
-                word.pop();
-                word.push('y');
+                key.pop();
+                key.push('y');
                 changed = true;
             }
         }
         if !changed {
-            return word;
+            return;
         }
     }
 }
