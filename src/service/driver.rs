@@ -55,6 +55,20 @@ pub async fn consume<S: Stage>(
         retry_max: Duration::from_millis(s.retry_max_ms),
         fatal: fatal_tx,
     });
+    // Output is queued with the producer by a task of its own, batch after batch in order,
+    // so that the run loop (intake and parsing) does not wait on it: queuing a batch's
+    // records costs as much as reading its articles.
+    let (dispatch_tx, mut dispatch_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<Dispatch>>();
+    let dispatcher = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            while let Some(batch) = dispatch_rx.recv().await {
+                for d in batch {
+                    ctx.dispatch(d).await;
+                }
+            }
+        })
+    };
     consumer
         .subscribe(&[input_topic])
         .with_context(|| format!("subscribing to the {} topic {input_topic}", S::INPUT))?;
@@ -75,6 +89,7 @@ pub async fn consume<S: Stage>(
         batch: Vec::new(),
         running: None,
         paused: false,
+        dispatcher: dispatch_tx,
     };
     let mut linger: Option<Instant> = None;
     let mut reading_failed = false;
@@ -205,6 +220,10 @@ pub async fn consume<S: Stage>(
     shared.tracker.lock().unwrap().clear();
     consumer.unsubscribe();
     drop(driver);
+    // Every batch it was given is acknowledged, or the deadline passed: either way it has
+    // nothing left to do that would count.
+    dispatcher.abort();
+    let _ = dispatcher.await;
     drop(ctx);
     match Arc::try_unwrap(consumer) {
         Ok(c) => tokio::task::spawn_blocking(move || drop(c)).await?,
@@ -266,6 +285,8 @@ struct Driver<'a, S: Stage> {
     running: Option<Running<S::Item>>,
     /// Whether intake is stopped for backpressure.
     paused: bool,
+    /// Where processed batches go to be queued with the producer, in order.
+    dispatcher: tokio::sync::mpsc::UnboundedSender<Vec<Dispatch>>,
 }
 
 impl<S: Stage> Driver<'_, S> {
@@ -426,19 +447,29 @@ impl<S: Stage> Driver<'_, S> {
             .metrics
             .articles
             .fetch_add(running.tickets.len() as u64, Ordering::Relaxed);
-        for ((ticket, input), output) in running.tickets.iter().zip(running.inputs).zip(out) {
-            if !self.ctx.shared.tracker.lock().unwrap().is_current(ticket) {
-                continue;
-            }
-            self.ctx
-                .dispatch(Dispatch {
+        let mut dispatches = Vec::with_capacity(running.tickets.len());
+        {
+            let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+            for ((ticket, input), output) in running.tickets.iter().zip(running.inputs).zip(out) {
+                if !tracker.is_current(ticket) {
+                    continue;
+                }
+                // Counted as with the producer from here: a revocation or a shutdown waits
+                // for its acknowledgement, as for output already queued.
+                tracker.dispatch(ticket);
+                dispatches.push(Dispatch {
                     ticket: ticket.clone(),
                     input,
                     messages: output.messages,
                     statuses: output.statuses,
                     dead_letter: false,
-                })
-                .await;
+                });
+            }
+        }
+        if self.dispatcher.send(dispatches).is_err() {
+            // The dispatcher only ends after the driver; nothing is lost if it did (the
+            // tickets stay unfinished and are redelivered).
+            tracing::warn!("The dispatcher is gone; the batch will be redelivered.");
         }
         Ok(())
     }
