@@ -47,6 +47,20 @@ const MONTH_ABBREVS: [&str; 13] = [
 
 /// The shapes of the words a rule of [`stated_on`] fires on (weekdays with their
 /// possessives, the relative words, month names); days of the month start with a digit.
+/// Relative-date words the rules fire on ("yesterday", "last week", "two days ago").
+const RELATIVE_WORDS: [&str; 10] = [
+    "yesterday",
+    "today",
+    "tonight",
+    "night",
+    "morning",
+    "afternoon",
+    "evening",
+    "week",
+    "month",
+    "ago",
+];
+
 static DATE_WORDS: LazyLock<Shapes> = LazyLock::new(|| {
     let mut shapes = Shapes::default();
     for d in WEEKDAYS {
@@ -54,19 +68,7 @@ static DATE_WORDS: LazyLock<Shapes> = LazyLock::new(|| {
         shapes.insert(&format!("{d}’s"));
         shapes.insert(&format!("{d}'s"));
     }
-    let relative = [
-        "yesterday",
-        "today",
-        "tonight",
-        "night",
-        "morning",
-        "afternoon",
-        "evening",
-        "week",
-        "month",
-        "ago",
-    ];
-    for w in relative.iter().chain(&MONTHS).chain(&MONTH_ABBREVS) {
+    for w in RELATIVE_WORDS.iter().chain(&MONTHS).chain(&MONTH_ABBREVS) {
         shapes.insert(w);
     }
     shapes
@@ -216,23 +218,11 @@ mod tests {
         for w in WEEKDAYS.iter().chain(&MONTHS).chain(&MONTH_ABBREVS) {
             assert!(may_date(w), "{w}");
         }
-        for w in [
-            "sunday’s",
-            "friday's",
-            "yesterday",
-            "today",
-            "tonight",
-            "night",
-            "morning",
-            "afternoon",
-            "evening",
-            "week",
-            "month",
-            "ago",
-            "3",
-            "03",
-            "21st",
-        ] {
+        for w in RELATIVE_WORDS
+            .iter()
+            .copied()
+            .chain(["sunday’s", "friday's", "3", "03", "21st"])
+        {
             assert!(may_date(w), "{w}");
         }
         assert!(!may_date("said"));
