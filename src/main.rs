@@ -17,8 +17,8 @@ fn main() -> std::process::ExitCode {
 
 /// mimalloc instead of the system allocator: claims are many small strings made on one
 /// thread and dropped on another (extraction workers, the tracker, the producer's delivery
-/// tasks), where glibc's arenas spend their time consolidating. 8-13% less CPU per article
-/// on the wire mix, for about a quarter more resident memory (280 vs 220 MB after 155k
-/// claims).
+/// tasks), where glibc's arenas spend their time consolidating. With purging off (below),
+/// 10-20% less CPU per article on the wire mix, for more resident memory (300 vs 212 MB
+/// after 155k claims).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -162,20 +162,17 @@ impl Tracking {
                 .map(|f| (f.at, self.judge_one(f)))
                 .collect();
         }
-        // Speakers in the order they first come; claims without one go on their own.
+        // Speakers in the order they first come; claims without one (no history to read
+        // or write) together in a lane of their own.
         let mut lanes: Vec<(Option<String>, Vec<Fresh>)> = Vec::new();
-        let mut lane_of: HashMap<String, usize> = HashMap::new();
+        let mut lane_of: HashMap<Option<String>, usize> = HashMap::new();
         for f in fresh {
-            match &f.envelope.speaker_id {
-                Some(id) => {
-                    let lane = *lane_of.entry(id.clone()).or_insert_with(|| {
-                        lanes.push((Some(id.clone()), Vec::new()));
-                        lanes.len() - 1
-                    });
-                    lanes[lane].1.push(f);
-                }
-                None => lanes.push((None, vec![f])),
-            }
+            let id = f.envelope.speaker_id.clone();
+            let lane = *lane_of.entry(id.clone()).or_insert_with(|| {
+                lanes.push((id, Vec::new()));
+                lanes.len() - 1
+            });
+            lanes[lane].1.push(f);
         }
         let work: Vec<(Option<Shard>, Vec<Fresh>)> = lanes
             .into_iter()

@@ -143,11 +143,8 @@ impl Analysis {
     /// Of a claim's normalised text and its anchors.
     pub fn new(normalized: &str, anchors: &[String]) -> Self {
         let words = words(normalized);
-        // One stem per word that either the content or the keys need.
-        let stems: Vec<Option<String>> = words
-            .iter()
-            .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
-            .collect();
+        // One stem per word, shared by the content and the keys.
+        let stems = word_stems(&words);
         let mut keys: Vec<u64> = Vec::with_capacity(stems.len());
         for k in stems.iter().flatten().map(|s| xxh3_64(s.as_bytes())) {
             if !keys.contains(&k) {
@@ -224,15 +221,19 @@ const NEGATION_SCOPE: usize = 2;
 const NEGATION_REACH: usize = 4;
 
 fn content(words: &[String]) -> Content {
-    let stems = words
-        .iter()
-        .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
-        .collect();
-    content_with(words, stems)
+    content_with(words, word_stems(words))
 }
 
-/// [`content`] with the words' stems at hand: `stems[i]` is the stem of `words[i]` for
-/// every word that is neither a stopword nor a negator.
+/// The stem of each word that is neither a stopword nor a negator: what both a claim's
+/// [`Content`] and its word-index keys are made of.
+fn word_stems(words: &[String]) -> Vec<Option<String>> {
+    words
+        .iter()
+        .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
+        .collect()
+}
+
+/// [`content`] with the words' stems at hand: `word_stems[i]` is [`word_stems`]`(words)[i]`.
 fn content_with(words: &[String], mut word_stems: Vec<Option<String>>) -> Content {
     let mut stems: Vec<String> = Vec::new();
     let mut negators = 0usize;

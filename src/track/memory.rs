@@ -156,50 +156,52 @@ impl Speaker {
             .as_ref()
             .filter(|_| !self.lsh.is_empty())
             .and_then(|e| buckets(planes, e.as_ref()));
-        let sp = self;
-        let i = sp.entries.len() as u32;
+        let i = self.entries.len() as u32;
         match embedding {
-            Some(e) if sp.dim == 0 || sp.dim == e.q.len() => {
-                if sp.dim == 0 {
-                    sp.dim = e.q.len();
-                    sp.vectors = vec![0; sp.entries.len() * sp.dim];
+            Some(e) if self.dim == 0 || self.dim == e.q.len() => {
+                if self.dim == 0 {
+                    self.dim = e.q.len();
+                    self.vectors = vec![0; self.entries.len() * self.dim];
                 }
-                sp.vectors.extend_from_slice(&e.q);
-                sp.scales.push(e.scale);
+                self.vectors.extend_from_slice(&e.q);
+                self.scales.push(e.scale);
             }
             _ => {
-                sp.vectors.resize(sp.vectors.len() + sp.dim, 0);
-                sp.scales.push(0.0);
+                self.vectors.resize(self.vectors.len() + self.dim, 0);
+                self.scales.push(0.0);
             }
         }
-        if sp.indexed {
-            sp.exact
+        if self.indexed {
+            self.exact
                 .entry(xxh3_64(entry.normalized.as_bytes()))
                 .or_default()
                 .push(i);
             for k in analysis.keys() {
-                sp.postings.entry(*k).or_default().push(i);
+                self.postings.entry(*k).or_default().push(i);
             }
         }
         // Short histories are scanned whole; LSH tables only pay off past EXACT_SCAN.
-        if !sp.lsh.is_empty() {
-            sp.sigs.push(buckets.unwrap_or_default());
+        if !self.lsh.is_empty() {
+            self.sigs.push(buckets.unwrap_or_default());
             if let Some(b) = buckets {
                 for (t, s) in b.iter().enumerate() {
-                    sp.lsh[t].entry(key(*s, sp.lsh_bits)).or_default().push(i);
+                    self.lsh[t]
+                        .entry(key(*s, self.lsh_bits))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
-        sp.analyses.push(analysis);
-        sp.entries.push(entry);
-        if !sp.indexed && sp.entries.len() > SMALL_HISTORY {
-            sp.index_words();
+        self.analyses.push(analysis);
+        self.entries.push(entry);
+        if !self.indexed && self.entries.len() > SMALL_HISTORY {
+            self.index_words();
         }
-        if !sp.lsh.is_empty() && lsh_bits(sp.entries.len()) != sp.lsh_bits {
-            sp.rebucket();
+        if !self.lsh.is_empty() && lsh_bits(self.entries.len()) != self.lsh_bits {
+            self.rebucket();
         }
-        if sp.lsh.is_empty() && sp.entries.len() > EXACT_SCAN && !planes.is_empty() {
-            sp.build_lsh(planes);
+        if self.lsh.is_empty() && self.entries.len() > EXACT_SCAN && !planes.is_empty() {
+            self.build_lsh(planes);
         }
     }
 
@@ -283,10 +285,9 @@ struct Speaker {
 /// made for its dimension).
 fn buckets(planes: &[f32], e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
     let dim = e.q.len();
-    if dim == 0 || planes.len() != LSH_TABLES * LSH_BITS * dim {
+    if dim == 0 || !planes_fit(planes, dim) {
         return None;
     }
-
     let v: Vec<f32> = e.q.iter().map(|q| *q as f32).collect();
     let mut out = [0u16; LSH_TABLES];
     for (t, bucket) in out.iter_mut().enumerate() {
@@ -310,6 +311,11 @@ fn buckets(planes: &[f32], e: EmbeddingRef<'_>) -> Option<[u16; LSH_TABLES]> {
     Some(out)
 }
 
+/// Whether these hyperplanes are made for embeddings of dimension `dim`.
+fn planes_fit(planes: &[f32], dim: usize) -> bool {
+    planes.len() == LSH_TABLES * LSH_BITS * dim
+}
+
 /// One speaker's history, taken out of [`Memory`] to be worked on apart from the others.
 #[derive(Debug)]
 pub struct Shard {
@@ -319,13 +325,6 @@ pub struct Shard {
     speaker: Speaker,
     /// One past the highest `seq` remembered into it while out, for the memory's own.
     next_seq: u64,
-}
-
-impl Shard {
-    /// Whose history it is.
-    pub fn speaker_id(&self) -> &str {
-        &self.speaker_id
-    }
 }
 
 /// All speakers' histories.
@@ -353,12 +352,12 @@ impl Memory {
         self.speakers.is_empty()
     }
 
-    /// Number of claims remembered for one speaker.
     /// The `seq` of the speaker's latest remembered claim.
     pub fn last_seq(&self, speaker_id: &str) -> Option<u64> {
         self.speakers.get(speaker_id)?.entries.last().map(|e| e.seq)
     }
 
+    /// Number of claims remembered for one speaker.
     pub fn speaker_len(&self, speaker_id: &str) -> usize {
         self.speakers.get(speaker_id).map_or(0, |s| s.entries.len())
     }
@@ -379,7 +378,7 @@ impl Memory {
     }
 
     fn ensure_planes(&mut self, dim: usize) {
-        if self.planes.len() == LSH_TABLES * LSH_BITS * dim {
+        if self.ready_for(dim) {
             return;
         }
         // Fixed-seed Gaussian hyperplanes (xorshift + Box-Muller): the same on every start.
@@ -624,7 +623,7 @@ impl Memory {
     /// when the first claim with such an embedding is remembered): a [`Shard`] can only be
     /// remembered into with the hyperplanes as they are.
     pub fn ready_for(&self, dim: usize) -> bool {
-        self.planes.len() == LSH_TABLES * LSH_BITS * dim
+        planes_fit(&self.planes, dim)
     }
 
     /// Takes one speaker's history out of memory (an empty one when the speaker has none),
