@@ -16,12 +16,10 @@
 
 mod kafka_common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kafka_common::faults::*;
-use kafka_common::generator::{fault_articles, generate};
 use kafka_common::members::*;
-use kafka_common::oracle::Oracle;
 use kafka_common::*;
 
 const SEED: u64 = 64;
@@ -29,11 +27,8 @@ const DESKS: usize = 8;
 
 #[test]
 fn a_broker_restart_mid_stream_loses_nothing() {
-    let started = Instant::now();
-    let n = fault_articles();
-    let articles = generate(SEED, n, DESKS);
-    let total: usize = articles.iter().map(|a| a.claims.len()).sum();
-    let oracle = Oracle::spawn_clean_pass(&articles, DESKS);
+    let mut stream = FaultStream::generate(SEED, DESKS);
+    let total = stream.total;
     let mut broker = Broker::start_persistent();
     let names = Names::new("fault-broker");
     // A long session: the SQLite broker answers heartbeats slowly after its restart, and
@@ -46,7 +41,11 @@ fn a_broker_restart_mid_stream_loses_nothing() {
     ]);
     let service = Instance::spawn(&broker, &names, "all", "fault-broker", &env);
     // Everything is fed before the outage: the feeder is not what is under test.
-    let acks = produce(&broker, &names.input, &desk_feed(&articles, PARTITIONS));
+    let acks = produce(
+        &broker,
+        &names.input,
+        &desk_feed(&stream.articles, PARTITIONS),
+    );
     let mut watch = Watch::new(&broker, &names.output);
     watch.wait_for(total / 3, LONG, || service.cw.log_text());
     broker.kill();
@@ -79,14 +78,14 @@ fn a_broker_restart_mid_stream_loses_nothing() {
         service.cw.log_text()
     );
 
-    let oracle = oracle.join().unwrap();
-    let verdict = oracle.check(&read_all(&broker, &names.output, total));
+    let (_, verdict) = stream.judge(&broker, &names.output);
     eprintln!(
-        "fault-broker: {n} articles, {total} claims; broker restarted once (claimwire retries \
+        "fault-broker: {} articles, {total} claims; broker restarted once (claimwire retries \
          {retries:?}, broker panics {broker_panics}); {} records, {} duplicates (all \
          byte-identical); {:.1}s",
+        stream.articles.len(),
         verdict.records,
         verdict.duplicates,
-        started.elapsed().as_secs_f64()
+        stream.started.elapsed().as_secs_f64()
     );
 }

@@ -6,13 +6,9 @@
 
 mod kafka_common;
 
-use std::time::Instant;
-
 use kafka_common::articles::Rng;
 use kafka_common::faults::*;
-use kafka_common::generator::{fault_articles, generate};
 use kafka_common::members::*;
-use kafka_common::oracle::Oracle;
 use kafka_common::*;
 
 const SEED: u64 = 62;
@@ -21,11 +17,8 @@ const KILLS: usize = 4;
 
 #[test]
 fn sigkills_of_both_stages_lose_nothing_and_change_nothing() {
-    let started = Instant::now();
-    let n = fault_articles();
-    let articles = generate(SEED, n, DESKS);
-    let total: usize = articles.iter().map(|a| a.claims.len()).sum();
-    let oracle = Oracle::spawn_clean_pass(&articles, DESKS);
+    let mut stream = FaultStream::generate(SEED, DESKS);
+    let total = stream.total;
     let broker = Broker::start();
     let names = Names::new("fault-stages");
     let mut instances = [
@@ -35,7 +28,7 @@ fn sigkills_of_both_stages_lose_nothing_and_change_nothing() {
     let (_, kills) = feed_with_kills(
         &broker,
         &names,
-        &desk_feed(&articles, PARTITIONS),
+        &desk_feed(&stream.articles, PARTITIONS),
         &mut instances,
         &kill_points(SEED, KILLS, total),
         &mut Rng::new(SEED),
@@ -48,9 +41,7 @@ fn sigkills_of_both_stages_lose_nothing_and_change_nothing() {
         assert!(i.cw.terminate().success(), "{}", i.cw.log_text());
     }
 
-    let oracle = oracle.join().unwrap();
-    assert_eq!(oracle.claims(), total);
-    let verdict = oracle.check(&read_all(&broker, &names.output, total));
+    let (oracle, verdict) = stream.judge(&broker, &names.output);
     assert_eq!(
         remembered(&instances[1].state()),
         oracle.remembered,
@@ -58,12 +49,13 @@ fn sigkills_of_both_stages_lose_nothing_and_change_nothing() {
     );
     assert_eq!(kills.len(), KILLS);
     eprintln!(
-        "fault-stages: {n} articles, {total} claims ({:?}), {} SIGKILLs {kills:?}; {} records, \
+        "fault-stages: {} articles, {total} claims ({:?}), {} SIGKILLs {kills:?}; {} records, \
          {} duplicates (all byte-identical); {:.1}s",
+        stream.articles.len(),
         oracle.statuses(),
         kills.len(),
         verdict.records,
         verdict.duplicates,
-        started.elapsed().as_secs_f64()
+        stream.started.elapsed().as_secs_f64()
     );
 }

@@ -12,8 +12,45 @@ use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 
 use super::articles::Rng;
-use super::generator::GenArticle;
-use super::{partitions, Broker, Claimwire, Feed};
+use super::generator::{fault_articles, generate, GenArticle};
+use super::oracle::{Oracle, Verdict};
+use super::{partitions, read_all, Broker, Claimwire, Feed};
+
+/// A fault test's generated stream (`CLAIMWIRE_FAULT_ARTICLES` articles), with the clean
+/// pass that judges the output computed meanwhile on a thread of its own.
+pub struct FaultStream {
+    /// When the test began.
+    pub started: Instant,
+    pub articles: Vec<GenArticle>,
+    /// The stream's claims.
+    pub total: usize,
+    /// The clean pass, until [`FaultStream::judge`] takes it.
+    oracle: Option<std::thread::JoinHandle<Oracle>>,
+}
+
+impl FaultStream {
+    pub fn generate(seed: u64, desks: usize) -> Self {
+        let started = Instant::now();
+        let articles = generate(seed, fault_articles(), desks);
+        let total = articles.iter().map(|a| a.claims.len()).sum();
+        let oracle = Some(Oracle::spawn_clean_pass(&articles, desks));
+        FaultStream {
+            started,
+            articles,
+            total,
+            oracle,
+        }
+    }
+
+    /// Waits for the clean pass and checks every record of `topic` against it: every claim
+    /// there, every record byte-identical to the clean pass's.
+    pub fn judge(&mut self, broker: &Broker, topic: &str) -> (Oracle, Verdict) {
+        let oracle = self.oracle.take().expect("judged once").join().unwrap();
+        assert_eq!(oracle.claims(), self.total);
+        let verdict = oracle.check(&read_all(broker, topic, self.total));
+        (oracle, verdict)
+    }
+}
 
 /// The deadline of waits that span a whole stream.
 pub const LONG: Duration = Duration::from_secs(600);
