@@ -2,42 +2,36 @@
 //! machine's cores, and judgement per speaker: it depends on the order of claims, but only
 //! of the same speaker's.
 
-use std::sync::OnceLock;
+use rayon::prelude::*;
 
-/// Worker threads for a batch: the cores this process may use.
+/// Worker threads for a batch: rayon's pool, one thread per core the process may use.
+/// The threads live as long as the process: a batch costs no thread start, and each keeps
+/// its allocator pages warm from batch to batch.
 fn workers() -> usize {
-    static WORKERS: OnceLock<usize> = OnceLock::new();
-    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    rayon::current_num_threads()
 }
 
-/// `items.iter().map(f)`, in order, computed on up to [`workers`] scoped threads in contiguous
-/// chunks. Small inputs stay on the calling thread, where a thread would cost more than it saves.
+/// `items.iter().map(f)`, in order, computed on the worker pool in pieces of at least
+/// `min_per_thread` items. Small inputs stay on the calling thread, where handing work over
+/// would cost more than it saves.
 pub fn map<T: Sync, R: Send>(
     items: &[T],
     min_per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = workers().min(items.len() / min_per_thread.max(1));
-    if threads <= 1 {
+    let min = min_per_thread.max(1);
+    if workers().min(items.len() / min) <= 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a pipeline worker panicked"))
-            .collect()
-    })
+    let f = &f;
+    items.par_iter().with_min_len(min).map(f).collect()
 }
 
 /// `items.into_iter().map(f)`, in order, with the items dealt out to up to [`workers`]
-/// scoped threads so that each gets about the same total `weight` (heaviest first, each to
-/// the least loaded thread). For work in uneven lumps, like the claims of each speaker.
-/// Fewer than two items, or one core, stay on the calling thread.
+/// lanes so that each gets about the same total `weight` (heaviest first, each to the least
+/// loaded lane); a lane's items run one after the other, in their order. For work in uneven
+/// lumps, like the claims of each speaker. Fewer than two items, or one core, stay on the
+/// calling thread.
 pub fn spread<T: Send, R: Send>(
     items: Vec<T>,
     weight: impl Fn(&T) -> usize,
@@ -61,22 +55,11 @@ pub fn spread<T: Send, R: Send>(
         lanes[lane[i]].push((i, item));
     }
     let f = &f;
-    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = lanes
-            .into_iter()
-            .map(|lane| {
-                scope.spawn(move || {
-                    lane.into_iter()
-                        .map(|(i, item)| (i, f(item)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a pipeline worker panicked"))
-            .collect()
-    });
+    let mut out: Vec<(usize, R)> = lanes
+        .into_par_iter()
+        .with_max_len(1)
+        .flat_map_iter(|lane| lane.into_iter().map(|(i, item)| (i, f(item))))
+        .collect();
     out.sort_unstable_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()
 }
