@@ -36,6 +36,11 @@ impl Extraction {
         self.identities
     }
 
+    /// The identities it resolves speakers with.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
+    }
+
     /// Whether sentence embeddings are computed.
     pub fn has_encoder(&self) -> bool {
         self.encoder.is_some()
@@ -79,7 +84,15 @@ impl Extraction {
         articles: &[Article],
         wants_embedding: impl Fn(&str) -> bool,
     ) -> Vec<Vec<ClaimEnvelope>> {
-        let mut out: Vec<Vec<ClaimEnvelope>> = parallel::map(articles, 4, |a| {
+        let mut out = self.extract_claims(articles);
+        self.embed(&mut out, wants_embedding);
+        out
+    }
+
+    /// The envelopes of each article, in article and text order, without embeddings: the
+    /// part of [`Extraction::extract_batch`] that needs nothing but the articles.
+    pub fn extract_claims(&self, articles: &[Article]) -> Vec<Vec<ClaimEnvelope>> {
+        parallel::map(articles, 4, |a| {
             let article = ArticleRef::from(a);
             let claims = extract(&a.body, a.published_on);
             let speaker_ids = self.speaker_ids(&claims);
@@ -94,34 +107,39 @@ impl Extraction {
                     embedding: None,
                 })
                 .collect()
-        });
-        if let Some(encoder) = &self.encoder {
-            let mut seen = std::collections::HashSet::new();
-            let wanted: Vec<(usize, usize)> = out
-                .iter()
-                .enumerate()
-                .flat_map(|(i, envs)| envs.iter().enumerate().map(move |(k, e)| (i, k, e)))
-                .filter(|(_, _, e)| {
-                    e.speaker_id.is_some()
-                        && seen.insert(e.claim_id.as_str())
-                        && wants_embedding(&e.claim_id)
-                })
-                .map(|(i, k, _)| (i, k))
-                .collect();
-            let texts: Vec<&str> = wanted
-                .iter()
-                .map(|&(i, k)| out[i][k].claim.text.as_str())
-                .collect();
-            // Batches share one pass over the weights; the batches spread over the cores.
-            let batches: Vec<&[&str]> = texts.chunks(ENCODE_BATCH).collect();
-            let embeddings: Vec<_> = parallel::map(&batches, 1, |b| encoder.embed_batch(b))
-                .into_iter()
-                .flatten()
-                .collect();
-            for ((i, k), embedding) in wanted.into_iter().zip(embeddings) {
-                out[i][k].embedding = Some(embedding);
-            }
+        })
+    }
+
+    /// Gives claims with a speaker id their embedding, when an encoder is loaded and
+    /// `wants_embedding(claim_id)` says so; a claim id met twice is encoded once (its first).
+    pub fn embed(&self, out: &mut [Vec<ClaimEnvelope>], wants_embedding: impl Fn(&str) -> bool) {
+        let Some(encoder) = &self.encoder else {
+            return;
+        };
+        let mut seen = std::collections::HashSet::new();
+        let wanted: Vec<(usize, usize)> = out
+            .iter()
+            .enumerate()
+            .flat_map(|(i, envs)| envs.iter().enumerate().map(move |(k, e)| (i, k, e)))
+            .filter(|(_, _, e)| {
+                e.speaker_id.is_some()
+                    && seen.insert(e.claim_id.as_str())
+                    && wants_embedding(&e.claim_id)
+            })
+            .map(|(i, k, _)| (i, k))
+            .collect();
+        let texts: Vec<&str> = wanted
+            .iter()
+            .map(|&(i, k)| out[i][k].claim.text.as_str())
+            .collect();
+        // Batches share one pass over the weights; the batches spread over the cores.
+        let batches: Vec<&[&str]> = texts.chunks(ENCODE_BATCH).collect();
+        let embeddings: Vec<_> = parallel::map(&batches, 1, |b| encoder.embed_batch(b))
+            .into_iter()
+            .flatten()
+            .collect();
+        for ((i, k), embedding) in wanted.into_iter().zip(embeddings) {
+            out[i][k].embedding = Some(embedding);
         }
-        out
     }
 }

@@ -17,6 +17,7 @@ pub use extraction::Extraction;
 pub use tracking::Tracking;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::article::Article;
 use crate::embed::Encoder;
@@ -45,8 +46,9 @@ impl Fault for PipelineError {
 /// The claim pipeline over one state directory: [`Extraction`] then [`Tracking`] in one
 /// process (the offline command, the service's all role).
 pub struct Pipeline {
-    /// The stateless stage.
-    extraction: Extraction,
+    /// The stateless stage; shared with whoever extracts the next batch while this one is
+    /// tracked (the service).
+    extraction: Arc<Extraction>,
     /// The stateful stage.
     tracking: Tracking,
 }
@@ -55,7 +57,7 @@ impl Pipeline {
     /// Opens the state in `state_dir` and loads every stored claim into memory.
     pub fn open(state_dir: &Path, identities: Identities) -> Result<Self, PipelineError> {
         Ok(Pipeline {
-            extraction: Extraction::new(identities, None),
+            extraction: Arc::new(Extraction::new(identities, None)),
             tracking: Tracking::open(state_dir)?,
         })
     }
@@ -63,7 +65,7 @@ impl Pipeline {
     /// The two stages, opened by the caller (the service's all role).
     pub fn from_stages(extraction: Extraction, tracking: Tracking) -> Self {
         Pipeline {
-            extraction,
+            extraction: Arc::new(extraction),
             tracking,
         }
     }
@@ -75,8 +77,12 @@ impl Pipeline {
             extraction,
             tracking,
         } = self;
+        let identities = match Arc::try_unwrap(extraction) {
+            Ok(extraction) => extraction.into_identities(),
+            Err(shared) => shared.identities().clone(),
+        };
         Pipeline {
-            extraction: Extraction::new(extraction.into_identities(), encoder),
+            extraction: Arc::new(Extraction::new(identities, encoder)),
             tracking,
         }
     }
@@ -99,6 +105,12 @@ impl Pipeline {
             .unwrap_or_default())
     }
 
+    /// The extraction stage, to extract a batch's claims ([`Extraction::extract_claims`])
+    /// apart from tracking them ([`Pipeline::track_extracted`]).
+    pub fn extraction(&self) -> Arc<Extraction> {
+        self.extraction.clone()
+    }
+
     /// Processes articles in order and commits all their new claims in one transaction.
     /// Records are returned only once durable. A claim already stored (same id) yields its
     /// stored record unchanged and is not remembered twice. On error nothing is remembered.
@@ -106,11 +118,20 @@ impl Pipeline {
         &mut self,
         articles: &[Article],
     ) -> Result<Vec<Vec<ClaimRecord>>, PipelineError> {
+        let envelopes = self.extraction.extract_claims(articles);
+        self.track_extracted(envelopes)
+    }
+
+    /// The second half of [`Pipeline::process_batch`]: the claims of each article as
+    /// extracted by [`Extraction::extract_claims`], encoded (those not stored yet: a
+    /// redelivery's are not encoded again), judged and committed.
+    pub fn track_extracted(
+        &mut self,
+        mut envelopes: Vec<Vec<ClaimEnvelope>>,
+    ) -> Result<Vec<Vec<ClaimRecord>>, PipelineError> {
         let tracking = &self.tracking;
-        // Claims already stored (a redelivery) are not encoded again.
-        let envelopes = self
-            .extraction
-            .extract_batch(articles, |id| !tracking.is_stored(id));
+        self.extraction
+            .embed(&mut envelopes, |id| !tracking.is_stored(id));
         let counts: Vec<usize> = envelopes.iter().map(Vec::len).collect();
         let mut stored = self
             .tracking

@@ -85,8 +85,11 @@ pub async fn consume<S: Stage>(
     let mut driver = Driver {
         config,
         ctx: ctx.clone(),
+        preparer: stage.preparer(),
         stage: Arc::new(Mutex::new(stage)),
         batch: Vec::new(),
+        preparing: None,
+        prepared: None,
         running: None,
         paused: false,
         dispatcher: dispatch_tx,
@@ -95,7 +98,7 @@ pub async fn consume<S: Stage>(
     let mut reading_failed = false;
     let outcome: anyhow::Result<()> = loop {
         driver.backpressure();
-        // The batch in the stage runs on a blocking thread while intake goes on.
+        // The batches in the stage run on blocking threads while intake goes on.
         let step = tokio::select! {
             biased;
             _ = stopped(shutdown.clone()) => Step::Stop,
@@ -106,6 +109,12 @@ pub async fn consume<S: Stage>(
                     None => std::future::pending().await,
                 }
             } => Step::Processed(done),
+            prepared = async {
+                match driver.preparing.as_mut() {
+                    Some(p) => (&mut p.handle).await,
+                    None => std::future::pending().await,
+                }
+            } => Step::Prepared(prepared),
             _ = tokio::time::sleep_until(linger.unwrap_or_else(Instant::now)), if linger.is_some() => Step::Linger,
             received = consumer.recv(), if !driver.paused => match received {
                 Ok(m) => Step::Message(InputMessage::from_borrowed(&m)),
@@ -123,12 +132,19 @@ pub async fn consume<S: Stage>(
                     break Err(e);
                 }
                 // What came in meanwhile goes next, without waiting for the linger.
-                driver.start();
+                driver.advance();
+                linger = None;
+            }
+            Step::Prepared(prepared) => {
+                if let Err(e) = driver.prepared(prepared) {
+                    break Err(e);
+                }
+                driver.advance();
                 linger = None;
             }
             Step::Linger => {
                 linger = None;
-                driver.start();
+                driver.advance();
             }
             Step::Message(m) => {
                 if reading_failed {
@@ -137,7 +153,7 @@ pub async fn consume<S: Stage>(
                 }
                 driver.take(m).await;
                 if driver.batch.len() >= config.service.batch_size {
-                    driver.start();
+                    driver.advance();
                     linger = None;
                 } else if linger.is_none() && !driver.batch.is_empty() {
                     linger = Some(Instant::now() + config.batch_linger());
@@ -235,11 +251,12 @@ pub async fn consume<S: Stage>(
     outcome
 }
 
-/// What woke the run loop.
-enum Step {
+/// What woke the run loop; `P`: a batch prepared.
+enum Step<P> {
     Stop,
     Fatal(String),
     Processed(Result<BatchResult, tokio::task::JoinError>),
+    Prepared(Result<P, tokio::task::JoinError>),
     Linger,
     Message(InputMessage),
     ReadFailed(KafkaError),
@@ -259,6 +276,52 @@ struct Pending<I> {
     item: I,
 }
 
+/// A batch that has left intake: where its items came from, in order.
+struct Sources {
+    /// Where each item came from.
+    tickets: Vec<Ticket>,
+    /// The input messages, kept to dead-letter one whose output is refused for good.
+    inputs: Vec<Arc<InputMessage>>,
+}
+
+impl Sources {
+    /// Keeps only the items of partitions still assigned (those of revoked ones are
+    /// redelivered to their next owner); `rest` holds per-item values to filter alike.
+    fn retain_current<T>(&mut self, tracker: &super::tracker::OffsetTracker, rest: &mut Vec<T>) {
+        if self.tickets.iter().all(|t| tracker.is_current(t)) {
+            return;
+        }
+        let keep: Vec<bool> = self.tickets.iter().map(|t| tracker.is_current(t)).collect();
+        let mut k = keep.iter();
+        self.tickets.retain(|_| *k.next().unwrap());
+        let mut k = keep.iter();
+        self.inputs.retain(|_| *k.next().unwrap());
+        let mut k = keep.iter();
+        rest.retain(|_| *k.next().unwrap());
+    }
+}
+
+/// A batch's items with what [`Stage::prepare`] made of each.
+type PreparedItems<S> = (Vec<<S as Stage>::Item>, Vec<<S as Stage>::Prepared>);
+
+/// A batch being prepared.
+struct Preparing<I, P> {
+    /// Where its items came from.
+    sources: Sources,
+    /// The blocking thread; it gives the items back with what it made of them.
+    handle: tokio::task::JoinHandle<(Vec<I>, Vec<P>)>,
+}
+
+/// A batch prepared and waiting for the stage.
+struct Prepared<I, P> {
+    /// Where its items came from.
+    sources: Sources,
+    /// The items, in order.
+    items: Vec<I>,
+    /// What [`Stage::prepare`] made of each item.
+    prepared: Vec<P>,
+}
+
 /// The batch in the stage.
 struct Running<I> {
     /// Where each item came from, in order.
@@ -271,7 +334,9 @@ struct Running<I> {
     handle: tokio::task::JoinHandle<BatchResult>,
 }
 
-/// The intake side, owned by the run loop.
+/// The intake side, owned by the run loop. A batch goes from intake (`batch`) to
+/// `preparing`, `prepared` and `running`, one batch in each at most: the next batch is
+/// prepared while one is processed.
 struct Driver<'a, S: Stage> {
     /// The settings (batch sizes, retry delays, in-flight bound).
     config: &'a Config,
@@ -279,8 +344,14 @@ struct Driver<'a, S: Stage> {
     ctx: Arc<Delivery>,
     /// The role's processing, run on a blocking thread one batch at a time.
     stage: Arc<Mutex<S>>,
+    /// The role's preparing of batches, which needs no lock on the stage.
+    preparer: Arc<S::Preparer>,
     /// Items read and waiting to be processed together.
     batch: Vec<Pending<S::Item>>,
+    /// The batch being prepared, if any.
+    preparing: Option<Preparing<S::Item, S::Prepared>>,
+    /// The batch prepared and waiting for the stage, if any.
+    prepared: Option<Prepared<S::Item, S::Prepared>>,
     /// The batch being processed, if any (one at a time: the store is serial).
     running: Option<Running<S::Item>>,
     /// Whether intake is stopped for backpressure.
@@ -345,48 +416,100 @@ impl<S: Stage> Driver<'_, S> {
         }
     }
 
-    /// Runs the stage over a batch on a blocking thread.
-    fn spawn(
+    /// Moves batches along: a prepared batch into the stage when it is free, and what intake
+    /// gathered into preparing when nothing waits there.
+    fn advance(&mut self) {
+        if self.running.is_none() {
+            if let Some(p) = self.prepared.take() {
+                self.run(p);
+            }
+        }
+        if self.preparing.is_some() || self.prepared.is_some() || self.batch.is_empty() {
+            return;
+        }
+        let mut sources = Sources {
+            tickets: Vec::with_capacity(self.batch.len()),
+            inputs: Vec::with_capacity(self.batch.len()),
+        };
+        let mut items = Vec::with_capacity(self.batch.len());
+        for p in std::mem::take(&mut self.batch) {
+            sources.tickets.push(p.ticket);
+            sources.inputs.push(p.input);
+            items.push(p.item);
+        }
+        sources.retain_current(&self.ctx.shared.tracker.lock().unwrap(), &mut items);
+        if items.is_empty() {
+            return;
+        }
+        let preparer = self.preparer.clone();
+        let handle = tokio::task::spawn_blocking(move || {
+            let prepared = S::prepare(&preparer, &items);
+            (items, prepared)
+        });
+        self.preparing = Some(Preparing { sources, handle });
+    }
+
+    /// Takes the batch whose preparing ended; an error when it panicked.
+    fn prepared(
+        &mut self,
+        done: Result<PreparedItems<S>, tokio::task::JoinError>,
+    ) -> anyhow::Result<()> {
+        let preparing = self.preparing.take().expect("a batch was being prepared");
+        let (items, prepared) = done.context("the stage panicked while preparing a batch")?;
+        self.prepared = Some(Prepared {
+            sources: preparing.sources,
+            items,
+            prepared,
+        });
+        Ok(())
+    }
+
+    /// Sends a prepared batch into the stage (which is free).
+    fn run(&mut self, p: Prepared<S::Item, S::Prepared>) {
+        let Prepared {
+            mut sources,
+            mut items,
+            mut prepared,
+        } = p;
+        {
+            let tracker = self.ctx.shared.tracker.lock().unwrap();
+            let mut both: Vec<(S::Item, S::Prepared)> =
+                items.drain(..).zip(prepared.drain(..)).collect();
+            sources.retain_current(&tracker, &mut both);
+            (items, prepared) = both.into_iter().unzip();
+        }
+        if items.is_empty() {
+            return;
+        }
+        let tickets = Arc::new(sources.tickets);
+        let items = Arc::new(items);
+        let stage = self.stage.clone();
+        let handle = {
+            let (tickets, items) = (tickets.clone(), items.clone());
+            tokio::task::spawn_blocking(move || {
+                stage.lock().unwrap().process(&tickets, &items, prepared)
+            })
+        };
+        self.running = Some(Running {
+            tickets,
+            inputs: sources.inputs,
+            items,
+            handle,
+        });
+    }
+
+    /// Prepares and processes a batch again (a retry), on a blocking thread.
+    fn rerun(
         &self,
         tickets: Arc<Vec<Ticket>>,
         items: Arc<Vec<S::Item>>,
     ) -> tokio::task::JoinHandle<BatchResult> {
         let stage = self.stage.clone();
-        tokio::task::spawn_blocking(move || stage.lock().unwrap().process(&tickets, &items))
-    }
-
-    /// Sends the batch into the stage, unless one is already there (then it waits).
-    fn start(&mut self) {
-        if self.running.is_some() || self.batch.is_empty() {
-            return;
-        }
-        let batch: Vec<_> = {
-            let tracker = self.ctx.shared.tracker.lock().unwrap();
-            std::mem::take(&mut self.batch)
-                .into_iter()
-                .filter(|p| tracker.is_current(&p.ticket))
-                .collect()
-        };
-        if batch.is_empty() {
-            return;
-        }
-        let mut tickets = Vec::with_capacity(batch.len());
-        let mut inputs = Vec::with_capacity(batch.len());
-        let mut items = Vec::with_capacity(batch.len());
-        for p in batch {
-            tickets.push(p.ticket);
-            inputs.push(p.input);
-            items.push(p.item);
-        }
-        let tickets = Arc::new(tickets);
-        let items = Arc::new(items);
-        let handle = self.spawn(tickets.clone(), items.clone());
-        self.running = Some(Running {
-            tickets,
-            inputs,
-            items,
-            handle,
-        });
+        let preparer = self.preparer.clone();
+        tokio::task::spawn_blocking(move || {
+            let prepared = S::prepare(&preparer, &items);
+            stage.lock().unwrap().process(&tickets, &items, prepared)
+        })
     }
 
     /// Takes the processed batch and dispatches its output. Store and restore failures are
@@ -433,7 +556,7 @@ impl<S: Stage> Driver<'_, S> {
                         _ = tokio::time::sleep(delay) => {}
                     }
                     result = self
-                        .spawn(running.tickets.clone(), running.items.clone())
+                        .rerun(running.tickets.clone(), running.items.clone())
                         .await
                         .context("the stage panicked")?;
                 }
@@ -441,7 +564,7 @@ impl<S: Stage> Driver<'_, S> {
         };
         // The next batch goes into the stage while this one's output is queued (in order:
         // the next batch's output is queued only after this one's).
-        self.start();
+        self.advance();
         self.ctx
             .telemetry
             .metrics
@@ -477,12 +600,16 @@ impl<S: Stage> Driver<'_, S> {
     /// Processes everything read (at shutdown).
     async fn drain(&mut self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
         loop {
-            self.start();
-            let Some(running) = self.running.as_mut() else {
+            self.advance();
+            if let Some(running) = self.running.as_mut() {
+                let done = (&mut running.handle).await;
+                self.finish(done, stop.clone()).await?;
+            } else if let Some(preparing) = self.preparing.as_mut() {
+                let done = (&mut preparing.handle).await;
+                self.prepared(done)?;
+            } else {
                 return Ok(());
-            };
-            let done = (&mut running.handle).await;
-            self.finish(done, stop.clone()).await?;
+            }
         }
     }
 
@@ -493,11 +620,19 @@ impl<S: Stage> Driver<'_, S> {
         }
     }
 
-    /// Drops the batch (and the one in the stage) without producing: redelivered later.
+    /// Drops the batch (and those being prepared and processed) without producing:
+    /// redelivered later.
     fn hand_back(&mut self) {
         let mut tracker = self.ctx.shared.tracker.lock().unwrap();
         for p in self.batch.drain(..) {
             tracker.abandon(&p.ticket);
+        }
+        let preparing = self.preparing.take().map(|p| p.sources);
+        let prepared = self.prepared.take().map(|p| p.sources);
+        for sources in preparing.into_iter().chain(prepared) {
+            for ticket in &sources.tickets {
+                tracker.abandon(ticket);
+            }
         }
         if let Some(running) = self.running.take() {
             for ticket in running.tickets.iter() {

@@ -1,6 +1,10 @@
 //! `Stage`: what a role does between reading an input message and producing its output. The
 //! consume → process → produce → store-offset machinery ([`super::driver`]) is the same for
-//! every role; a stage says how to read one input message and how to process a batch.
+//! every role; a stage says how to read one input message and how to process a batch, in two
+//! steps: `prepare` (needs no state: the next batch is prepared while this one is processed)
+//! and `process` (state and store, one batch at a time, in order).
+
+use std::sync::Arc;
 
 use crate::article::RejectionReason;
 use crate::config::Config;
@@ -18,20 +22,36 @@ pub trait Stage: Send + 'static {
     /// An input message read and accepted.
     type Item: Send + Sync + 'static;
 
+    /// What [`Stage::prepare`] makes of one item.
+    type Prepared: Send + 'static;
+
+    /// What [`Stage::prepare`] needs of the stage: shared with the thread that prepares the
+    /// next batch while this one is in [`Stage::process`].
+    type Preparer: Send + Sync + 'static;
+
     /// What the input topic holds, for log messages ("articles", "claim envelopes").
     const INPUT: &'static str;
 
     /// Reads one input message: an item, or why it goes to the dead-letter topic.
     fn parse(config: &Config, message: &InputMessage) -> Result<Self::Item, Rejected>;
 
-    /// Processes a batch on a blocking thread: one [`Output`] per item, in order. `tickets`
-    /// say where each item came from. On error nothing of the batch may be durable in a way
-    /// that changes a retry's output: the driver retries external failures with backoff and
-    /// stops on internal ones.
+    /// The stage's part that prepares batches.
+    fn preparer(&self) -> Arc<Self::Preparer>;
+
+    /// The first, stateless step of a batch, on a blocking thread: one result per item, in
+    /// order. It may run while the batch before is still in [`Stage::process`], so it must
+    /// not depend on what that batch changes.
+    fn prepare(preparer: &Self::Preparer, items: &[Self::Item]) -> Vec<Self::Prepared>;
+
+    /// Processes a prepared batch on a blocking thread: one [`Output`] per item, in order.
+    /// `tickets` say where each item came from. On error nothing of the batch may be durable
+    /// in a way that changes a retry's output: the driver retries external failures with
+    /// backoff (preparing the batch again) and stops on internal ones.
     fn process(
         &mut self,
         tickets: &[Ticket],
         items: &[Self::Item],
+        prepared: Vec<Self::Prepared>,
     ) -> Result<Vec<Output>, StageError>;
 }
 

@@ -1,8 +1,10 @@
 //! The all role: extraction and tracking in one process over one state directory.
 
+use std::sync::Arc;
+
 use crate::article::Article;
 use crate::config::Config;
-use crate::pipeline::{parallel, Pipeline};
+use crate::pipeline::{parallel, ClaimEnvelope, Extraction, Pipeline};
 use crate::sinks::kafka::claim_message;
 use crate::sources::kafka::InputMessage;
 
@@ -28,18 +30,30 @@ impl AllStage {
 
 impl Stage for AllStage {
     type Item = Article;
+    /// An article's claims, extracted but not yet encoded or judged.
+    type Prepared = Vec<ClaimEnvelope>;
+    type Preparer = Extraction;
     const INPUT: &'static str = "articles";
 
     fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
         super::parse_article(config, m)
     }
 
+    fn preparer(&self) -> Arc<Extraction> {
+        self.pipeline.extraction()
+    }
+
+    fn prepare(extraction: &Extraction, articles: &[Article]) -> Vec<Vec<ClaimEnvelope>> {
+        extraction.extract_claims(articles)
+    }
+
     fn process(
         &mut self,
         _tickets: &[Ticket],
-        articles: &[Article],
+        _articles: &[Article],
+        claims: Vec<Vec<ClaimEnvelope>>,
     ) -> Result<Vec<Output>, StageError> {
-        let records = self.pipeline.process_batch(articles)?;
+        let records = self.pipeline.track_extracted(claims)?;
         // Serialising the records is a tenth of the work: spread over the cores too.
         Ok(parallel::map(&records, 4, |records| Output {
             statuses: records.iter().map(|r| r.history.status).collect(),

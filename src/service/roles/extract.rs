@@ -1,9 +1,11 @@
 //! The extract role: articles in, one claim envelope per claim out to the internal topic,
 //! keyed by speaker. Stateless: as many instances as the articles topic has partitions.
 
+use std::sync::Arc;
+
 use crate::article::Article;
 use crate::config::Config;
-use crate::pipeline::{parallel, Extraction};
+use crate::pipeline::{parallel, ClaimEnvelope, Extraction};
 use crate::sinks::kafka::envelope_message;
 use crate::sources::kafka::InputMessage;
 
@@ -13,7 +15,7 @@ use super::super::tracker::Ticket;
 /// Articles in, claim envelopes out.
 pub struct ExtractStage {
     /// Claims, ids, speakers and embeddings; no state.
-    extraction: Extraction,
+    extraction: Arc<Extraction>,
     /// Where the envelopes go.
     internal_topic: String,
 }
@@ -21,7 +23,7 @@ pub struct ExtractStage {
 impl ExtractStage {
     pub fn new(extraction: Extraction, config: &Config) -> Self {
         ExtractStage {
-            extraction,
+            extraction: Arc::new(extraction),
             internal_topic: config.kafka.internal_topic.clone(),
         }
     }
@@ -29,20 +31,31 @@ impl ExtractStage {
 
 impl Stage for ExtractStage {
     type Item = Article;
+    /// An article's claim envelopes, complete.
+    type Prepared = Vec<ClaimEnvelope>;
+    type Preparer = Extraction;
     const INPUT: &'static str = "articles";
 
     fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
         super::parse_article(config, m)
     }
 
+    fn preparer(&self) -> Arc<Extraction> {
+        self.extraction.clone()
+    }
+
+    fn prepare(extraction: &Extraction, articles: &[Article]) -> Vec<Vec<ClaimEnvelope>> {
+        // Nothing is stored here, so every claim with a speaker gets its embedding (when a
+        // model is loaded): the track role stores what it is given.
+        extraction.extract_batch(articles, |_| true)
+    }
+
     fn process(
         &mut self,
         _tickets: &[Ticket],
-        articles: &[Article],
+        _articles: &[Article],
+        envelopes: Vec<Vec<ClaimEnvelope>>,
     ) -> Result<Vec<Output>, StageError> {
-        // Nothing is stored here, so every claim with a speaker gets its embedding (when a
-        // model is loaded): the track role stores what it is given.
-        let envelopes = self.extraction.extract_batch(articles, |_| true);
         // Serialising is a tenth of the work: spread over the cores too.
         Ok(parallel::map(&envelopes, 4, |envs| Output {
             messages: envs

@@ -126,6 +126,9 @@ impl TrackStage {
 
 impl Stage for TrackStage {
     type Item = ClaimEnvelope;
+    /// Nothing: an envelope is judged as it comes.
+    type Prepared = ();
+    type Preparer = ();
     const INPUT: &'static str = "claim envelopes";
 
     fn parse(_config: &Config, m: &InputMessage) -> Result<ClaimEnvelope, Rejected> {
@@ -133,10 +136,19 @@ impl Stage for TrackStage {
         Ok(parse_envelope(payload, &m.headers)?)
     }
 
+    fn preparer(&self) -> Arc<()> {
+        Arc::new(())
+    }
+
+    fn prepare(_: &(), envelopes: &[ClaimEnvelope]) -> Vec<()> {
+        vec![(); envelopes.len()]
+    }
+
     fn process(
         &mut self,
         tickets: &[Ticket],
         envelopes: &[ClaimEnvelope],
+        _: Vec<()>,
     ) -> Result<Vec<Output>, StageError> {
         self.check(tickets)?;
         // Every instance orders a partition alike: by offset (one claim per message).
