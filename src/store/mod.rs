@@ -15,6 +15,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 /// Row number → JSON of [`StoredJudgement`] with its claim id. Rows only ever grow.
@@ -31,6 +32,9 @@ const APPLIED: TableDefinition<i32, i64> = TableDefinition::new("applied");
 
 /// The store file inside the state directory.
 const FILE_NAME: &str = "claims.redb";
+
+/// Rows per piece of encoding work at least (a piece costs a hand-over to a worker).
+const ENCODE_MIN_PER_THREAD: usize = 32;
 
 /// Why the store failed. Always an external fault (disk, file system) or a corrupt file:
 /// never the input's, so never dead-lettered; callers retry or stop.
@@ -233,18 +237,28 @@ impl Store {
         }
         let mut added: HashMap<u128, u64> = HashMap::with_capacity(claims.len());
         let mut next = self.next_row;
+        let mut new: Vec<&JudgementRef<'_>> = Vec::with_capacity(claims.len());
+        for claim in claims {
+            let k = key(claim.claim_id);
+            if self.index.contains_key(&k) || added.contains_key(&k) {
+                continue;
+            }
+            added.insert(k, next);
+            new.push(claim);
+            next += 1;
+        }
+        // Encoding is most of a commit's work and needs no transaction: on all cores, before
+        // the one writer goes through the rows in order.
+        let encoded: Vec<Vec<u8>> = new
+            .par_iter()
+            .with_min_len(ENCODE_MIN_PER_THREAD)
+            .map(|c| c.to_json())
+            .collect();
         let txn = self.db.begin_write()?;
         {
             let mut rows = txn.open_table(ROWS)?;
-            for claim in claims {
-                let k = key(claim.claim_id);
-                if self.index.contains_key(&k) || added.contains_key(&k) {
-                    continue;
-                }
-                let bytes = claim.to_json();
-                rows.insert(next, bytes.as_slice())?;
-                added.insert(k, next);
-                next += 1;
+            for (row, bytes) in (self.next_row..).zip(&encoded) {
+                rows.insert(row, bytes.as_slice())?;
             }
             let mut offsets = txn.open_table(APPLIED)?;
             for &(partition, next) in applied {
