@@ -82,7 +82,7 @@ impl Run {
         let batch = std::mem::take(&mut self.batch);
         let records = self.pipeline.process_batch(&batch)?;
         for record in records.iter().flatten() {
-            self.output.write(record)?;
+            self.output.write_record(record)?;
             self.summary.claims += 1;
         }
         self.summary.articles += batch.len() as u64;

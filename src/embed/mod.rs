@@ -147,6 +147,10 @@ impl Embedding {
     }
 }
 
+/// The base64 an [`Embedding`]'s components are written as in JSON (the store's hand-written
+/// judgement JSON writes them with it too).
+pub(crate) use b64::encode as write_base64;
+
 /// Serde for `Vec<i8>` as a base64 string.
 mod b64 {
     use serde::{Deserialize, Deserializer, Serializer};
@@ -154,22 +158,27 @@ mod b64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     pub fn serialize<S: Serializer>(v: &[i8], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = v.iter().map(|b| *b as u8).collect();
-        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for chunk in bytes.chunks(3) {
+        let mut out = Vec::new();
+        encode(v, &mut out);
+        s.serialize_str(std::str::from_utf8(&out).expect("base64 is ASCII"))
+    }
+
+    /// Appends the base64 of `v` (standard alphabet, padded): ASCII that JSON never escapes.
+    pub fn encode(v: &[i8], out: &mut Vec<u8>) {
+        out.reserve(v.len().div_ceil(3) * 4);
+        for chunk in v.chunks(3) {
             let n = chunk
                 .iter()
                 .enumerate()
-                .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+                .fold(0u32, |n, (i, b)| n | (*b as u8 as u32) << (16 - 8 * i));
             for i in 0..4 {
                 if i <= chunk.len() {
-                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]);
                 } else {
-                    out.push('=');
+                    out.push(b'=');
                 }
             }
         }
-        s.serialize_str(&out)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i8>, D::Error> {

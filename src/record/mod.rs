@@ -5,6 +5,7 @@
 //! `schema/claim-record.v1.json` describes it; a test validates real output against it.
 
 mod history;
+pub mod json;
 
 pub use history::{History, Match, Relation, Status};
 

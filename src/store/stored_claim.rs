@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{ClaimRecord, History};
+use crate::embed::{write_base64, Embedding};
+use crate::record::{json, ClaimRecord, History};
 use crate::track::Entry;
 
 /// One claim as tracked: the record as first emitted, and its place in the speaker's memory.
@@ -59,11 +60,80 @@ impl<'a> From<&'a StoredJudgement> for JudgementRef<'a> {
     }
 }
 
+/// Bytes reserved for a judgement's JSON: with a 384-dimension embedding it is about 1 KB.
+const JUDGEMENT_CAPACITY: usize = 1280;
+
 impl JudgementRef<'_> {
-    /// The JSON the store and the changelog keep.
+    /// The JSON the store and the changelog keep: exactly what serde_json writes for this
+    /// struct (the derive stays as the reference the tests compare with), written by hand
+    /// like the claim record (see [`crate::record::json`]), since every claim stored or
+    /// sent to the changelog writes one.
     pub fn to_json(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("a stored judgement always serialises")
+        let JudgementRef {
+            claim_id,
+            history,
+            entry,
+        } = self;
+        let mut out = Vec::with_capacity(JUDGEMENT_CAPACITY);
+        out.extend_from_slice(b"{\"claim_id\":");
+        json::write_str(&mut out, claim_id);
+        out.extend_from_slice(b",\"history\":");
+        json::write_history(&mut out, history);
+        out.extend_from_slice(b",\"entry\":");
+        match entry {
+            Some(entry) => write_entry(&mut out, entry),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+        out
     }
+}
+
+/// An [`Entry`] as serde_json writes it: `anchors` and `embedding` left out when empty.
+fn write_entry(out: &mut Vec<u8>, entry: &Entry) {
+    let Entry {
+        seq,
+        claim_id,
+        article_id,
+        speaker_id,
+        normalized,
+        first_seen,
+        times_seen,
+        anchors,
+        embedding,
+    } = entry;
+    out.extend_from_slice(b"{\"seq\":");
+    json::write_int(out, *seq);
+    out.extend_from_slice(b",\"claim_id\":");
+    json::write_str(out, claim_id);
+    out.extend_from_slice(b",\"article_id\":");
+    json::write_str(out, article_id);
+    out.extend_from_slice(b",\"speaker_id\":");
+    json::write_str(out, speaker_id);
+    out.extend_from_slice(b",\"normalized\":");
+    json::write_str(out, normalized);
+    out.extend_from_slice(b",\"first_seen\":");
+    json::write_opt_str(out, first_seen.as_deref());
+    out.extend_from_slice(b",\"times_seen\":");
+    json::write_int(out, *times_seen);
+    if !anchors.is_empty() {
+        out.extend_from_slice(b",\"anchors\":[");
+        for (i, anchor) in anchors.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json::write_str(out, anchor);
+        }
+        out.push(b']');
+    }
+    if let Some(Embedding { scale, q }) = embedding {
+        out.extend_from_slice(b",\"embedding\":{\"scale\":");
+        json::write_f32(out, *scale);
+        out.extend_from_slice(b",\"q\":\"");
+        write_base64(q, out);
+        out.extend_from_slice(b"\"}");
+    }
+    out.push(b'}');
 }
 
 impl StoredClaim {
@@ -104,5 +174,64 @@ impl StoredValue {
             history,
             entry: self.entry,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::json::tests::{float, history, text};
+    use proptest::prelude::*;
+
+    fn embedding() -> impl Strategy<Value = Embedding> {
+        (float(), proptest::collection::vec(any::<i8>(), 0..400))
+            .prop_map(|(scale, q)| Embedding { scale, q })
+    }
+
+    fn entry() -> impl Strategy<Value = Entry> {
+        (
+            (any::<u64>(), text(), text(), text(), text()),
+            (proptest::option::of(text()), any::<u32>()),
+            (
+                proptest::collection::vec(text(), 0..3),
+                proptest::option::of(embedding()),
+            ),
+        )
+            .prop_map(
+                |(
+                    (seq, claim_id, article_id, speaker_id, normalized),
+                    (first_seen, times_seen),
+                    (anchors, embedding),
+                )| Entry {
+                    seq,
+                    claim_id,
+                    article_id,
+                    speaker_id,
+                    normalized,
+                    first_seen,
+                    times_seen,
+                    anchors,
+                    embedding,
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn judgement_json_is_what_serde_json_writes(
+            claim_id in text(),
+            history in history(),
+            entry in proptest::option::of(entry()),
+        ) {
+            let judgement = JudgementRef {
+                claim_id: &claim_id,
+                history: &history,
+                entry: &entry,
+            };
+            let ours = String::from_utf8(judgement.to_json()).expect("UTF-8");
+            prop_assert_eq!(ours, serde_json::to_string(&judgement).unwrap());
+        }
     }
 }

@@ -49,7 +49,7 @@ pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
         payload: {
             // Records are about a kilobyte: one allocation instead of a chain of doublings.
             let mut payload = Vec::with_capacity(RECORD_CAPACITY);
-            serde_json::to_writer(&mut payload, record).expect("a claim record serialises");
+            crate::record::json::write_record(&mut payload, record);
             payload
         },
         headers: vec![
