@@ -2,6 +2,8 @@
 //! machine's cores, and judgement per speaker: it depends on the order of claims, but only
 //! of the same speaker's.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 /// Worker threads for a batch: rayon's pool, one thread per core the process may use.
@@ -9,6 +11,41 @@ use rayon::prelude::*;
 /// its allocator pages warm from batch to batch.
 fn workers() -> usize {
     rayon::current_num_threads()
+}
+
+/// Nice value of the background pool's threads: under contention they get about a third of
+/// a core's share against the critical path's threads, and all of what it leaves idle.
+const BACKGROUND_NICE: i32 = 5;
+
+/// Runs `f` (and the parallel work inside it) on a second pool of workers, at a lower
+/// priority: for work beside the critical path, like preparing the next batch while one is
+/// processed. On one pool the critical path's parallel work would queue behind it; here it
+/// only takes the cores the critical path leaves idle.
+pub fn in_background<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(workers())
+            .thread_name(|i| format!("claimwire-bg-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        // No threads to be had: the work still gets done, on the global pool.
+        None => f(),
+    }
+}
+
+/// Lowers the calling thread's priority (Linux: nice is per thread); elsewhere a no-op.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with integer arguments; who = 0 is the calling thread on Linux.
+    // A failure leaves the priority as it was, which is only slower.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, BACKGROUND_NICE);
+    }
 }
 
 /// `items.iter().map(f)`, in order, computed on the worker pool in pieces of at least
@@ -68,6 +105,28 @@ pub fn spread<T: Send, R: Send>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn background_work_and_its_parallel_parts_run_on_the_background_pool_at_lower_priority() {
+        let on_background = || {
+            std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("claimwire-bg-"))
+        };
+        assert!(!on_background());
+        let (here, parts) = in_background(|| {
+            let parts = map(&[0u8; 256], 1, |_| on_background());
+            (on_background(), parts)
+        });
+        assert!(here);
+        assert!(parts.iter().all(|&p| p));
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: getpriority with integer arguments (who = 0: the calling thread).
+            let nice = in_background(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) });
+            assert_eq!(nice, BACKGROUND_NICE);
+        }
+    }
 
     proptest! {
         #[test]

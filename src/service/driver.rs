@@ -22,6 +22,7 @@ use tokio::time::Instant;
 
 use crate::config::Config;
 use crate::error::{ErrorClass, Fault};
+use crate::pipeline::parallel;
 use crate::sources::kafka::{consumer, InputMessage, Shared};
 use crate::telemetry::{Event, Phase, Telemetry};
 
@@ -335,8 +336,8 @@ struct Running<I> {
 }
 
 /// The intake side, owned by the run loop. A batch goes from intake (`batch`) to
-/// `preparing`, `prepared` and `running`, one batch in each at most: the next batch is
-/// prepared while one is processed.
+/// `preparing`, `prepared` and `running`: the next batch is prepared while one is processed,
+/// and batches prepared meanwhile wait together, to go into the stage as one.
 struct Driver<'a, S: Stage> {
     /// The settings (batch sizes, retry delays, in-flight bound).
     config: &'a Config,
@@ -350,7 +351,7 @@ struct Driver<'a, S: Stage> {
     batch: Vec<Pending<S::Item>>,
     /// The batch being prepared, if any.
     preparing: Option<Preparing<S::Item, S::Prepared>>,
-    /// The batch prepared and waiting for the stage, if any.
+    /// The batches prepared and waiting for the stage, as one, if any.
     prepared: Option<Prepared<S::Item, S::Prepared>>,
     /// The batch being processed, if any (one at a time: the store is serial).
     running: Option<Running<S::Item>>,
@@ -416,15 +417,15 @@ impl<S: Stage> Driver<'_, S> {
         }
     }
 
-    /// Moves batches along: a prepared batch into the stage when it is free, and what intake
-    /// gathered into preparing when nothing waits there.
+    /// Moves batches along: what is prepared into the stage when it is free, and what intake
+    /// gathered into preparing when nothing is being prepared.
     fn advance(&mut self) {
         if self.running.is_none() {
             if let Some(p) = self.prepared.take() {
                 self.run(p);
             }
         }
-        if self.preparing.is_some() || self.prepared.is_some() || self.batch.is_empty() {
+        if self.preparing.is_some() || self.batch.is_empty() {
             return;
         }
         let mut sources = Sources {
@@ -443,7 +444,8 @@ impl<S: Stage> Driver<'_, S> {
         }
         let preparer = self.preparer.clone();
         let handle = tokio::task::spawn_blocking(move || {
-            let prepared = S::prepare(&preparer, &items);
+            // Beside the batch in the stage, not ahead of it.
+            let prepared = parallel::in_background(|| S::prepare(&preparer, &items));
             (items, prepared)
         });
         self.preparing = Some(Preparing { sources, handle });
@@ -455,12 +457,25 @@ impl<S: Stage> Driver<'_, S> {
         done: Result<PreparedItems<S>, tokio::task::JoinError>,
     ) -> anyhow::Result<()> {
         let preparing = self.preparing.take().expect("a batch was being prepared");
-        let (items, prepared) = done.context("the stage panicked while preparing a batch")?;
-        self.prepared = Some(Prepared {
-            sources: preparing.sources,
-            items,
-            prepared,
-        });
+        let (mut items, mut prepared) =
+            done.context("the stage panicked while preparing a batch")?;
+        let mut sources = preparing.sources;
+        // Batches prepared while the stage was busy go into it together: one commit for
+        // all, and the next batch is prepared meanwhile.
+        if let Some(waiting) = self.prepared.take() {
+            let mut merged = waiting;
+            merged.sources.tickets.append(&mut sources.tickets);
+            merged.sources.inputs.append(&mut sources.inputs);
+            merged.items.append(&mut items);
+            merged.prepared.append(&mut prepared);
+            self.prepared = Some(merged);
+        } else {
+            self.prepared = Some(Prepared {
+                sources,
+                items,
+                prepared,
+            });
+        }
         Ok(())
     }
 
