@@ -21,6 +21,7 @@ mod quote_claims;
 mod quotes;
 mod resolve;
 mod segment;
+mod statement;
 mod text;
 mod token;
 
@@ -98,6 +99,12 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
                 end: ci.char_at(e),
             }
         });
+        if cue
+            .as_ref()
+            .is_some_and(|c| statement::says_nothing(&c.text.to_ascii_lowercase(), text))
+        {
+            continue;
+        }
         let (fa, fb) = r.frame;
         let (frame_a, frame_b) = (fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");
