@@ -11,8 +11,9 @@
 //! (docs/kafka.md), so those partitions were never read again (one run hung with no partition
 //! at all, one stopped short of two partitions' last offsets; of 5 runs with the 3 s session
 //! 3 passed). With the 30 s session: 3 runs of 3 passed (88-96 s, 0-47 duplicates, all
-//! byte-identical). No run showed a broker panic: the SQLite idempotent-produce panic that
-//! keeps `kafka_outage` ignored did not recur.
+//! byte-identical). No run showed a broker panic then; in session 4 one run of six, on a machine
+//! loaded with compiles and other broker tests, stalled after tansu's SQLite storage panicked
+//! following the restart (tansu-storage 0.6.0, lite.rs:503): such a run is repeated once.
 
 mod kafka_common;
 
@@ -25,8 +26,31 @@ use kafka_common::*;
 const SEED: u64 = 64;
 const DESKS: usize = 8;
 
+/// What a panic of tansu's SQLite storage leaves in the broker log, which the failure
+/// message of a stalled run quotes.
+const TANSU_STORAGE_PANIC: &str = "tansu-storage-0.6.0/src/lite.rs";
+
 #[test]
 fn a_broker_restart_mid_stream_loses_nothing() {
+    // tansu 0.6.0's SQLite storage has been seen to panic after its restart (1 run in 6, on a
+    // loaded machine), after which it stops serving some partitions: the broker's fault, not
+    // claimwire's. Such a run is repeated once on a fresh broker; any other failure, or the
+    // same one twice, fails the test.
+    if let Err(failure) = std::panic::catch_unwind(restart_mid_stream) {
+        let message = failure
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| failure.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if !message.contains(TANSU_STORAGE_PANIC) {
+            std::panic::resume_unwind(failure);
+        }
+        eprintln!("fault-broker: tansu's storage panicked after the restart; once more.");
+        restart_mid_stream();
+    }
+}
+
+fn restart_mid_stream() {
     let mut stream = FaultStream::generate(SEED, DESKS);
     let total = stream.total;
     let mut broker = Broker::start_persistent();
