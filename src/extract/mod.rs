@@ -89,6 +89,11 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         } else {
             slice
         };
+        if r.cue
+            .is_some_and(|(x, y)| statement::says_nothing(doc.lower_slice(x, y), text))
+        {
+            continue;
+        }
         let (ms, me) = doc.bytes(r.np.start, r.np.end);
         let (name, skind) = resolved[k].clone().unwrap_or((None, r.info.kind));
         let cue = r.cue.map(|(x, y)| {
@@ -99,12 +104,6 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
                 end: ci.char_at(e),
             }
         });
-        if cue
-            .as_ref()
-            .is_some_and(|c| statement::says_nothing(&c.text.to_ascii_lowercase(), text))
-        {
-            continue;
-        }
         let (fa, fb) = r.frame;
         let (frame_a, frame_b) = (fa.min(fb), fb.max(fa));
         let cue_lw = r.cue.map(|(x, _)| doc.lw(x)).unwrap_or("");

@@ -34,30 +34,37 @@ const NOT_SAID: &[&str] = &[
 const REACT: &[&str] = &["reacted", "reacts", "reacting"];
 
 /// Whether an attribution with this cue (lowercased, as written: "spoke to") and content
-/// states nothing.
+/// states nothing. The content is compared without regard to ASCII case.
 pub fn says_nothing(cue: &str, content: &str) -> bool {
     let mut words = cue.split_whitespace();
     let head = words.next().unwrap_or("");
     let particle = words.next();
-    let content = content
-        .trim()
-        .trim_end_matches(['.', ',', ';', ':'])
-        .to_ascii_lowercase();
+    let content = content.trim().trim_end_matches(['.', ',', ';', ':']);
     if SPEAK_TO.contains(&head) && particle == Some("to") {
         return true;
     }
     if REFUSE.contains(&head) {
         return NOT_SAID.iter().any(|n| {
-            content == *n
-                || content
-                    .strip_prefix(n)
-                    .is_some_and(|rest| rest.starts_with(' '))
-                    && (content.ends_with(" further")
-                        || content.ends_with(" on the matter")
-                        || content.ends_with(" on the record"))
+            content.eq_ignore_ascii_case(n)
+                || starts_with(content, n)
+                    && content.as_bytes().get(n.len()) == Some(&b' ')
+                    && (ends_with(content, " further")
+                        || ends_with(content, " on the matter")
+                        || ends_with(content, " on the record"))
         });
     }
-    REACT.contains(&head) && content.starts_with("with ")
+    REACT.contains(&head) && starts_with(content, "with ")
+}
+
+/// `s.starts_with(prefix)` without regard to ASCII case (`prefix` in lower case).
+fn starts_with(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// `s.ends_with(suffix)` without regard to ASCII case (`suffix` in lower case).
+fn ends_with(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 #[cfg(test)]
@@ -68,6 +75,7 @@ mod tests {
     fn refusals_audiences_and_reactions_state_nothing() {
         assert!(says_nothing("declined", "to comment"));
         assert!(says_nothing("declined", "to comment further."));
+        assert!(says_nothing("declined", "To Comment Further."));
         assert!(says_nothing("refused", "to be named"));
         assert!(says_nothing("spoke to", "journalists after the vote"));
         assert!(says_nothing("talking to", "supporters in Lyon"));
