@@ -31,12 +31,7 @@ impl Extraction {
         }
     }
 
-    /// Gives back the identities (to pair them with another encoder).
-    pub fn into_identities(self) -> Identities {
-        self.identities
-    }
-
-    /// The identities it resolves speakers with.
+    /// The identities it resolves speakers with (to pair them with another encoder).
     pub fn identities(&self) -> &Identities {
         &self.identities
     }

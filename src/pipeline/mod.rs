@@ -77,12 +77,8 @@ impl Pipeline {
             extraction,
             tracking,
         } = self;
-        let identities = match Arc::try_unwrap(extraction) {
-            Ok(extraction) => extraction.into_identities(),
-            Err(shared) => shared.identities().clone(),
-        };
         Pipeline {
-            extraction: Arc::new(Extraction::new(identities, encoder)),
+            extraction: Arc::new(Extraction::new(extraction.identities().clone(), encoder)),
             tracking,
         }
     }

@@ -287,19 +287,23 @@ struct Sources {
 
 impl Sources {
     /// Keeps only the items of partitions still assigned (those of revoked ones are
-    /// redelivered to their next owner); `rest` holds per-item values to filter alike.
-    fn retain_current<T>(&mut self, tracker: &super::tracker::OffsetTracker, rest: &mut Vec<T>) {
+    /// redelivered to their next owner). Returns which items were kept when some were not,
+    /// for the caller's per-item values ([`keep`]).
+    fn retain_current(&mut self, tracker: &super::tracker::OffsetTracker) -> Option<Vec<bool>> {
         if self.tickets.iter().all(|t| tracker.is_current(t)) {
-            return;
+            return None;
         }
-        let keep: Vec<bool> = self.tickets.iter().map(|t| tracker.is_current(t)).collect();
-        let mut k = keep.iter();
-        self.tickets.retain(|_| *k.next().unwrap());
-        let mut k = keep.iter();
-        self.inputs.retain(|_| *k.next().unwrap());
-        let mut k = keep.iter();
-        rest.retain(|_| *k.next().unwrap());
+        let kept: Vec<bool> = self.tickets.iter().map(|t| tracker.is_current(t)).collect();
+        keep(&mut self.tickets, &kept);
+        keep(&mut self.inputs, &kept);
+        Some(kept)
     }
+}
+
+/// Keeps the values whose flag in `kept` is set (one flag per value, in order).
+fn keep<T>(values: &mut Vec<T>, kept: &[bool]) {
+    let mut flags = kept.iter();
+    values.retain(|_| *flags.next().expect("a flag per value"));
 }
 
 /// A batch's items with what [`Stage::prepare`] made of each.
@@ -438,7 +442,9 @@ impl<S: Stage> Driver<'_, S> {
             sources.inputs.push(p.input);
             items.push(p.item);
         }
-        sources.retain_current(&self.ctx.shared.tracker.lock().unwrap(), &mut items);
+        if let Some(kept) = sources.retain_current(&self.ctx.shared.tracker.lock().unwrap()) {
+            keep(&mut items, &kept);
+        }
         if items.is_empty() {
             return;
         }
@@ -486,12 +492,9 @@ impl<S: Stage> Driver<'_, S> {
             mut items,
             mut prepared,
         } = p;
-        {
-            let tracker = self.ctx.shared.tracker.lock().unwrap();
-            let mut both: Vec<(S::Item, S::Prepared)> =
-                items.drain(..).zip(prepared.drain(..)).collect();
-            sources.retain_current(&tracker, &mut both);
-            (items, prepared) = both.into_iter().unzip();
+        if let Some(kept) = sources.retain_current(&self.ctx.shared.tracker.lock().unwrap()) {
+            keep(&mut items, &kept);
+            keep(&mut prepared, &kept);
         }
         if items.is_empty() {
             return;

@@ -15,8 +15,9 @@ use xxhash_rust::xxh3::xxh3_128;
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+
+use crate::pipeline::parallel;
 
 /// Row number → JSON of [`StoredJudgement`] with its claim id. Rows only ever grow.
 const ROWS: TableDefinition<u64, &[u8]> = TableDefinition::new("rows");
@@ -249,11 +250,7 @@ impl Store {
         }
         // Encoding is most of a commit's work and needs no transaction: on all cores, before
         // the one writer goes through the rows in order.
-        let encoded: Vec<Vec<u8>> = new
-            .par_iter()
-            .with_min_len(ENCODE_MIN_PER_THREAD)
-            .map(|c| c.to_json())
-            .collect();
+        let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| c.to_json());
         let txn = self.db.begin_write()?;
         {
             let mut rows = txn.open_table(ROWS)?;
