@@ -83,10 +83,15 @@ pub struct ServiceConfig {
     pub model_dir: PathBuf,
     /// Largest accepted input message, in bytes; larger ones are dead-lettered.
     pub max_message_bytes: usize,
-    /// Articles processed (and committed to the store) together.
+    /// Articles gathered before a batch starts without waiting for the linger.
     pub batch_size: usize,
     /// How long to wait for more articles before processing a partial batch, ms.
     pub batch_linger_ms: u64,
+    /// Most articles prepared or processed (and committed to the store) in one go. Under
+    /// load, what arrives meanwhile joins the next batch up to this size: larger batches
+    /// share a commit among more articles, and a bound keeps a batch prepared and waiting
+    /// whenever the stage finishes one. `max_in_flight` bounds it too.
+    pub max_batch_size: usize,
     /// Input messages in flight (read, not yet acknowledged downstream) at most; intake
     /// pauses when reached.
     pub max_in_flight: usize,
@@ -137,7 +142,8 @@ impl Default for ServiceConfig {
             max_message_bytes: crate::article::DEFAULT_MAX_BODY_BYTES,
             batch_size: 64,
             batch_linger_ms: 5,
-            max_in_flight: 1024,
+            max_batch_size: 1024,
+            max_in_flight: 4096,
             shutdown_timeout_secs: 30,
             revoke_timeout_secs: 10,
             retry_initial_ms: 100,
@@ -282,6 +288,7 @@ impl Config {
             "SERVICE_BATCH_SIZE" => s.batch_size = num(value)?,
             "SERVICE_BATCH_LINGER_MS" => s.batch_linger_ms = num(value)?,
             "SERVICE_MAX_IN_FLIGHT" => s.max_in_flight = num(value)?,
+            "SERVICE_MAX_BATCH_SIZE" => s.max_batch_size = num(value)?,
             "SERVICE_SHUTDOWN_TIMEOUT_SECS" => s.shutdown_timeout_secs = num(value)?,
             "SERVICE_REVOKE_TIMEOUT_SECS" => s.revoke_timeout_secs = num(value)?,
             "SERVICE_RETRY_INITIAL_MS" => s.retry_initial_ms = num(value)?,
@@ -426,6 +433,12 @@ impl Config {
         }
         if s.batch_size == 0 {
             errors.push("service.batch_size must be at least 1".to_owned());
+        }
+        if s.max_batch_size < s.batch_size {
+            errors.push(format!(
+                "service.max_batch_size ({}) must be at least service.batch_size ({})",
+                s.max_batch_size, s.batch_size
+            ));
         }
         if s.max_in_flight < s.batch_size {
             errors.push(format!(
@@ -603,6 +616,23 @@ mod tests {
             .apply_env([("CLAIMWIRE_SERVICE_BATCH_SIZE", "many")])
             .unwrap_err();
         assert!(err.0[0].contains("CLAIMWIRE_SERVICE_BATCH_SIZE"), "{err}");
+    }
+
+    #[test]
+    fn the_largest_batch_is_no_smaller_than_a_batch() {
+        let mut c = Config::default();
+        c.apply_env([("CLAIMWIRE_SERVICE_MAX_BATCH_SIZE", "32")])
+            .unwrap();
+        assert_eq!(c.service.max_batch_size, 32);
+        c.service.batch_size = 64;
+        let errs = c.validate().unwrap_err().0;
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("service.max_batch_size (32)")),
+            "{errs:?}"
+        );
+        c.service.batch_size = 32;
+        c.validate().unwrap();
     }
 
     #[test]

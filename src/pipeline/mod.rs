@@ -129,13 +129,21 @@ impl Pipeline {
         self.extraction
             .embed(&mut envelopes, |id| !tracking.is_stored(id));
         let counts: Vec<usize> = envelopes.iter().map(Vec::len).collect();
-        let mut stored = self
-            .tracking
-            .track_batch(envelopes.into_iter().flatten().collect(), None, &[])?
-            .into_iter();
-        Ok(counts
+        let stored =
+            self.tracking
+                .track_batch(envelopes.into_iter().flatten().collect(), None, &[])?;
+        // The memory entries were for the store, which has them now.
+        let mut entries = Vec::with_capacity(stored.len());
+        let mut records = stored.into_iter().map(|s| {
+            entries.push(s.entry);
+            s.record
+        });
+        let out = counts
             .into_iter()
-            .map(|n| stored.by_ref().take(n).map(|s| s.record).collect())
-            .collect())
+            .map(|n| records.by_ref().take(n).collect())
+            .collect();
+        drop(records);
+        parallel::drop_in_background(entries);
+        Ok(out)
     }
 }

@@ -7,6 +7,7 @@
 //! [`super::tracker`]). Whatever is unfinished on a crash, a revocation or an overrun shutdown
 //! is redelivered; deterministic claim ids make the second pass yield identical output.
 
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -90,7 +91,7 @@ pub async fn consume<S: Stage>(
         stage: Arc::new(Mutex::new(stage)),
         batch: Vec::new(),
         preparing: None,
-        prepared: None,
+        prepared: VecDeque::new(),
         running: None,
         paused: false,
         dispatcher: dispatch_tx,
@@ -355,8 +356,10 @@ struct Driver<'a, S: Stage> {
     batch: Vec<Pending<S::Item>>,
     /// The batch being prepared, if any.
     preparing: Option<Preparing<S::Item, S::Prepared>>,
-    /// The batches prepared and waiting for the stage, as one, if any.
-    prepared: Option<Prepared<S::Item, S::Prepared>>,
+    /// The batches prepared and waiting for the stage, in order. Each is as large as
+    /// [`Driver::max_batch`] allows: batches prepared while the stage is busy join the last
+    /// one while it has room.
+    prepared: VecDeque<Prepared<S::Item, S::Prepared>>,
     /// The batch being processed, if any (one at a time: the store is serial).
     running: Option<Running<S::Item>>,
     /// Whether intake is stopped for backpressure.
@@ -366,6 +369,12 @@ struct Driver<'a, S: Stage> {
 }
 
 impl<S: Stage> Driver<'_, S> {
+    /// The most items prepared or processed in one go.
+    fn max_batch(&self) -> usize {
+        let s = &self.config.service;
+        s.max_batch_size.min(s.max_in_flight).max(1)
+    }
+
     /// Stops intake (the run loop no longer polls the consumer) while too much is in flight,
     /// e.g. while the producer queue is full; resumes at half. Not polling, rather than
     /// pausing partitions, keeps what librdkafka has already fetched (pausing drops it and
@@ -422,22 +431,25 @@ impl<S: Stage> Driver<'_, S> {
     }
 
     /// Moves batches along: what is prepared into the stage when it is free, and what intake
-    /// gathered into preparing when nothing is being prepared.
+    /// gathered (up to the largest batch) into preparing when nothing is being prepared.
     fn advance(&mut self) {
-        if self.running.is_none() {
-            if let Some(p) = self.prepared.take() {
-                self.run(p);
-            }
+        while self.running.is_none() {
+            // (A batch whose partitions were all revoked meanwhile does not run.)
+            let Some(p) = self.prepared.pop_front() else {
+                break;
+            };
+            self.run(p);
         }
         if self.preparing.is_some() || self.batch.is_empty() {
             return;
         }
+        let take = self.batch.len().min(self.max_batch());
         let mut sources = Sources {
-            tickets: Vec::with_capacity(self.batch.len()),
-            inputs: Vec::with_capacity(self.batch.len()),
+            tickets: Vec::with_capacity(take),
+            inputs: Vec::with_capacity(take),
         };
-        let mut items = Vec::with_capacity(self.batch.len());
-        for p in std::mem::take(&mut self.batch) {
+        let mut items = Vec::with_capacity(take);
+        for p in self.batch.drain(..take) {
             sources.tickets.push(p.ticket);
             sources.inputs.push(p.input);
             items.push(p.item);
@@ -466,17 +478,20 @@ impl<S: Stage> Driver<'_, S> {
         let (mut items, mut prepared) =
             done.context("the stage panicked while preparing a batch")?;
         let mut sources = preparing.sources;
-        // Batches prepared while the stage was busy go into it together: one commit for
-        // all, and the next batch is prepared meanwhile.
-        if let Some(waiting) = self.prepared.take() {
-            let mut merged = waiting;
+        // Batches prepared while the stage was busy go into it together, up to the largest
+        // batch: one commit for all, and the next batch is prepared meanwhile.
+        let max = self.max_batch();
+        if let Some(merged) = self
+            .prepared
+            .back_mut()
+            .filter(|waiting| waiting.items.len() + items.len() <= max)
+        {
             merged.sources.tickets.append(&mut sources.tickets);
             merged.sources.inputs.append(&mut sources.inputs);
             merged.items.append(&mut items);
             merged.prepared.append(&mut prepared);
-            self.prepared = Some(merged);
         } else {
-            self.prepared = Some(Prepared {
+            self.prepared.push_back(Prepared {
                 sources,
                 items,
                 prepared,
@@ -646,7 +661,7 @@ impl<S: Stage> Driver<'_, S> {
             tracker.abandon(&p.ticket);
         }
         let preparing = self.preparing.take().map(|p| p.sources);
-        let prepared = self.prepared.take().map(|p| p.sources);
+        let prepared = self.prepared.drain(..).map(|p| p.sources);
         for sources in preparing.into_iter().chain(prepared) {
             for ticket in &sources.tickets {
                 tracker.abandon(ticket);

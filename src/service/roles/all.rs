@@ -55,12 +55,14 @@ impl Stage for AllStage {
     ) -> Result<Vec<Output>, StageError> {
         let records = self.pipeline.track_extracted(claims)?;
         // Serialising the records is a tenth of the work: spread over the cores too.
-        Ok(parallel::map(&records, 4, |records| Output {
+        let out = parallel::map(&records, 4, |records| Output {
             statuses: records.iter().map(|r| r.history.status).collect(),
             messages: records
                 .iter()
                 .map(|r| claim_message(&self.output_topic, r))
                 .collect(),
-        }))
+        });
+        parallel::drop_in_background(records);
+        Ok(out)
     }
 }
