@@ -579,6 +579,76 @@ pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>
     decide(&features_analyzed(an, new, ao, old))
 }
 
+/// Whether [`judge_prepared`] may find a relation between the claims: `false` only when it
+/// certainly finds none, at the cost of one merge of their stem hashes instead of aligning
+/// their words. Without a cosine, a relation needs a same-claim score of at least
+/// [`RELATED_SCORE_LEXICAL`] (below it, dice and containment are also below what a reversal
+/// or a near-verbatim repeat needs) or an entity swap. Both are bounded from above by the
+/// stems the claims share counted by hash alone, which a hash collision can only overcount:
+/// - the score is computed as [`features_into`] does, in the same `f32` steps, each
+///   non-decreasing in the shared count;
+/// - a swap needs a name or number on both sides and at most `max(2, total / 10)` changed
+///   stems that are neither. At least `plain - 2 * shared` of them change, where `plain`
+///   counts the stems of both claims that are neither (a stem's flags are the same wherever
+///   it occurs in one claim).
+///
+/// Most of a speaker's earlier claims share a word or two with a new one and no more: this
+/// spares them the word alignment.
+pub fn may_relate(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> bool {
+    if new.embedding.is_some() && old.embedding.is_some() {
+        return true;
+    }
+    if new.normalized == old.normalized && !new.normalized.is_empty() {
+        return true;
+    }
+    let (a, b) = (&an.content.stems, &ao.content.stems);
+    let shared = shared_by_hash(a, b);
+    if shared == 0 {
+        return false;
+    }
+    let total = a.len() + b.len();
+    let smaller = a.len().min(b.len());
+    let dice = 2.0 * shared as f32 / total as f32;
+    let containment = shared as f32 / smaller as f32;
+    if 0.5 * dice + 0.5 * containment >= RELATED_SCORE_LEXICAL {
+        return true;
+    }
+    let named = |stems: &[Stem]| stems.iter().any(|s| s.flags & NAMED != 0);
+    let plain = a
+        .iter()
+        .chain(b.iter())
+        .filter(|s| s.flags & NAMED == 0)
+        .count();
+    named(a) && named(b) && plain.saturating_sub(2 * shared) <= SWAP_MAX_PLAIN.max(total / 10)
+}
+
+/// Stems two claims share, counted by hash alone (per hash, the smaller of its two counts):
+/// at least the true count, since stems of one hash are counted together.
+fn shared_by_hash(a: &[Stem], b: &[Stem]) -> usize {
+    let (mut i, mut j) = (0, 0);
+    let mut shared = 0;
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.hash.cmp(&y.hash) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let h = x.hash;
+                let (mut ca, mut cb) = (0, 0);
+                while a.get(i).is_some_and(|s| s.hash == h) {
+                    ca += 1;
+                    i += 1;
+                }
+                while b.get(j).is_some_and(|s| s.hash == h) {
+                    cb += 1;
+                    j += 1;
+                }
+                shared += ca.min(cb);
+            }
+        }
+    }
+    shared
+}
+
 /// Whether two claims may share a content stem: a merge of their sorted stem hashes. A
 /// hash collision can only say yes wrongly, never no.
 fn shares_a_hash(a: &Content, b: &Content) -> bool {
@@ -683,5 +753,115 @@ mod tests {
     fn unrelated_claims_have_no_relation() {
         let j = judge("Wages have stagnated.", "The port reopens on Monday.");
         assert_eq!(j.relation, None);
+    }
+
+    /// A claim's normalised text, anchors and analysis.
+    fn analysed(text: &str) -> (String, Vec<String>, Analysis) {
+        let (n, a) = (normalize(text), anchors(text));
+        let analysis = Analysis::new(&n, &a);
+        (n, a, analysis)
+    }
+
+    /// `may_relate` and `judge_prepared` of two claims, judged lexically.
+    fn prefilter_and_judgement(a: &str, b: &str) -> (bool, Option<Relation>) {
+        let (na, aa, an) = analysed(a);
+        let (nb, ab, ao) = analysed(b);
+        let view = |normalized, anchors| View {
+            normalized,
+            anchors,
+            embedding: None,
+        };
+        let (new, old) = (view(&na, &aa), view(&nb, &ab));
+        (
+            may_relate(&an, new, &ao, old),
+            judge_prepared(&an, new, &ao, old).relation,
+        )
+    }
+
+    #[test]
+    fn the_prefilter_skips_claims_sharing_a_word_and_no_more() {
+        let (may, relation) = prefilter_and_judgement(
+            "The ministry will publish the harbour budget for coastal towns next spring.",
+            "Farmers across the northern valleys have asked the ministry for drought relief.",
+        );
+        assert_eq!((may, relation), (false, None));
+    }
+
+    #[test]
+    fn the_prefilter_lets_through_what_judgement_relates() {
+        for (a, b) in [
+            // Entity swaps: names and numbers changed on each side, little else.
+            ("Smith won 5 seats.", "Jones won 7 seats."),
+            (
+                "In 2024 Russia, Ukraine, Moscow and Kyiv said 5 and 10 at the talks.",
+                "In 2023 Paris, Berlin, London and Rome agreed 7 and 8 at the talks.",
+            ),
+            (
+                "The bridge will not reopen before winter.",
+                "The bridge will reopen before winter.",
+            ),
+            ("Taxes will fall next year.", "taxes will fall next year"),
+        ] {
+            let (may, relation) = prefilter_and_judgement(a, b);
+            assert!(relation.is_some(), "{a} / {b}: judged {relation:?}");
+            assert!(
+                may,
+                "{a} / {b}: the prefilter would have skipped {relation:?}"
+            );
+        }
+    }
+
+    /// Claims over a small vocabulary: names, numbers, negators, antonyms and plain words.
+    fn claim() -> impl proptest::strategy::Strategy<Value = String> {
+        const WORDS: &[&str] = &[
+            "the",
+            "tax",
+            "taxes",
+            "will",
+            "rise",
+            "fall",
+            "not",
+            "never",
+            "Russia",
+            "Ukraine",
+            "Peskov",
+            "5",
+            "10",
+            "percent",
+            "government",
+            "said",
+            "plan",
+            "bridge",
+            "reopen",
+            "winter",
+            "no",
+            "yes",
+            "increase",
+            "decrease",
+            "legal",
+            "illegal",
+            "army",
+            "troops",
+            "withdraw",
+            "2024",
+            "Moscow",
+            "talks",
+            "ended",
+            "on",
+            "Thursday",
+            "Kyiv",
+        ];
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(proptest::sample::select(WORDS), 1..16)
+            .prop_map(|w| format!("{}.", w.join(" ")))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_prefilter_never_skips_a_pair_judgement_relates(a in claim(), b in claim()) {
+            let (may, relation) = prefilter_and_judgement(&a, &b);
+            proptest::prop_assert!(may || relation.is_none(), "skipped {:?}", relation);
+        }
     }
 }

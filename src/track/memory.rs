@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
 
-use super::judge::{judge_prepared, Analysis, View};
+use super::judge::{judge_prepared, may_relate, Analysis, View};
 use super::text::{anchors, normalize};
 
 /// One remembered claim.
@@ -549,12 +549,11 @@ impl Memory {
             .candidates(sp, probe, analyzed)
             .into_iter()
             .filter_map(|i| {
-                let j = judge_prepared(
-                    analyzed,
-                    probe.view(),
-                    &sp.analyses[i as usize],
-                    sp.view(i as usize),
-                );
+                let (ao, old) = (&sp.analyses[i as usize], sp.view(i as usize));
+                if !may_relate(analyzed, probe.view(), ao, old) {
+                    return None;
+                }
+                let j = judge_prepared(analyzed, probe.view(), ao, old);
                 let similarity = (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
                 j.relation
                     .map(|relation| (similarity, relation, &sp.entries[i as usize]))
