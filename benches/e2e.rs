@@ -7,6 +7,9 @@
 //!    the last article acknowledged downstream, produce→record latency per article (send to
 //!    arrival of its last claim record), and CPU per article (getrusage of the child).
 //!
+//! The relay (the ceiling at this mix) and claimwire run in turns, BENCH_ROUNDS times (3):
+//! the table shows the round whose ratio is the median, and the ratio of every round.
+//!
 //! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count). Needs the tansu
 //! binary (see scripts/broker.sh).
 
@@ -270,8 +273,15 @@ fn offline_outputs(articles: &[(String, Vec<u8>)]) -> Outputs {
 /// claimwire yields for it (count, sizes, keys and headers of an offline pass) with
 /// claimwire's producer settings (idempotent, acks=all, linger 5 ms), and does nothing else.
 /// Articles/s from the first article sent to the last record acknowledged.
-fn relay(broker: &Broker, articles: &[(String, Vec<u8>)], outputs: Arc<Outputs>) -> f64 {
-    let (input, output) = ("bench-relay-articles", "bench-relay-claims");
+fn relay(
+    broker: &Broker,
+    round: usize,
+    articles: &[(String, Vec<u8>)],
+    outputs: Arc<Outputs>,
+) -> f64 {
+    // The relaying thread needs the name for its whole life (a few bytes per round).
+    let input: &'static str = format!("bench-relay-articles-{round}").leak();
+    let output: &'static str = format!("bench-relay-claims-{round}").leak();
     create_topic(broker, input);
     create_topic(broker, output);
     let n = articles.len();
@@ -385,8 +395,23 @@ fn main() {
     let outputs = Arc::new(offline_outputs(&articles));
     let broker = Broker::start();
     let ceiling = ceiling(&broker);
-    let relay_rate = relay(&broker, &articles, outputs.clone());
-    let e2e = end_to_end(&broker, "bench", &articles, None, &[]);
+    // The relay and claimwire in turns, `rounds` times: the machine's speed drifts by 20-30%
+    // within minutes, so each round's ratio is of two runs side by side, and the table shows
+    // the round with the median ratio.
+    let rounds = env_count("BENCH_ROUNDS", if quick { 1 } else { 3 }).max(1);
+    let mut runs: Vec<(f64, E2e)> = (0..rounds)
+        .map(|round| {
+            let relay_rate = relay(&broker, round, &articles, outputs.clone());
+            let e2e = end_to_end(&broker, &format!("bench-{round}"), &articles, None, &[]);
+            (relay_rate, e2e)
+        })
+        .collect();
+    let ratios: Vec<String> = runs
+        .iter()
+        .map(|(relay, e2e)| format!("{:.0}%", 100.0 * e2e.rate / relay))
+        .collect();
+    runs.sort_by(|a, b| (a.1.rate / a.0).total_cmp(&(b.1.rate / b.0)));
+    let (relay_rate, e2e) = runs.swap_remove(runs.len() / 2);
     // Latency without a backlog: a fresh instance fed at half the measured throughput.
     let paced_rate = e2e.rate / 2.0;
     let paced_n = ((paced_rate * 10.0) as usize).clamp(50, n);
@@ -450,6 +475,13 @@ fn main() {
         "art/s",
     );
     row("claimwire, lexical judgement".into(), e2e.rate, "art/s");
+    if rounds > 1 {
+        println!(
+            "{:<50} {:>16}",
+            format!("  vs mix in each of {rounds} rounds (median above)"),
+            ratios.join(" ")
+        );
+    }
     if let Some(m) = &model {
         row(
             format!("claimwire, sentence encoder (n={})", m.articles),
