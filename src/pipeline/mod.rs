@@ -132,18 +132,14 @@ impl Pipeline {
         let stored =
             self.tracking
                 .track_batch(envelopes.into_iter().flatten().collect(), None, &[])?;
+        let (records, entries): (Vec<ClaimRecord>, Vec<_>) =
+            stored.into_iter().map(|s| (s.record, s.entry)).unzip();
         // The memory entries were for the store, which has them now.
-        let mut entries = Vec::with_capacity(stored.len());
-        let mut records = stored.into_iter().map(|s| {
-            entries.push(s.entry);
-            s.record
-        });
-        let out = counts
+        parallel::drop_in_background(entries);
+        let mut records = records.into_iter();
+        Ok(counts
             .into_iter()
             .map(|n| records.by_ref().take(n).collect())
-            .collect();
-        drop(records);
-        parallel::drop_in_background(entries);
-        Ok(out)
+            .collect())
     }
 }

@@ -421,17 +421,7 @@ fn features_into(
     let changed: usize = diffs.iter().map(|d| d.count.unsigned_abs() as usize).sum();
     let total = a.len() + b.len();
     let shared = (total - changed) / 2;
-    let dice = if total == 0 {
-        0.0
-    } else {
-        2.0 * shared as f32 / total as f32
-    };
-    let smaller = a.len().min(b.len());
-    let containment = if smaller == 0 {
-        0.0
-    } else {
-        shared as f32 / smaller as f32
-    };
+    let (dice, containment) = overlap(shared, a.len(), b.len());
     // A word both claims have, negated in one and not the other ("has not committed" /
     // "has committed"), even when one claim is only part of the other; or, for claims that
     // are the same throughout, simply more negators on one side.
@@ -485,9 +475,32 @@ fn features_into(
     }
 }
 
+/// Dice coefficient and containment of two claims of `a` and `b` content stems, `shared` of
+/// them in common (as multisets). Non-decreasing in `shared`, which [`may_relate`] relies on.
+fn overlap(shared: usize, a: usize, b: usize) -> (f32, f32) {
+    let total = a + b;
+    let dice = if total == 0 {
+        0.0
+    } else {
+        2.0 * shared as f32 / total as f32
+    };
+    let smaller = a.min(b);
+    let containment = if smaller == 0 {
+        0.0
+    } else {
+        shared as f32 / smaller as f32
+    };
+    (dice, containment)
+}
+
+/// The word-overlap part of the same-claim score (all of it without a cosine).
+fn lexical_score(dice: f32, containment: f32) -> f32 {
+    0.5 * dice + 0.5 * containment
+}
+
 /// How likely two claims are the same claim, 0..1, from cosine and overlap alone.
 pub fn same_claim_score(f: &Features) -> f32 {
-    let lexical = 0.5 * f.dice + 0.5 * f.containment;
+    let lexical = lexical_score(f.dice, f.containment);
     match f.cosine {
         // Calibrated on invented and dev pairs: cosine carries most of it, overlap breaks ties.
         Some(c) => (0.85 * c + 0.15 * lexical).clamp(0.0, 1.0),
@@ -585,8 +598,9 @@ pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>
 /// [`RELATED_SCORE_LEXICAL`] (below it, dice and containment are also below what a reversal
 /// or a near-verbatim repeat needs) or an entity swap. Both are bounded from above by the
 /// stems the claims share counted by hash alone, which a hash collision can only overcount:
-/// - the score is computed as [`features_into`] does, in the same `f32` steps, each
-///   non-decreasing in the shared count;
+/// - the score is computed by the same functions as in [`features_into`] and
+///   [`same_claim_score`] ([`overlap`], [`lexical_score`]), non-decreasing in the shared
+///   count;
 /// - a swap needs a name or number on both sides and at most `max(2, total / 10)` changed
 ///   stems that are neither. At least `plain - 2 * shared` of them change, where `plain`
 ///   counts the stems of both claims that are neither (a stem's flags are the same wherever
@@ -606,13 +620,11 @@ pub fn may_relate(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) ->
     if shared == 0 {
         return false;
     }
-    let total = a.len() + b.len();
-    let smaller = a.len().min(b.len());
-    let dice = 2.0 * shared as f32 / total as f32;
-    let containment = shared as f32 / smaller as f32;
-    if 0.5 * dice + 0.5 * containment >= RELATED_SCORE_LEXICAL {
+    let (dice, containment) = overlap(shared, a.len(), b.len());
+    if lexical_score(dice, containment) >= RELATED_SCORE_LEXICAL {
         return true;
     }
+    let total = a.len() + b.len();
     let named = |stems: &[Stem]| stems.iter().any(|s| s.flags & NAMED != 0);
     let plain = a
         .iter()
