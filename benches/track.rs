@@ -127,8 +127,8 @@ fn stored(
     StoredClaim {
         record: ClaimRecord {
             schema: SCHEMA_VERSION.into(),
-            claim_id: entry.claim_id.clone(),
-            article_id: entry.article_id.clone(),
+            claim_id: entry.claim_id.to_string(),
+            article_id: entry.article_id.to_string(),
             published_at: Some("2026-01-01T00:00:00Z".into()),
             source: Some("bench".into()),
             text: text.to_owned(),
@@ -225,7 +225,7 @@ fn main() {
                 found += h
                     .matches
                     .iter()
-                    .any(|m| m.claim_id == id && m.relation.is_repeat())
+                    .any(|m| *m.claim_id == *id && m.relation.is_repeat())
                     as usize;
             }
             std::hint::black_box(h);

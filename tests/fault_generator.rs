@@ -49,7 +49,7 @@ fn the_clean_pass_judges_the_designed_histories() {
             let original = &oracle.ids[&(t.speaker, of)];
             h.matches
                 .iter()
-                .find(|m| &m.claim_id == original)
+                .find(|m| *m.claim_id == **original)
                 .map(|m| m.relation)
         };
         match t.form {

@@ -158,7 +158,7 @@ fn the_survivor_restores_a_killed_track_instance_and_recognises_its_repeats() {
         let relation = h
             .matches
             .iter()
-            .find(|m| &m.claim_id == original)
+            .find(|m| *m.claim_id == **original)
             .map(|m| m.relation);
         if let Form::Negated { .. } = t.form {
             assert_eq!(relation, Some(Relation::Reversal), "{id}: {h:?}");

@@ -414,7 +414,7 @@ fn a_track_instance_with_an_empty_state_restores_it_from_the_changelog() {
         .find(|r| r.article_id == "pledge-2" && r.text.starts_with(pledge))
         .expect("the repeated pledge is a claim");
     assert_eq!(repeat.history.status, Status::Repeat, "{repeat:#?}");
-    assert_eq!(repeat.history.matches[0].claim_id, first_pledge);
+    assert_eq!(*repeat.history.matches[0].claim_id, *first_pledge);
     assert_eq!(repeat.history.times_seen, 2);
     assert_eq!(
         sorted(got),

@@ -71,7 +71,7 @@ fn a_repeat_links_back_and_counts() {
         "2026-02-10",
     );
     assert_eq!(again.status, Status::Repeat);
-    assert_eq!(again.matches[0].claim_id, "c1");
+    assert_eq!(&*again.matches[0].claim_id, "c1");
     assert_eq!(again.matches[0].relation, Relation::Verbatim);
     assert_eq!(again.first_seen.as_deref(), Some("2026-01-02"));
     assert_eq!(again.times_seen, 2);

@@ -64,7 +64,7 @@ fn entries_stored_before_embeddings_still_load() {
         &Probe::new("Bus lanes will double by 2028.", None),
         None,
     );
-    assert_eq!(h.matches[0].claim_id, "c3");
+    assert_eq!(&*h.matches[0].claim_id, "c3");
 }
 
 #[test]
@@ -156,10 +156,7 @@ fn long_histories_still_find_their_repeats() {
         ),
         None,
     );
-    assert_eq!(
-        h.matches.first().map(|m| m.claim_id.as_str()),
-        Some("c2100")
-    );
+    assert_eq!(h.matches.first().map(|m| &*m.claim_id), Some("c2100"));
 }
 
 #[test]

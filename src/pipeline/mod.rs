@@ -24,7 +24,7 @@ use crate::embed::Encoder;
 use crate::error::{ErrorClass, Fault};
 use crate::record::ClaimRecord;
 use crate::speaker::Identities;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Syncer};
 
 /// Why a batch could not be processed. Input faults never get here (they are rejected at
 /// parsing): what remains is the store's, and the batch must be retried or the process stop.
@@ -93,6 +93,12 @@ impl Pipeline {
         self.tracking.store()
     }
 
+    /// Leaves the disk flush of each batch to the returned [`Syncer`] (see
+    /// [`Store::defer_sync`]).
+    pub fn defer_sync(&mut self) -> Syncer {
+        self.tracking.defer_sync()
+    }
+
     /// Processes one article; see [`Pipeline::process_batch`].
     pub fn process(&mut self, article: &Article) -> Result<Vec<ClaimRecord>, PipelineError> {
         Ok(self
@@ -129,9 +135,11 @@ impl Pipeline {
         self.extraction
             .embed(&mut envelopes, |id| !tracking.is_stored(id));
         let counts: Vec<usize> = envelopes.iter().map(Vec::len).collect();
-        let stored =
-            self.tracking
-                .track_batch(envelopes.into_iter().flatten().collect(), None, &[])?;
+        // Sized up front: an envelope is large, and a growing vector would copy them all
+        // at each doubling.
+        let mut all = Vec::with_capacity(counts.iter().sum());
+        envelopes.into_iter().for_each(|e| all.extend(e));
+        let stored = self.tracking.track_batch(all, None, &[])?;
         let (records, entries): (Vec<ClaimRecord>, Vec<_>) =
             stored.into_iter().map(|s| (s.record, s.entry)).unzip();
         // The memory entries were for the store, which has them now.

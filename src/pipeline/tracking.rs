@@ -4,9 +4,10 @@
 //! partitions; the all role and the offline command run it behind `Extraction`.
 
 use foldhash::{HashMap, HashMapExt};
+use std::collections::hash_map::Entry as Slot;
 use std::path::Path;
 
-use crate::store::{Store, StoredClaim, StoredJudgement};
+use crate::store::{Store, StoredClaim, StoredJudgement, Syncer};
 use crate::track::{Entry, Memory, Shard};
 
 use super::enrich::{enrich_by, record_of};
@@ -73,6 +74,12 @@ impl Tracking {
         &self.store
     }
 
+    /// Leaves the disk flush of each batch to the returned [`Syncer`] (see
+    /// [`Store::defer_sync`]).
+    pub fn defer_sync(&mut self) -> Syncer {
+        self.store.defer_sync()
+    }
+
     /// Whether a claim with this id is stored (a redelivery).
     pub fn is_stored(&self, claim_id: &str) -> bool {
         self.store.contains(claim_id)
@@ -95,12 +102,25 @@ impl Tracking {
         let mut out: Vec<Option<StoredClaim>> = (0..n).map(|_| None).collect();
         // First, in order and before memory changes: claims stored before (redeliveries),
         // repeats of a claim within the batch, and the position of each new claim.
-        let mut fresh_at: HashMap<String, usize> = HashMap::new();
+        let first_of: Vec<Option<usize>> = {
+            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(n);
+            envelopes
+                .iter()
+                .enumerate()
+                .map(|(at, e)| match seen.entry(&e.claim_id) {
+                    Slot::Occupied(first) => Some(*first.get()),
+                    Slot::Vacant(v) => {
+                        v.insert(at);
+                        None
+                    }
+                })
+                .collect()
+        };
         let mut copies: Vec<(usize, usize)> = Vec::new();
-        let mut fresh: Vec<Fresh> = Vec::new();
+        let mut fresh: Vec<Fresh> = Vec::with_capacity(n);
         let mut next_seq = self.memory.next_seq();
         for (at, envelope) in envelopes.into_iter().enumerate() {
-            if let Some(&first) = fresh_at.get(&envelope.claim_id) {
+            if let Some(first) = first_of[at] {
                 copies.push((at, first));
                 continue;
             }
@@ -118,7 +138,6 @@ impl Tracking {
             if envelope.speaker_id.is_some() {
                 next_seq = next_seq.max(seq + 1);
             }
-            fresh_at.insert(envelope.claim_id.clone(), at);
             fresh.push(Fresh { at, envelope, seq });
         }
         let order: Vec<usize> = fresh.iter().map(|f| f.at).collect();
@@ -205,7 +224,7 @@ impl Tracking {
                 (shard, results)
             },
         );
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(done.iter().map(|(_, r)| r.len()).sum());
         for (shard, results) in done {
             if let Some(shard) = shard {
                 self.memory.put_shard(shard);
@@ -418,7 +437,7 @@ mod tests {
         let later = heir.track_batch(envelopes("a2", LATER), None, &[]).unwrap();
         assert_eq!(later[0].record.history.status, Status::Repeat);
         assert_eq!(
-            later[0].record.history.matches[0].claim_id,
+            &*later[0].record.history.matches[0].claim_id,
             changelog[0].record.claim_id
         );
     }

@@ -1,5 +1,7 @@
 //! The `history` part of a claim record: how a claim relates to its speaker's earlier claims.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// The verdict on a claim as a whole.
@@ -40,10 +42,10 @@ impl Relation {
 /// One earlier claim this claim relates to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Match {
-    /// The earlier claim.
-    pub claim_id: String,
+    /// The earlier claim; shared with its memory entry, as every match of it is.
+    pub claim_id: Arc<str>,
     /// The article the earlier claim was found in, so a reader can fetch it.
-    pub article_id: String,
+    pub article_id: Arc<str>,
     /// How alike the two claims are, 0..1.
     pub similarity: f32,
     /// What the new claim is to the earlier one.

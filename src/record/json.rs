@@ -441,8 +441,8 @@ pub(crate) mod tests {
     fn a_match() -> impl Strategy<Value = Match> {
         (text(), text(), float(), relation()).prop_map(
             |(claim_id, article_id, similarity, relation)| Match {
-                claim_id,
-                article_id,
+                claim_id: claim_id.into(),
+                article_id: article_id.into(),
                 similarity,
                 relation,
             },

@@ -222,7 +222,9 @@ impl Delivery {
                     Err(_) => "delivery cancelled".to_owned(),
                 };
                 if let Some((_, reason)) = self.producer.client().fatal_error() {
-                    let _ = self.fatal.send(reason);
+                    let _ = self
+                        .fatal
+                        .send(format!("the producer failed for good: {reason}"));
                     return None;
                 }
                 let delay = backoff.next_delay();

@@ -25,7 +25,8 @@ use crate::config::Config;
 use crate::error::{ErrorClass, Fault};
 use crate::pipeline::parallel;
 use crate::sources::kafka::{consumer, InputMessage, Shared};
-use crate::telemetry::{Event, Phase, Telemetry};
+use crate::store::{StoreError, Syncer};
+use crate::telemetry::{Event, Phase, StageBusy, Telemetry};
 
 use super::backoff::Backoff;
 use super::delivery::{producer, rejected, Delivery, Dispatch};
@@ -59,18 +60,11 @@ pub async fn consume<S: Stage>(
     });
     // Output is queued with the producer by a task of its own, batch after batch in order,
     // so that the run loop (intake and parsing) does not wait on it: queuing a batch's
-    // records costs as much as reading its articles.
-    let (dispatch_tx, mut dispatch_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<Dispatch>>();
-    let dispatcher = {
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            while let Some(batch) = dispatch_rx.recv().await {
-                for d in batch {
-                    ctx.dispatch(d).await;
-                }
-            }
-        })
-    };
+    // records costs as much as reading its articles. A batch whose store commit is still
+    // being flushed to disk waits for the flush here, while the next one is processed.
+    let (dispatch_tx, dispatch_rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+    let dispatcher = tokio::spawn(dispatch_in_order(ctx.clone(), dispatch_rx));
+    let syncer = stage.syncer();
     consumer
         .subscribe(&[input_topic])
         .with_context(|| format!("subscribing to the {} topic {input_topic}", S::INPUT))?;
@@ -95,6 +89,7 @@ pub async fn consume<S: Stage>(
         running: None,
         paused: false,
         dispatcher: dispatch_tx,
+        syncer,
     };
     let mut linger: Option<Instant> = None;
     let mut reading_failed = false;
@@ -126,9 +121,7 @@ pub async fn consume<S: Stage>(
         };
         match step {
             Step::Stop => break Ok(()),
-            Step::Fatal(reason) => {
-                break Err(anyhow::anyhow!("the producer failed for good: {reason}"))
-            }
+            Step::Fatal(reason) => break Err(anyhow::anyhow!(reason)),
             Step::Processed(done) => {
                 if let Err(e) = driver.finish(done, shutdown.clone()).await {
                     break Err(e);
@@ -253,6 +246,50 @@ pub async fn consume<S: Stage>(
     outcome
 }
 
+/// A processed batch on its way to the producer.
+struct Outgoing {
+    /// The disk flush of the batch's store commit, which its output waits for ([`Stage::syncer`]).
+    synced: Option<tokio::task::JoinHandle<Result<(), StoreError>>>,
+    /// Its output, per input message.
+    dispatches: Vec<Dispatch>,
+}
+
+/// Queues processed batches with the producer, in order, each once its store commit is on
+/// disk. A failed flush stops the service: that batch's output and every later one's is
+/// held back (redelivered after the restart, when the store is back to what is on disk).
+async fn dispatch_in_order(
+    ctx: Arc<Delivery>,
+    mut batches: tokio::sync::mpsc::UnboundedReceiver<Outgoing>,
+) {
+    let mut failed = false;
+    while let Some(batch) = batches.recv().await {
+        if let (Some(synced), false) = (batch.synced, failed) {
+            let error = match synced.await {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) => Some(format!("the flush panicked: {e}")),
+            };
+            if let Some(error) = error {
+                tracing::error!(%error, "Flushing the claim store to disk failed; the service stops, and its unfinished input is redelivered after the restart.");
+                let _ = ctx
+                    .fatal
+                    .send(format!("flushing the claim store to disk failed: {error}"));
+                failed = true;
+            }
+        }
+        if failed {
+            let mut tracker = ctx.shared.tracker.lock().unwrap();
+            for d in &batch.dispatches {
+                tracker.abandon(&d.ticket);
+            }
+            continue;
+        }
+        for d in batch.dispatches {
+            ctx.dispatch(d).await;
+        }
+    }
+}
+
 /// What woke the run loop; `P`: a batch prepared.
 enum Step<P> {
     Stop,
@@ -365,7 +402,9 @@ struct Driver<'a, S: Stage> {
     /// Whether intake is stopped for backpressure.
     paused: bool,
     /// Where processed batches go to be queued with the producer, in order.
-    dispatcher: tokio::sync::mpsc::UnboundedSender<Vec<Dispatch>>,
+    dispatcher: tokio::sync::mpsc::UnboundedSender<Outgoing>,
+    /// Flushes the stage's store commits, when the stage leaves that to the driver.
+    syncer: Option<Syncer>,
 }
 
 impl<S: Stage> Driver<'_, S> {
@@ -461,9 +500,12 @@ impl<S: Stage> Driver<'_, S> {
             return;
         }
         let preparer = self.preparer.clone();
+        let telemetry = self.ctx.telemetry.clone();
         let handle = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             // Beside the batch in the stage, not ahead of it.
             let prepared = parallel::in_background(|| S::prepare(&preparer, &items));
+            StageBusy::add(&telemetry.metrics.busy.prepare_us, started.elapsed());
             (items, prepared)
         });
         self.preparing = Some(Preparing { sources, handle });
@@ -517,10 +559,14 @@ impl<S: Stage> Driver<'_, S> {
         let tickets = Arc::new(sources.tickets);
         let items = Arc::new(items);
         let stage = self.stage.clone();
+        let telemetry = self.ctx.telemetry.clone();
         let handle = {
             let (tickets, items) = (tickets.clone(), items.clone());
             tokio::task::spawn_blocking(move || {
-                stage.lock().unwrap().process(&tickets, &items, prepared)
+                let started = std::time::Instant::now();
+                let done = stage.lock().unwrap().process(&tickets, &items, prepared);
+                StageBusy::add(&telemetry.metrics.busy.process_us, started.elapsed());
+                done
             })
         };
         self.running = Some(Running {
@@ -622,7 +668,22 @@ impl<S: Stage> Driver<'_, S> {
                 });
             }
         }
-        if self.dispatcher.send(dispatches).is_err() {
+        // Flushes this batch's commit (and any before it) while the next batch is processed;
+        // that batch's commit waits for the flush to end.
+        let synced = self.syncer.clone().map(|syncer| {
+            let telemetry = self.ctx.telemetry.clone();
+            tokio::task::spawn_blocking(move || {
+                let started = std::time::Instant::now();
+                let done = syncer.sync();
+                StageBusy::add(&telemetry.metrics.busy.flush_us, started.elapsed());
+                done
+            })
+        });
+        if self
+            .dispatcher
+            .send(Outgoing { synced, dispatches })
+            .is_err()
+        {
             // The dispatcher only ends after the driver; nothing is lost if it did (the
             // tickets stay unfinished and are redelivered).
             tracing::warn!("The dispatcher is gone; the batch will be redelivered.");

@@ -13,6 +13,7 @@ use crate::pipeline::PipelineError;
 use crate::record::Status;
 use crate::sinks::kafka::{LetterReason, OutMessage, Unprocessable};
 use crate::sources::kafka::InputMessage;
+use crate::store::Syncer;
 
 use super::restore::RestoreError;
 use super::tracker::Ticket;
@@ -42,6 +43,13 @@ pub trait Stage: Send + 'static {
     /// order. It may run while the batch before is still in [`Stage::process`], so it must
     /// not depend on what that batch changes.
     fn prepare(preparer: &Self::Preparer, items: &[Self::Item]) -> Vec<Self::Prepared>;
+
+    /// What makes the commits of [`Stage::process`] durable, when it leaves that off its
+    /// path: its output then leaves only after a sync started once it returned has ended
+    /// (the next batch is processed meanwhile). `None`: durable when `process` returns.
+    fn syncer(&self) -> Option<Syncer> {
+        None
+    }
 
     /// Processes a prepared batch on a blocking thread: one [`Output`] per item, in order.
     /// `tickets` say where each item came from. On error nothing of the batch may be durable

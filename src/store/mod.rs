@@ -1,5 +1,6 @@
 //! `Store`: the durable, crash-safe copy of every claim's first judgement (redb: ACID, fsync
-//! on commit). The in-memory `track::Memory` is rebuilt from it at start-up.
+//! on commit, or on a [`Syncer`]'s sync when the service leaves the flush off its critical
+//! path). The in-memory `track::Memory` is rebuilt from it at start-up.
 //!
 //! Claims are appended as rows under a growing row number, so a commit writes only the
 //! pages at the end of the tree; keyed by their (random) claim ids, every commit rewrote
@@ -14,8 +15,10 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::pipeline::parallel;
 
@@ -73,13 +76,14 @@ from_redb!(
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
-    redb::CommitError
+    redb::CommitError,
+    redb::SetDurabilityError
 );
 
 /// The claim store of one state directory.
 pub struct Store {
-    /// The open database; redb serialises writers itself.
-    db: Database,
+    /// The open database; redb serialises writers itself. Shared with the [`Syncer`].
+    db: Arc<Database>,
     /// The file, for size reports.
     path: PathBuf,
     /// Hash of each stored claim id → its row: lookups without touching the file for the
@@ -87,6 +91,38 @@ pub struct Store {
     index: HashMap<u128, u64>,
     /// The row the next claim gets.
     next_row: u64,
+    /// Whether commits leave the disk flush to a [`Syncer`] ([`Store::defer_sync`]): the
+    /// service flushes a batch while it judges the next instead of waiting for the disk.
+    deferred: bool,
+    /// Commits made, counted for the [`Syncer`]: a flush with nothing new to flush is skipped.
+    commits: Arc<AtomicU64>,
+}
+
+/// Makes everything the store committed so far durable, from any thread. Paired with
+/// [`Store::defer_sync`]: what a batch produces may leave only once its commit is synced.
+#[derive(Clone)]
+pub struct Syncer {
+    db: Arc<Database>,
+    /// The store's count of commits.
+    commits: Arc<AtomicU64>,
+    /// How many of them are known flushed.
+    synced: Arc<AtomicU64>,
+}
+
+impl Syncer {
+    /// Flushes every commit made before this call to disk (an empty durable transaction,
+    /// which writes out the ones before it); nothing when they are flushed already.
+    pub fn sync(&self) -> Result<(), StoreError> {
+        let target = self.commits.load(Ordering::Acquire);
+        if self.synced.load(Ordering::Acquire) >= target {
+            return Ok(());
+        }
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate)?;
+        txn.commit()?;
+        self.synced.fetch_max(target, Ordering::AcqRel);
+        Ok(())
+    }
 }
 
 fn key(claim_id: &str) -> u128 {
@@ -116,10 +152,12 @@ impl Store {
         txn.open_table(APPLIED)?;
         txn.commit()?;
         let mut store = Store {
-            db,
+            db: Arc::new(db),
             path,
             index: HashMap::new(),
             next_row: 0,
+            deferred: false,
+            commits: Arc::new(AtomicU64::new(0)),
         };
         store.migrate()?;
         store.build_index(each)?;
@@ -170,6 +208,18 @@ impl Store {
         Ok(())
     }
 
+    /// From now on, commits are durable only once a [`Syncer::sync`] started after them
+    /// returns; the caller must not let anything that depends on them (output, offsets) out
+    /// before. A crash meanwhile loses them, as it would lose a batch not yet committed.
+    pub fn defer_sync(&mut self) -> Syncer {
+        self.deferred = true;
+        Syncer {
+            db: self.db.clone(),
+            commits: self.commits.clone(),
+            synced: Arc::new(AtomicU64::new(self.commits.load(Ordering::Acquire))),
+        }
+    }
+
     /// The stored judgement of the claim with this id, if any.
     pub fn get(&self, claim_id: &str) -> Result<Option<StoredJudgement>, StoreError> {
         let Some(&row) = self.index.get(&key(claim_id)) else {
@@ -199,14 +249,16 @@ impl Store {
         Ok(())
     }
 
-    /// Writes claims in one transaction, durable when this returns.
+    /// Writes claims in one transaction, durable when this returns (unless
+    /// [`Store::defer_sync`]).
     pub fn put_all(&mut self, claims: &[StoredClaim]) -> Result<(), StoreError> {
         let refs: Vec<&StoredClaim> = claims.iter().collect();
         self.put_applied_refs(&refs, &[])
     }
 
     /// Writes claims and the input offsets they bring each partition to
-    /// (`(partition, next offset)`), in one transaction, durable when this returns. Claims
+    /// (`(partition, next offset)`), in one transaction, durable when this returns (unless
+    /// [`Store::defer_sync`]). Claims
     /// already stored are skipped (a claim's judgement never changes); an offset never moves
     /// back.
     pub fn put_applied_refs(
@@ -251,7 +303,10 @@ impl Store {
         // Encoding is most of a commit's work and needs no transaction: on all cores, before
         // the one writer goes through the rows in order.
         let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| c.to_json());
-        let txn = self.db.begin_write()?;
+        let mut txn = self.db.begin_write()?;
+        if self.deferred {
+            txn.set_durability(Durability::None)?;
+        }
         {
             let mut rows = txn.open_table(ROWS)?;
             for (row, bytes) in (self.next_row..).zip(&encoded) {
@@ -266,6 +321,7 @@ impl Store {
             }
         }
         txn.commit()?;
+        self.commits.fetch_add(1, Ordering::AcqRel);
         self.index.extend(added);
         self.next_row = next;
         Ok(())
@@ -324,6 +380,62 @@ fn decode(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::History;
+
+    /// Set in the child process of the crash test: the state directory it writes.
+    const CRASH_CHILD: &str = "CLAIMWIRE_STORE_CRASH_CHILD";
+
+    fn judgement(claim_id: &str) -> StoredJudgement {
+        StoredJudgement {
+            claim_id: claim_id.to_owned(),
+            history: History::first(Some("2026-03-02".to_owned())),
+            entry: None,
+        }
+    }
+
+    /// A child process writes two batches with the flush deferred, syncs the first only,
+    /// and dies without closing the store: what was synced is there after it, claims and
+    /// offsets, and what was not synced is not.
+    #[test]
+    fn a_deferred_commit_outlives_a_crash_once_synced() {
+        if let Ok(dir) = std::env::var(CRASH_CHILD) {
+            let mut store = Store::open(Path::new(&dir)).unwrap();
+            let syncer = store.defer_sync();
+            store
+                .put_judgements(&[judgement("c-synced")], &[(0, 5)])
+                .unwrap();
+            syncer.sync().unwrap();
+            // Nothing new: no flush (nor a wait for the writer).
+            syncer.sync().unwrap();
+            store
+                .put_judgements(&[judgement("c-not-synced")], &[(0, 9)])
+                .unwrap();
+            assert!(store.contains("c-not-synced"));
+            assert_eq!(store.applied(0).unwrap(), Some(9));
+            // Dies here: no destructor runs, the store is not closed.
+            std::process::exit(3);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "store::tests::a_deferred_commit_outlives_a_crash_once_synced",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(CRASH_CHILD, dir.path())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(3), "the child must get to its crash");
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.contains("c-synced"));
+        assert!(!store.contains("c-not-synced"));
+        assert_eq!(store.applied(0).unwrap(), Some(5));
+        assert_eq!(
+            store.get("c-synced").unwrap().unwrap(),
+            judgement("c-synced")
+        );
+    }
 
     #[test]
     fn reads_the_whole_records_older_stores_kept() {

@@ -204,8 +204,8 @@ mod tests {
                     (anchors, embedding),
                 )| Entry {
                     seq,
-                    claim_id,
-                    article_id,
+                    claim_id: claim_id.into(),
+                    article_id: article_id.into(),
                     speaker_id,
                     normalized,
                     first_seen,

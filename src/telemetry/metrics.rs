@@ -83,6 +83,30 @@ pub struct Metrics {
     lag: Mutex<BTreeMap<(String, i32), i64>>,
     /// Receipt of an input message to the acknowledgement of all its output.
     pub latency: Histogram,
+    /// Time each step of the batch pipeline was busy: which one bounds throughput.
+    pub busy: StageBusy,
+}
+
+/// Microseconds each step of the batch pipeline spent on batches. Under a backlog the step
+/// busy nearly all the time is the one that bounds throughput.
+#[derive(Debug, Default)]
+pub struct StageBusy {
+    /// Preparing batches (the all role: extraction).
+    pub prepare_us: AtomicU64,
+    /// Processing batches (judgement, the store commit, serialising the output).
+    pub process_us: AtomicU64,
+    /// Flushing the store's commits to disk, beside the next batch's processing.
+    pub flush_us: AtomicU64,
+}
+
+impl StageBusy {
+    /// Adds `d` to a step's time.
+    pub fn add(counter: &AtomicU64, d: Duration) {
+        counter.fetch_add(
+            d.as_micros().min(u64::MAX as u128) as u64,
+            Ordering::Relaxed,
+        );
+    }
 }
 
 impl Default for Metrics {
@@ -103,6 +127,7 @@ impl Default for Metrics {
             retries: Mutex::default(),
             lag: Mutex::default(),
             latency: Histogram::new(),
+            busy: StageBusy::default(),
         }
     }
 }
@@ -242,6 +267,18 @@ impl Metrics {
                 escape(topic)
             );
         }
+        let _ = writeln!(out, "# HELP claimwire_stage_busy_seconds_total Time each step of the batch pipeline was busy; under a backlog, the one busy nearly all the time bounds throughput.\n# TYPE claimwire_stage_busy_seconds_total counter");
+        for (step, us) in [
+            ("prepare", &self.busy.prepare_us),
+            ("process", &self.busy.process_us),
+            ("flush", &self.busy.flush_us),
+        ] {
+            let _ = writeln!(
+                out,
+                "claimwire_stage_busy_seconds_total{{step=\"{step}\"}} {}",
+                load(us) as f64 / 1e6
+            );
+        }
         let name = "claimwire_processing_seconds";
         let _ = writeln!(out, "# HELP {name} Time from reading an input message to the acknowledgement of all its output.\n# TYPE {name} histogram");
         for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&self.latency.buckets) {
@@ -278,6 +315,8 @@ mod tests {
         m.claim("repeat");
         m.set_lag("articles", 2, 7);
         m.latency.observe(Duration::from_millis(3));
+        StageBusy::add(&m.busy.process_us, Duration::from_millis(1500));
+        StageBusy::add(&m.busy.process_us, Duration::from_millis(250));
         let text = m.render();
         for line in [
             "claimwire_consumed_total 3",
@@ -289,6 +328,8 @@ mod tests {
             "claimwire_processing_seconds_bucket{le=\"+Inf\"} 1",
             "claimwire_processing_seconds_count 1",
             "# TYPE claimwire_produced_total counter",
+            "claimwire_stage_busy_seconds_total{step=\"process\"} 1.75",
+            "claimwire_stage_busy_seconds_total{step=\"flush\"} 0",
         ] {
             assert!(text.contains(line), "missing {line:?} in\n{text}");
         }

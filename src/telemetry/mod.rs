@@ -8,7 +8,7 @@ pub mod rdkafka_log;
 
 pub use events::Event;
 pub use http::serve;
-pub use metrics::{Histogram, Metrics, LATENCY_BUCKETS};
+pub use metrics::{Histogram, Metrics, StageBusy, LATENCY_BUCKETS};
 
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;

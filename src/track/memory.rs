@@ -11,6 +11,8 @@
 //!
 //! The best candidates (cosine, else shared stems) get the full judgement of [`judge_pair`].
 
+use std::sync::Arc;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde::{Deserialize, Serialize};
@@ -28,10 +30,11 @@ pub struct Entry {
     /// Position in the order claims were first seen, across all speakers; histories are
     /// rebuilt in this order after a restart.
     pub seq: u64,
-    /// The claim's id, which later matches point to.
-    pub claim_id: String,
+    /// The claim's id, which later matches point to (shared with them: a match costs no
+    /// copy of it).
+    pub claim_id: Arc<str>,
     /// Its article, echoed in matches.
-    pub article_id: String,
+    pub article_id: Arc<str>,
     /// Whose history it belongs to.
     pub speaker_id: String,
     /// Normalised text, what judgements compare.
@@ -92,8 +95,8 @@ impl Probe {
     ) -> Entry {
         Entry {
             seq,
-            claim_id,
-            article_id,
+            claim_id: claim_id.into(),
+            article_id: article_id.into(),
             speaker_id,
             normalized: self.normalized,
             first_seen: history.first_seen.clone(),
@@ -368,7 +371,7 @@ impl Memory {
         speaker_id: &str,
     ) -> impl Iterator<Item = (&'a str, View<'a>)> + 'a {
         self.speakers.get(speaker_id).into_iter().flat_map(|sp| {
-            (0..sp.entries.len()).map(move |i| (sp.entries[i].claim_id.as_str(), sp.view(i)))
+            (0..sp.entries.len()).map(move |i| (&*sp.entries[i].claim_id, sp.view(i)))
         })
     }
 
@@ -729,7 +732,8 @@ impl Memory {
             bytes += id.capacity() + std::mem::size_of::<Speaker>();
             bytes += sp.entries.capacity() * std::mem::size_of::<Entry>();
             for e in &sp.entries {
-                bytes += e.claim_id.capacity() + e.article_id.capacity() + e.speaker_id.capacity();
+                // An id's Arc: two counts beside the bytes.
+                bytes += e.claim_id.len() + e.article_id.len() + 32 + e.speaker_id.capacity();
                 bytes += e.first_seen.as_ref().map_or(0, |s| s.capacity());
                 bytes += e.anchors.capacity() * std::mem::size_of::<String>()
                     + e.anchors.iter().map(|a| a.capacity()).sum::<usize>();

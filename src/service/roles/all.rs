@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::pipeline::{parallel, ClaimEnvelope, Extraction, Pipeline};
 use crate::sinks::kafka::claim_message;
 use crate::sources::kafka::InputMessage;
+use crate::store::Syncer;
 
 use super::super::stage::{Output, Rejected, Stage, StageError};
 use super::super::tracker::Ticket;
@@ -17,11 +18,14 @@ pub struct AllStage {
     pipeline: Pipeline,
     /// Where the records go.
     output_topic: String,
+    /// Flushes the store's commits, off the batch's path.
+    syncer: Syncer,
 }
 
 impl AllStage {
-    pub fn new(pipeline: Pipeline, config: &Config) -> Self {
+    pub fn new(mut pipeline: Pipeline, config: &Config) -> Self {
         AllStage {
+            syncer: pipeline.defer_sync(),
             pipeline,
             output_topic: config.kafka.output_topic.clone(),
         }
@@ -37,6 +41,10 @@ impl Stage for AllStage {
 
     fn parse(config: &Config, m: &InputMessage) -> Result<Article, Rejected> {
         super::parse_article(config, m)
+    }
+
+    fn syncer(&self) -> Option<Syncer> {
+        Some(self.syncer.clone())
     }
 
     fn preparer(&self) -> Arc<Extraction> {

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::pipeline::{parallel, ClaimEnvelope, Tracking};
 use crate::sinks::kafka::{changelog_message, claim_message, parse_envelope};
 use crate::sources::kafka::InputMessage;
-use crate::store::StoredClaim;
+use crate::store::{StoredClaim, Syncer};
 use crate::telemetry::Telemetry;
 
 use super::super::restore::needs_restore;
@@ -35,6 +35,8 @@ pub struct TrackStage {
     changelog_topic: String,
     /// Restore metrics.
     telemetry: Arc<Telemetry>,
+    /// Flushes the store's commits, off the batch's path.
+    syncer: Syncer,
 }
 
 /// Per partition of a batch, the next offset once the batch is stored: the `applied`
@@ -50,12 +52,13 @@ pub fn applied_offsets(tickets: &[Ticket]) -> Vec<(i32, i64)> {
 
 impl TrackStage {
     pub fn new(
-        tracking: Tracking,
+        mut tracking: Tracking,
         changelog: Changelog,
         config: &Config,
         telemetry: Arc<Telemetry>,
     ) -> Self {
         TrackStage {
+            syncer: tracking.defer_sync(),
             tracking,
             changelog,
             checked: HashMap::new(),
@@ -134,6 +137,10 @@ impl Stage for TrackStage {
     fn parse(_config: &Config, m: &InputMessage) -> Result<ClaimEnvelope, Rejected> {
         let payload = m.payload.as_deref().unwrap_or_default();
         Ok(parse_envelope(payload, &m.headers)?)
+    }
+
+    fn syncer(&self) -> Option<Syncer> {
+        Some(self.syncer.clone())
     }
 
     fn preparer(&self) -> Arc<()> {
