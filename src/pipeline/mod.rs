@@ -37,7 +37,9 @@ pub enum PipelineError {
 impl Fault for PipelineError {
     fn class(&self) -> ErrorClass {
         match self {
-            PipelineError::Store(StoreError::Corrupt { .. }) => ErrorClass::Internal,
+            PipelineError::Store(StoreError::Corrupt { .. } | StoreError::CorruptRow { .. }) => {
+                ErrorClass::Internal
+            }
             PipelineError::Store(_) => ErrorClass::External,
         }
     }

@@ -6,6 +6,7 @@
 //! pages at the end of the tree; keyed by their (random) claim ids, every commit rewrote
 //! pages all over it. Lookups by claim id go through an in-memory index built at open.
 
+mod row;
 mod stored_claim;
 
 pub use stored_claim::{StoredClaim, StoredJudgement};
@@ -22,7 +23,8 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 
 use crate::pipeline::parallel;
 
-/// Row number → JSON of [`StoredJudgement`] with its claim id. Rows only ever grow.
+/// Row number → a [`StoredJudgement`] with its claim id ([`row`]'s binary layout; JSON in
+/// rows written before it). Rows only ever grow.
 const ROWS: TableDefinition<u64, &[u8]> = TableDefinition::new("rows");
 
 /// claim id → JSON of a whole [`StoredClaim`]: stores written before rows existed. Moved into
@@ -60,6 +62,11 @@ pub enum StoreError {
     Corrupt {
         claim_id: String,
         source: serde_json::Error,
+    },
+    #[error("claim store holds an unreadable row for {claim_id}: {source}")]
+    CorruptRow {
+        claim_id: String,
+        source: row::RowError,
     },
 }
 
@@ -181,7 +188,7 @@ impl Store {
                 let (key, value) = row?;
                 let claim_id = key.value();
                 let judgement = decode(claim_id, value.value())?;
-                let bytes = JudgementRef::from(&judgement).to_json();
+                let bytes = row::encode(&JudgementRef::from(&judgement));
                 rows.insert(next, bytes.as_slice())?;
                 moved += 1;
             }
@@ -230,7 +237,16 @@ impl Store {
         let Some(value) = table.get(row)? else {
             return Ok(None);
         };
-        decode(claim_id, value.value()).map(Some)
+        let bytes = value.value();
+        if bytes.first() == Some(&row::TAG) {
+            return row::decode(bytes)
+                .map(Some)
+                .map_err(|source| StoreError::CorruptRow {
+                    claim_id: claim_id.to_owned(),
+                    source,
+                });
+        }
+        decode(claim_id, bytes).map(Some)
     }
 
     /// Whether a claim with this id is stored.
@@ -302,7 +318,7 @@ impl Store {
         }
         // Encoding is most of a commit's work and needs no transaction: on all cores, before
         // the one writer goes through the rows in order.
-        let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| c.to_json());
+        let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| row::encode(c));
         let mut txn = self.db.begin_write()?;
         if self.deferred {
             txn.set_durability(Durability::None)?;
@@ -350,8 +366,14 @@ impl Store {
     }
 }
 
-/// A row: a judgement that names its claim.
+/// A row: a judgement that names its claim, binary ([`row`]) or, written before that, JSON.
 fn decode_row(row: u64, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
+    if bytes.first() == Some(&row::TAG) {
+        return row::decode(bytes).map_err(|source| StoreError::CorruptRow {
+            claim_id: format!("row {row}"),
+            source,
+        });
+    }
     let corrupt = |source| StoreError::Corrupt {
         claim_id: format!("row {row}"),
         source,
@@ -450,6 +472,34 @@ mod tests {
             decode("c-1", b"{\"entry\": null}"),
             Err(StoreError::Corrupt { .. })
         ));
+    }
+
+    #[test]
+    fn reads_rows_written_as_json_beside_binary_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = Database::create(dir.path().join(FILE_NAME)).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut rows = txn.open_table(ROWS).unwrap();
+                let json = JudgementRef::from(&judgement("c-json")).to_json();
+                rows.insert(0, json.as_slice()).unwrap();
+            }
+            txn.commit().unwrap();
+        }
+        let mut store = Store::open(dir.path()).unwrap();
+        store.put_judgements(&[judgement("c-bin")], &[]).unwrap();
+        drop(store);
+        let mut seen = Vec::new();
+        let store = Store::open_with(dir.path(), |j| seen.push(j)).unwrap();
+        assert_eq!(seen, vec![judgement("c-json"), judgement("c-bin")]);
+        for id in ["c-json", "c-bin"] {
+            assert_eq!(store.get(id).unwrap().unwrap(), judgement(id));
+        }
+        let txn = store.db.begin_read().unwrap();
+        let rows = txn.open_table(ROWS).unwrap();
+        assert_eq!(rows.get(0).unwrap().unwrap().value()[0], b'{');
+        assert_eq!(rows.get(1).unwrap().unwrap().value()[0], row::TAG);
     }
 
     #[test]
