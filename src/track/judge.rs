@@ -220,13 +220,13 @@ const NEGATION_SCOPE: usize = 2;
 /// Content words after a negator that it may govern.
 const NEGATION_REACH: usize = 4;
 
-fn content(words: &[String]) -> Content {
+fn content(words: &[&str]) -> Content {
     content_with(words, word_stems(words))
 }
 
 /// The stem of each word that is neither a stopword nor a negator: what both a claim's
 /// [`Content`] and its word-index keys are made of.
-fn word_stems(words: &[String]) -> Vec<Option<String>> {
+fn word_stems(words: &[&str]) -> Vec<Option<String>> {
     words
         .iter()
         .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
@@ -234,7 +234,7 @@ fn word_stems(words: &[String]) -> Vec<Option<String>> {
 }
 
 /// [`content`] with the words' stems at hand: `word_stems[i]` is [`word_stems`]`(words)[i]`.
-fn content_with(words: &[String], mut word_stems: Vec<Option<String>>) -> Content {
+fn content_with(words: &[&str], mut word_stems: Vec<Option<String>>) -> Content {
     let mut stems: Vec<String> = Vec::new();
     let mut negators = 0usize;
     let mut groups: Vec<Vec<String>> = Vec::new();
@@ -258,9 +258,9 @@ fn content_with(words: &[String], mut word_stems: Vec<Option<String>>) -> Conten
             continue;
         }
         prev_negator = false;
-        if w == "yes" {
+        if *w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
-            stems.push(w.clone());
+            stems.push((*w).to_owned());
         } else if let Some(s) = word_stem.take() {
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {

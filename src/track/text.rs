@@ -3,26 +3,52 @@
 
 /// Lower case, quote marks and punctuation removed, white space folded. Idempotent.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii() {
+            // The common case, byte by byte and without the Unicode tables: the same steps
+            // as below ('`' is a quote mark; ASCII lowercasing adds no mark).
+            let b = match bytes[at] {
+                b'`' => b'\'',
+                b => b,
+            };
+            at += 1;
+            if b.is_ascii_alphanumeric() || b == b'\'' || b == b'%' || b == b'$' {
+                if space && !out.is_empty() {
+                    out.push(b' ');
+                }
+                space = false;
+                out.push(b.to_ascii_lowercase());
+            } else {
+                space = true;
+            }
+            continue;
+        }
+        let c = text[at..].chars().next().expect("a char starts here");
+        at += c.len_utf8();
         let c = match c {
-            '’' | '‘' | '`' => '\'',
+            '’' | '‘' => '\'',
             _ => c,
         };
-        if c.is_alphanumeric() || c == '\'' || c == '%' || c == '$' {
+        if c.is_alphanumeric() || c == '\'' {
             if space && !out.is_empty() {
-                out.push(' ');
+                out.push(b' ');
             }
             space = false;
             // Lowercasing may add a combining mark ('İ' → "i\u{307}") that a second pass
             // would drop: keep only what normalising again keeps.
-            out.extend(c.to_lowercase().filter(|&l| l == c || l.is_alphanumeric()));
+            let mut buf = [0u8; 4];
+            for l in c.to_lowercase().filter(|&l| l == c || l.is_alphanumeric()) {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
         } else {
             space = true;
         }
     }
-    out
+    String::from_utf8(out).expect("ASCII bytes and whole chars")
 }
 
 /// The words of a normalised text.
@@ -299,7 +325,7 @@ const LONGEST_STOPWORD: usize = 7;
 
 /// The comparison words of a normalised text: contractions expanded ("isn't" → "is not",
 /// "won't" → "will not"), possessive "'s" dropped, number words made digits.
-pub fn words(normalized: &str) -> Vec<String> {
+pub fn words(normalized: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for t in tokens(normalized) {
         let t = t.trim_matches('\'');
@@ -315,13 +341,13 @@ pub fn words(normalized: &str) -> Vec<String> {
                 "" => continue,
                 s => s,
             };
-            out.push(base.to_owned());
-            out.push("not".to_owned());
+            out.push(base);
+            out.push("not");
             continue;
         }
         if t == "cannot" {
-            out.push("can".to_owned());
-            out.push("not".to_owned());
+            out.push("can");
+            out.push("not");
             continue;
         }
         let t = t.strip_suffix("'s").unwrap_or(t);
@@ -344,17 +370,17 @@ pub fn words(normalized: &str) -> Vec<String> {
             "percent" => "%",
             other => other,
         };
-        out.push(t.to_owned());
+        out.push(t);
         // "other than X", "it is false that X": negations in other words.
         let n = out.len();
         let negating_pair = n >= 2
             && matches!(
-                (out[n - 2].as_str(), out[n - 1].as_str()),
+                (out[n - 2], out[n - 1]),
                 ("other", "than") | ("anything", "but") | ("false", "that")
             );
         if negating_pair {
             out.truncate(n - 2);
-            out.push("not".to_owned());
+            out.push("not");
         }
     }
     out
@@ -447,6 +473,40 @@ pub fn anchors(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// [`normalize`] as first written, char by char through the Unicode tables: the
+    /// reference its byte-level fast path must agree with.
+    fn normalize_by_chars(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut space = false;
+        for c in text.chars() {
+            let c = match c {
+                '’' | '‘' | '`' => '\'',
+                _ => c,
+            };
+            if c.is_alphanumeric() || c == '\'' || c == '%' || c == '$' {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.extend(c.to_lowercase().filter(|&l| l == c || l.is_alphanumeric()));
+            } else {
+                space = true;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn normalising_byte_by_byte_is_normalising_char_by_char(
+            text in "(\\PC|[ `'’‘%$.,İΣ])*",
+            ascii in "[ -~]*",
+        ) {
+            prop_assert_eq!(normalize(&text), normalize_by_chars(&text));
+            prop_assert_eq!(normalize(&ascii), normalize_by_chars(&ascii));
+        }
+    }
 
     #[test]
     fn every_stopword_is_found() {
