@@ -287,7 +287,7 @@ fn main() {
         .judgement_json()
         .len();
         println!(
-        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); stored JSON of a claim with a 1-char text and an embedding: {one} B",
+        "store: {} claims {} embeddings (texts ~100 chars), {:.0} bytes/claim on disk (redb file); its changelog JSON, for a claim with a 1-char text and an embedding: {one} B",
         n,
         if with_embedding { "with" } else { "without" },
         store.file_bytes() as f64 / n as f64
