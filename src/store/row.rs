@@ -328,74 +328,9 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::json::tests::{history, text};
+    use crate::store::stored_claim::tests::entry;
     use proptest::prelude::*;
-
-    fn text() -> impl Strategy<Value = String> {
-        // Quotes, escapes, controls and non-ASCII: what JSON would have to escape.
-        "[a-zA-Z0-9 \"\\\\\u{1}\u{7f}é—“”\u{1F600}-]{0,40}"
-    }
-
-    fn relation() -> impl Strategy<Value = Relation> {
-        prop_oneof![
-            Just(Relation::Verbatim),
-            Just(Relation::NearVerbatim),
-            Just(Relation::Paraphrase),
-            Just(Relation::Reversal),
-            Just(Relation::Related),
-        ]
-    }
-
-    fn history() -> impl Strategy<Value = History> {
-        let status = prop_oneof![
-            Just(Status::New),
-            Just(Status::Repeat),
-            Just(Status::Reversal)
-        ];
-        let m = (text(), text(), any::<f32>(), relation()).prop_map(|(c, a, s, r)| Match {
-            claim_id: c.into(),
-            article_id: a.into(),
-            similarity: s,
-            relation: r,
-        });
-        (
-            status,
-            prop::collection::vec(m, 0..12),
-            prop::option::of(text()),
-            any::<u32>(),
-        )
-            .prop_map(|(status, matches, first_seen, times_seen)| History {
-                status,
-                matches,
-                first_seen,
-                times_seen,
-            })
-    }
-
-    fn entry() -> impl Strategy<Value = Entry> {
-        let embedding = (any::<f32>(), prop::collection::vec(any::<i8>(), 0..400))
-            .prop_map(|(scale, q)| Embedding { scale, q });
-        (
-            any::<u64>(),
-            (text(), text(), text(), text()),
-            prop::option::of(text()),
-            any::<u32>(),
-            prop::collection::vec(text(), 0..5),
-            prop::option::of(embedding),
-        )
-            .prop_map(
-                |(seq, (c, a, s, n), first_seen, times_seen, anchors, embedding)| Entry {
-                    seq,
-                    claim_id: c.into(),
-                    article_id: a.into(),
-                    speaker_id: s,
-                    normalized: n,
-                    first_seen,
-                    times_seen,
-                    anchors,
-                    embedding,
-                },
-            )
-    }
 
     fn judgement() -> impl Strategy<Value = StoredJudgement> {
         (text(), history(), prop::option::of(entry())).prop_map(|(claim_id, history, entry)| {

@@ -178,7 +178,7 @@ impl StoredValue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::record::json::tests::{float, history, text};
     use proptest::prelude::*;
@@ -188,7 +188,7 @@ mod tests {
             .prop_map(|(scale, q)| Embedding { scale, q })
     }
 
-    fn entry() -> impl Strategy<Value = Entry> {
+    pub(in crate::store) fn entry() -> impl Strategy<Value = Entry> {
         (
             (any::<u64>(), text(), text(), text(), text()),
             (proptest::option::of(text()), any::<u32>()),
