@@ -7,7 +7,7 @@
 //!    the last article acknowledged downstream, produce→record latency per article (send to
 //!    arrival of its last claim record), and CPU per article (getrusage of the child).
 //!
-//! The relay (the ceiling at this mix) and claimwire run in turns, BENCH_ROUNDS times (3):
+//! The relay (the ceiling at this mix) and claimwire run in turns, BENCH_ROUNDS times (5):
 //! the table shows the round whose ratio is the median, and the ratio of every round.
 //!
 //! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count). Needs the tansu
@@ -398,7 +398,7 @@ fn main() {
     // The relay and claimwire in turns, `rounds` times: the machine's speed drifts by 20-30%
     // within minutes, so each round's ratio is of two runs side by side, and the table shows
     // the round with the median ratio.
-    let rounds = env_count("BENCH_ROUNDS", if quick { 1 } else { 3 }).max(1);
+    let rounds = env_count("BENCH_ROUNDS", if quick { 1 } else { 5 }).max(1);
     let mut runs: Vec<(f64, E2e)> = (0..rounds)
         .map(|round| {
             let relay_rate = relay(&broker, round, &articles, outputs.clone());
