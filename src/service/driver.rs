@@ -502,10 +502,10 @@ impl<S: Stage> Driver<'_, S> {
         let preparer = self.preparer.clone();
         let telemetry = self.ctx.telemetry.clone();
         let handle = tokio::task::spawn_blocking(move || {
-            let started = std::time::Instant::now();
             // Beside the batch in the stage, not ahead of it.
-            let prepared = parallel::in_background(|| S::prepare(&preparer, &items));
-            StageBusy::add(&telemetry.metrics.busy.prepare_us, started.elapsed());
+            let prepared = StageBusy::time(&telemetry.metrics.busy.prepare_us, || {
+                parallel::in_background(|| S::prepare(&preparer, &items))
+            });
             (items, prepared)
         });
         self.preparing = Some(Preparing { sources, handle });
@@ -563,10 +563,9 @@ impl<S: Stage> Driver<'_, S> {
         let handle = {
             let (tickets, items) = (tickets.clone(), items.clone());
             tokio::task::spawn_blocking(move || {
-                let started = std::time::Instant::now();
-                let done = stage.lock().unwrap().process(&tickets, &items, prepared);
-                StageBusy::add(&telemetry.metrics.busy.process_us, started.elapsed());
-                done
+                StageBusy::time(&telemetry.metrics.busy.process_us, || {
+                    stage.lock().unwrap().process(&tickets, &items, prepared)
+                })
             })
         };
         self.running = Some(Running {
@@ -673,10 +672,7 @@ impl<S: Stage> Driver<'_, S> {
         let synced = self.syncer.clone().map(|syncer| {
             let telemetry = self.ctx.telemetry.clone();
             tokio::task::spawn_blocking(move || {
-                let started = std::time::Instant::now();
-                let done = syncer.sync();
-                StageBusy::add(&telemetry.metrics.busy.flush_us, started.elapsed());
-                done
+                StageBusy::time(&telemetry.metrics.busy.flush_us, || syncer.sync())
             })
         });
         if self

@@ -238,15 +238,10 @@ impl Store {
             return Ok(None);
         };
         let bytes = value.value();
-        if bytes.first() == Some(&row::TAG) {
-            return row::decode(bytes)
-                .map(Some)
-                .map_err(|source| StoreError::CorruptRow {
-                    claim_id: claim_id.to_owned(),
-                    source,
-                });
+        match decode_binary(bytes, || claim_id.to_owned()) {
+            Some(judgement) => judgement.map(Some),
+            None => decode(claim_id, bytes).map(Some),
         }
-        decode(claim_id, bytes).map(Some)
     }
 
     /// Whether a claim with this id is stored.
@@ -366,13 +361,24 @@ impl Store {
     }
 }
 
+/// A row in the binary layout ([`row`]); `None` when it is JSON, written before that.
+/// `label` names the claim in an error.
+fn decode_binary(
+    bytes: &[u8],
+    label: impl FnOnce() -> String,
+) -> Option<Result<StoredJudgement, StoreError>> {
+    (bytes.first() == Some(&row::TAG)).then(|| {
+        row::decode(bytes).map_err(|source| StoreError::CorruptRow {
+            claim_id: label(),
+            source,
+        })
+    })
+}
+
 /// A row: a judgement that names its claim, binary ([`row`]) or, written before that, JSON.
 fn decode_row(row: u64, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
-    if bytes.first() == Some(&row::TAG) {
-        return row::decode(bytes).map_err(|source| StoreError::CorruptRow {
-            claim_id: format!("row {row}"),
-            source,
-        });
+    if let Some(judgement) = decode_binary(bytes, || format!("row {row}")) {
+        return judgement;
     }
     let corrupt = |source| StoreError::Corrupt {
         claim_id: format!("row {row}"),

@@ -178,15 +178,27 @@ impl<'a> Reader<'a> {
         Ok(self.take(1, what)?[0])
     }
 
-    fn flag(&mut self, what: &'static str) -> Result<bool, RowError> {
-        match self.byte(what)? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => {
+    /// A one-byte code, made a value by `of` (`None`: not a code it knows).
+    fn code<T>(
+        &mut self,
+        what: &'static str,
+        of: impl FnOnce(u8) -> Option<T>,
+    ) -> Result<T, RowError> {
+        match of(self.byte(what)?) {
+            Some(value) => Ok(value),
+            None => {
                 self.at -= 1;
                 self.fail(what)
             }
         }
+    }
+
+    fn flag(&mut self, what: &'static str) -> Result<bool, RowError> {
+        self.code(what, |b| match b {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        })
     }
 
     fn varint(&mut self, what: &'static str) -> Result<u64, RowError> {
@@ -241,29 +253,23 @@ impl<'a> Reader<'a> {
     }
 
     fn status(&mut self) -> Result<Status, RowError> {
-        match self.byte("a status")? {
-            0 => Ok(Status::New),
-            1 => Ok(Status::Repeat),
-            2 => Ok(Status::Reversal),
-            _ => {
-                self.at -= 1;
-                self.fail("a status")
-            }
-        }
+        self.code("a status", |b| match b {
+            0 => Some(Status::New),
+            1 => Some(Status::Repeat),
+            2 => Some(Status::Reversal),
+            _ => None,
+        })
     }
 
     fn relation(&mut self) -> Result<Relation, RowError> {
-        match self.byte("a relation")? {
-            0 => Ok(Relation::Verbatim),
-            1 => Ok(Relation::NearVerbatim),
-            2 => Ok(Relation::Paraphrase),
-            3 => Ok(Relation::Reversal),
-            4 => Ok(Relation::Related),
-            _ => {
-                self.at -= 1;
-                self.fail("a relation")
-            }
-        }
+        self.code("a relation", |b| match b {
+            0 => Some(Relation::Verbatim),
+            1 => Some(Relation::NearVerbatim),
+            2 => Some(Relation::Paraphrase),
+            3 => Some(Relation::Reversal),
+            4 => Some(Relation::Related),
+            _ => None,
+        })
     }
 
     fn history(&mut self) -> Result<History, RowError> {

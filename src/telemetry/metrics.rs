@@ -101,11 +101,19 @@ pub struct StageBusy {
 
 impl StageBusy {
     /// Adds `d` to a step's time.
-    pub fn add(counter: &AtomicU64, d: Duration) {
+    fn add(counter: &AtomicU64, d: Duration) {
         counter.fetch_add(
             d.as_micros().min(u64::MAX as u128) as u64,
             Ordering::Relaxed,
         );
+    }
+
+    /// Runs `f`, adding the time it takes to a step's.
+    pub fn time<R>(counter: &AtomicU64, f: impl FnOnce() -> R) -> R {
+        let started = std::time::Instant::now();
+        let result = f();
+        Self::add(counter, started.elapsed());
+        result
     }
 }
 

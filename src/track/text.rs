@@ -3,6 +3,14 @@
 
 /// Lower case, quote marks and punctuation removed, white space folded. Idempotent.
 pub fn normalize(text: &str) -> String {
+    /// Before a kept character: one space for the dropped ones since the last (none at the
+    /// start).
+    fn separate(out: &mut Vec<u8>, space: &mut bool) {
+        if *space && !out.is_empty() {
+            out.push(b' ');
+        }
+        *space = false;
+    }
     let bytes = text.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut space = false;
@@ -17,10 +25,7 @@ pub fn normalize(text: &str) -> String {
             };
             at += 1;
             if b.is_ascii_alphanumeric() || b == b'\'' || b == b'%' || b == b'$' {
-                if space && !out.is_empty() {
-                    out.push(b' ');
-                }
-                space = false;
+                separate(&mut out, &mut space);
                 out.push(b.to_ascii_lowercase());
             } else {
                 space = true;
@@ -34,10 +39,7 @@ pub fn normalize(text: &str) -> String {
             _ => c,
         };
         if c.is_alphanumeric() || c == '\'' {
-            if space && !out.is_empty() {
-                out.push(b' ');
-            }
-            space = false;
+            separate(&mut out, &mut space);
             // Lowercasing may add a combining mark ('İ' → "i\u{307}") that a second pass
             // would drop: keep only what normalising again keeps.
             let mut buf = [0u8; 4];
