@@ -125,7 +125,7 @@ fn stored(
         end: 8,
     };
     StoredClaim {
-        record: ClaimRecord {
+        record: Box::new(ClaimRecord {
             schema: SCHEMA_VERSION.into(),
             claim_id: entry.claim_id.to_string(),
             article_id: entry.article_id.to_string(),
@@ -152,7 +152,7 @@ fn stored(
             medium: None,
             stated_on: None,
             history,
-        },
+        }),
         entry: Some(entry),
     }
 }

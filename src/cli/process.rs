@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use claimwire::article::{Article, Rejection, DEFAULT_MAX_BODY_BYTES};
 use claimwire::pipeline::Pipeline;
-use claimwire::sinks::file::{touch, JsonLines};
+use claimwire::sinks::file::{record_line, touch, JsonLines};
 use claimwire::sources::file::{read_input, Item};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -80,9 +80,13 @@ impl Run {
 
     fn flush(&mut self) -> anyhow::Result<()> {
         let batch = std::mem::take(&mut self.batch);
-        let records = self.pipeline.process_batch(&batch)?;
-        for record in records.iter().flatten() {
-            self.output.write_record(record)?;
+        // Each record's line is written where the claim was judged, while it is in cache.
+        let claims = self.pipeline.extraction().extract_claims(&batch);
+        let lines = self
+            .pipeline
+            .track_extracted_with(claims, &|stored| record_line(&stored.record))?;
+        for line in lines.iter().flatten() {
+            self.output.write_line(line)?;
             self.summary.claims += 1;
         }
         self.summary.articles += batch.len() as u64;

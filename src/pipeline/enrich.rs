@@ -46,7 +46,13 @@ pub fn enrich_by(
         None => (History::first(date), None, None),
     };
     let record = record_of(envelope, history);
-    (StoredClaim { record, entry }, analysis)
+    (
+        StoredClaim {
+            record: Box::new(record),
+            entry,
+        },
+        analysis,
+    )
 }
 
 /// The record of a claim with this history. Every other field comes from the envelope alone,

@@ -24,7 +24,7 @@ use crate::embed::Encoder;
 use crate::error::{ErrorClass, Fault};
 use crate::record::ClaimRecord;
 use crate::speaker::Identities;
-use crate::store::{Store, StoreError, Syncer};
+use crate::store::{Store, StoreError, StoredClaim, Syncer};
 
 /// Why a batch could not be processed. Input faults never get here (they are rejected at
 /// parsing): what remains is the store's, and the batch must be retried or the process stop.
@@ -131,8 +131,19 @@ impl Pipeline {
     /// redelivery's are not encoded again), judged and committed.
     pub fn track_extracted(
         &mut self,
-        mut envelopes: Vec<Vec<ClaimEnvelope>>,
+        envelopes: Vec<Vec<ClaimEnvelope>>,
     ) -> Result<Vec<Vec<ClaimRecord>>, PipelineError> {
+        self.track_extracted_with(envelopes, &|stored| (*stored.record).clone())
+    }
+
+    /// [`Pipeline::track_extracted`], handing back what `finish` makes of each claim's
+    /// stored claim (its record, say, serialised) instead of the record: `finish` runs
+    /// where the claim was judged, while it is in cache (see [`Tracking::track_batch_with`]).
+    pub fn track_extracted_with<T: Clone + Send>(
+        &mut self,
+        mut envelopes: Vec<Vec<ClaimEnvelope>>,
+        finish: &(dyn Fn(&StoredClaim) -> T + Sync),
+    ) -> Result<Vec<Vec<T>>, PipelineError> {
         let tracking = &self.tracking;
         self.extraction
             .embed(&mut envelopes, |id| !tracking.is_stored(id));
@@ -141,15 +152,13 @@ impl Pipeline {
         // at each doubling.
         let mut all = Vec::with_capacity(counts.iter().sum());
         envelopes.into_iter().for_each(|e| all.extend(e));
-        let stored = self.tracking.track_batch(all, None, &[])?;
-        let (records, entries): (Vec<ClaimRecord>, Vec<_>) =
-            stored.into_iter().map(|s| (s.record, s.entry)).unzip();
-        // The memory entries were for the store, which has them now.
-        parallel::drop_in_background(entries);
-        let mut records = records.into_iter();
+        let results = self
+            .tracking
+            .track_batch_with(all, None, &[], &|_, stored| finish(stored))?;
+        let mut results = results.into_iter();
         Ok(counts
             .into_iter()
-            .map(|n| records.by_ref().take(n).collect())
+            .map(|n| results.by_ref().take(n).collect())
             .collect())
     }
 }

@@ -29,16 +29,6 @@ pub fn in_background<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-/// Drops `value` on the background pool ([`in_background`]), off the caller's path: freeing
-/// a batch's records and memory entries, thousands of small strings, is a tenth of
-/// processing the batch.
-pub fn drop_in_background<T: Send + 'static>(value: T) {
-    match background_pool() {
-        Some(pool) => pool.spawn(move || drop(value)),
-        None => drop(value),
-    }
-}
-
 /// The second pool of workers, at a lower priority; `None` when no threads could be had.
 fn background_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
@@ -140,30 +130,6 @@ mod tests {
             // SAFETY: getpriority with integer arguments (who = 0: the calling thread).
             let nice = in_background(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) });
             assert_eq!(nice, BACKGROUND_NICE);
-        }
-    }
-
-    #[test]
-    fn values_handed_over_are_dropped_on_the_background_pool() {
-        /// Reports the name of the thread it is dropped on.
-        struct Tell(std::sync::mpsc::Sender<Option<String>>);
-        impl Drop for Tell {
-            fn drop(&mut self) {
-                let name = std::thread::current().name().map(str::to_owned);
-                let _ = self.0.send(name);
-            }
-        }
-        let (tx, rx) = std::sync::mpsc::channel();
-        drop_in_background(vec![Tell(tx.clone()), Tell(tx)]);
-        for _ in 0..2 {
-            let name = rx
-                .recv_timeout(std::time::Duration::from_secs(10))
-                .expect("each value is dropped");
-            assert!(
-                name.as_deref()
-                    .is_some_and(|n| n.starts_with("claimwire-bg-")),
-                "dropped on {name:?}"
-            );
         }
     }
 

@@ -7,7 +7,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::collections::hash_map::Entry as Slot;
 use std::path::Path;
 
-use crate::store::{Store, StoredClaim, StoredJudgement, Syncer};
+use crate::store::{Row, Store, StoredClaim, StoredJudgement, Syncer};
 use crate::track::{Entry, Memory, Shard};
 
 use super::enrich::{enrich_by, record_of};
@@ -26,6 +26,23 @@ struct Fresh {
     /// Its place in its speaker's history.
     seq: u64,
 }
+
+/// A new claim once judged.
+struct Judged<T> {
+    /// Its place in the batch.
+    at: usize,
+    /// What the caller's `finish` made of its stored claim.
+    result: T,
+    /// Its store row, encoded while the claim was in cache.
+    row: Row,
+    /// The speaker whose history remembers it (an index into the batch's speakers), if any.
+    speaker: Option<u32>,
+}
+
+/// One speaker's new claims, judged on one thread against the speaker's history, which is
+/// taken out of memory meanwhile (`None`: claims without a speaker); first, the lane's
+/// index among the batch's speakers.
+type Lane = (u32, Option<(String, Shard)>, Vec<Fresh>);
 
 /// The stateful stage over one state directory.
 pub struct Tracking {
@@ -98,8 +115,24 @@ impl Tracking {
         seqs: Option<&[u64]>,
         applied: &[(i32, i64)],
     ) -> Result<Vec<StoredClaim>, PipelineError> {
+        self.track_batch_with(envelopes, seqs, applied, &|_, stored| stored.clone())
+    }
+
+    /// [`Tracking::track_batch`], handing back for each claim what `finish` makes of its
+    /// stored claim (given the claim's place in the batch) instead of the stored claim:
+    /// `finish` runs where the claim was judged, on any thread, while the claim is still in
+    /// cache (a batch's claims are megabytes: passing over them again afterwards meant a
+    /// cache miss at every step). Within-batch repeats of a claim id get a clone of the first
+    /// one's result.
+    pub fn track_batch_with<T: Clone + Send>(
+        &mut self,
+        envelopes: Vec<ClaimEnvelope>,
+        seqs: Option<&[u64]>,
+        applied: &[(i32, i64)],
+        finish: &(dyn Fn(usize, &StoredClaim) -> T + Sync),
+    ) -> Result<Vec<T>, PipelineError> {
         let n = envelopes.len();
-        let mut out: Vec<Option<StoredClaim>> = (0..n).map(|_| None).collect();
+        let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
         // First, in order and before memory changes: claims stored before (redeliveries),
         // repeats of a claim within the batch, and the position of each new claim.
         let first_of: Vec<Option<usize>> = {
@@ -125,10 +158,11 @@ impl Tracking {
                 continue;
             }
             if let Some(kept) = self.store.get(&envelope.claim_id)? {
-                out[at] = Some(StoredClaim {
-                    record: record_of(envelope, kept.history),
+                let stored = StoredClaim {
+                    record: Box::new(record_of(envelope, kept.history)),
                     entry: kept.entry,
-                });
+                };
+                out[at] = Some(finish(at, &stored));
                 continue;
             }
             let seq = match seqs {
@@ -140,34 +174,48 @@ impl Tracking {
             }
             fresh.push(Fresh { at, envelope, seq });
         }
-        let order: Vec<usize> = fresh.iter().map(|f| f.at).collect();
-        for (at, stored) in self.judge_fresh(fresh) {
-            out[at] = Some(stored);
+        let (judged, speakers) = self.judge_fresh(fresh, finish);
+        let remembered: Vec<u32> = judged.iter().filter_map(|j| j.speaker).collect();
+        let mut rows = Vec::with_capacity(judged.len());
+        for Judged {
+            at, result, row, ..
+        } in judged
+        {
+            out[at] = Some(result);
+            rows.push(row);
         }
         for (at, first) in copies {
             out[at] = out[first].clone();
         }
-        let out: Vec<StoredClaim> = out
-            .into_iter()
-            .map(|s| s.expect("every claim of the batch is stored, new or not"))
-            .collect();
-        let new: Vec<&StoredClaim> = order.iter().map(|&at| &out[at]).collect();
-        if let Err(e) = self.store.put_applied_refs(&new, applied) {
-            for stored in new.iter().rev() {
-                if let Some(entry) = &stored.entry {
-                    self.memory.pop(&entry.speaker_id);
-                }
-            }
+        if let Err(e) = self.store.put_rows(rows, applied) {
+            self.forget(&speakers, &remembered);
             return Err(e.into());
         }
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|s| s.expect("every claim of the batch is stored, new or not"))
+            .collect())
+    }
+
+    /// Takes what [`Tracking::judge_fresh`] remembered out of memory again, last first,
+    /// when the batch could not be stored: `remembered` lists, in batch order, the speaker
+    /// (an index into `speakers`) of each claim remembered.
+    fn forget(&mut self, speakers: &[String], remembered: &[u32]) {
+        for &speaker in remembered.iter().rev() {
+            self.memory.pop(&speakers[speaker as usize]);
+        }
     }
 
     /// Judges and remembers the new claims of a batch. Claims are only ever judged against
     /// their own speaker's history, so the speakers' histories are taken out of memory and
     /// worked on side by side, each speaker's claims in batch order: the same judgements as
-    /// one claim after the other. Returns each claim's place in the batch with its result.
-    fn judge_fresh(&mut self, fresh: Vec<Fresh>) -> Vec<(usize, StoredClaim)> {
+    /// one claim after the other. Returns the claims judged, in batch order, and the
+    /// speakers their [`Judged::speaker`] indexes.
+    fn judge_fresh<T: Send>(
+        &mut self,
+        fresh: Vec<Fresh>,
+        finish: &(dyn Fn(usize, &StoredClaim) -> T + Sync),
+    ) -> (Vec<Judged<T>>, Vec<String>) {
         // Remembering the first embedding of a dimension makes the memory's hyperplanes,
         // which every speaker shares: such a batch goes one claim after the other.
         let planes_ready = fresh
@@ -176,10 +224,31 @@ impl Tracking {
             .filter_map(|f| f.envelope.embedding.as_ref())
             .all(|e| self.memory.ready_for(e.q.len()));
         if fresh.len() < PARALLEL_MIN_CLAIMS || !planes_ready {
-            return fresh
+            let mut speakers: Vec<String> = Vec::new();
+            let judged = fresh
                 .into_iter()
-                .map(|f| (f.at, self.judge_one(f)))
+                .map(|f| {
+                    let at = f.at;
+                    let (stored, analysis) = enrich(f.envelope, f.seq, &self.memory);
+                    let (result, row) = (finish(at, &stored), Row::of(&stored));
+                    let mut speaker = None;
+                    if let (Some(entry), Some(analysis)) = (stored.entry, analysis) {
+                        let known = speakers.iter().position(|s| *s == entry.speaker_id);
+                        speaker = Some(known.unwrap_or_else(|| {
+                            speakers.push(entry.speaker_id.clone());
+                            speakers.len() - 1
+                        }) as u32);
+                        self.memory.insert_analyzed(entry, analysis);
+                    }
+                    Judged {
+                        at,
+                        result,
+                        row,
+                        speaker,
+                    }
+                })
                 .collect();
+            return (judged, speakers);
         }
         // Speakers in the order they first come; claims without one (no history to read
         // or write) together in a lane of their own.
@@ -193,54 +262,69 @@ impl Tracking {
             });
             lanes[lane].1.push(f);
         }
-        let work: Vec<(Option<Shard>, Vec<Fresh>)> = lanes
+        let work: Vec<Lane> = lanes
             .into_iter()
-            .map(|(id, claims)| (id.map(|id| self.memory.take_shard(&id)), claims))
+            .enumerate()
+            .map(|(lane, (id, claims))| {
+                let shard = id.map(|id| {
+                    let shard = self.memory.take_shard(&id);
+                    (id, shard)
+                });
+                (lane as u32, shard, claims)
+            })
             .collect();
         let memory = &self.memory;
         let done = parallel::spread(
             work,
-            |(_, claims)| claims.len(),
-            |(mut shard, claims)| {
-                let results: Vec<(usize, StoredClaim)> = claims
+            |(_, _, claims)| claims.len(),
+            |(lane, mut shard, claims)| {
+                let results: Vec<Judged<T>> = claims
                     .into_iter()
                     .map(|f| {
+                        let at = f.at;
                         let (stored, analysis) = match shard.as_ref() {
-                            Some(shard) => {
+                            Some((_, shard)) => {
                                 enrich_by(f.envelope, f.seq, |_, probe, analysis, date| {
                                     memory.judge_in(shard, probe, analysis, date)
                                 })
                             }
                             None => enrich(f.envelope, f.seq, memory),
                         };
-                        if let (Some(shard), Some(entry), Some(analysis)) =
-                            (shard.as_mut(), &stored.entry, analysis)
+                        let (result, row) = (finish(at, &stored), Row::of(&stored));
+                        let mut speaker = None;
+                        if let (Some((_, shard)), Some(entry), Some(analysis)) =
+                            (shard.as_mut(), stored.entry, analysis)
                         {
-                            memory.insert_in(shard, entry.clone(), analysis);
+                            memory.insert_in(shard, entry, analysis);
+                            speaker = Some(lane);
                         }
-                        (f.at, stored)
+                        Judged {
+                            at,
+                            result,
+                            row,
+                            speaker,
+                        }
                     })
                     .collect();
                 (shard, results)
             },
         );
-        let mut out = Vec::with_capacity(done.iter().map(|(_, r)| r.len()).sum());
+        let mut judged = Vec::with_capacity(done.iter().map(|(_, r)| r.len()).sum());
+        // Lane order, which `spread` keeps: lane `k` is speaker `k` (empty: no speaker).
+        let mut speakers = Vec::with_capacity(done.len());
         for (shard, results) in done {
-            if let Some(shard) = shard {
-                self.memory.put_shard(shard);
-            }
-            out.extend(results);
+            speakers.push(match shard {
+                Some((id, shard)) => {
+                    self.memory.put_shard(shard);
+                    id
+                }
+                None => String::new(),
+            });
+            judged.extend(results);
         }
-        out
-    }
-
-    /// Judges and remembers one new claim.
-    fn judge_one(&mut self, f: Fresh) -> StoredClaim {
-        let (stored, analysis) = enrich(f.envelope, f.seq, &self.memory);
-        if let (Some(entry), Some(analysis)) = (&stored.entry, analysis) {
-            self.memory.insert_analyzed(entry.clone(), analysis);
-        }
-        stored
+        // Batch order, as the store's rows were before: the claims' row numbers follow it.
+        judged.sort_unstable_by_key(|j| j.at);
+        (judged, speakers)
     }
 
     /// The next input offset of `partition` whose claims this state lacks (`None`: it never
@@ -364,6 +448,99 @@ mod tests {
         assert!(statuses.len() >= 2, "{statuses:?}");
         assert_eq!(batched.memory.next_seq(), one_by_one.memory.next_seq());
         assert_eq!(batched.memory.len(), one_by_one.memory.len());
+    }
+
+    #[test]
+    fn finish_gets_each_claims_place_and_a_repeat_gets_the_first_ones_result() {
+        let feed = mixed_feed(30);
+        assert!(feed.len() >= PARALLEL_MIN_CLAIMS, "{}", feed.len());
+        let mut batch = feed.clone();
+        batch.push(feed[5].clone());
+        let dir = tempfile::tempdir().unwrap();
+        let mut tracking = Tracking::open(dir.path()).unwrap();
+        let got = tracking
+            .track_batch_with(batch.clone(), None, &[], &|at, stored| {
+                (at, stored.record.claim_id.clone())
+            })
+            .unwrap();
+        assert_eq!(got.len(), batch.len());
+        for (i, (at, claim_id)) in got.iter().enumerate() {
+            assert_eq!(*at, if i == feed.len() { 5 } else { i });
+            assert_eq!(claim_id, &batch[i].claim_id);
+        }
+    }
+
+    #[test]
+    fn forgetting_judged_claims_leaves_memory_as_it_was() {
+        let feed = mixed_feed(40);
+        let half = feed.len() / 2;
+        // Judged side by side (a large batch) and one after the other (a small one).
+        for detour in [&feed[half..], &feed[half..half + 8]] {
+            let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let (mut plain, mut undone) = (
+                Tracking::open(a.path()).unwrap(),
+                Tracking::open(b.path()).unwrap(),
+            );
+            plain.track_batch(feed[..half].to_vec(), None, &[]).unwrap();
+            undone
+                .track_batch(feed[..half].to_vec(), None, &[])
+                .unwrap();
+            let (len, next) = (undone.memory.len(), undone.memory.next_seq());
+            // Places in the histories as `track_batch` gives them.
+            let mut seq = next;
+            let fresh: Vec<Fresh> = detour
+                .iter()
+                .enumerate()
+                .map(|(at, e)| {
+                    let f = Fresh {
+                        at,
+                        envelope: e.clone(),
+                        seq,
+                    };
+                    seq += u64::from(e.speaker_id.is_some());
+                    f
+                })
+                .collect();
+            let (judged, speakers) = undone.judge_fresh(fresh, &|_, _| ());
+            assert_eq!(judged.len(), detour.len());
+            assert!(undone.memory.len() > len);
+            let remembered: Vec<u32> = judged.iter().filter_map(|j| j.speaker).collect();
+            undone.forget(&speakers, &remembered);
+            assert_eq!((undone.memory.len(), undone.memory.next_seq()), (len, next));
+            let rest = feed[half..].to_vec();
+            assert_eq!(
+                undone.track_batch(rest.clone(), None, &[]).unwrap(),
+                plain.track_batch(rest, None, &[]).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn rows_already_stored_or_given_twice_are_written_once() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut tracking = Tracking::open(a.path()).unwrap();
+        let stored = tracking
+            .track_batch(envelopes("a1", FIRST), None, &[])
+            .unwrap();
+        assert!(stored.len() >= 2, "{}", stored.len());
+        let twice = || {
+            stored
+                .iter()
+                .chain(&stored)
+                .map(Row::of)
+                .collect::<Vec<_>>()
+        };
+        tracking.store.put_rows(twice(), &[]).unwrap();
+        assert_eq!(tracking.store.len(), stored.len() as u64);
+        let mut other = Store::open(b.path()).unwrap();
+        other.put_rows(twice(), &[(0, 5)]).unwrap();
+        assert_eq!(other.len(), stored.len() as u64);
+        assert_eq!(other.applied(0).unwrap(), Some(5));
+        for s in &stored {
+            let kept = other.get(&s.record.claim_id).unwrap().unwrap();
+            assert_eq!(kept.history, s.record.history);
+            assert_eq!(kept.entry, s.entry);
+        }
     }
 
     const FIRST: &str =

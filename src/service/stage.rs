@@ -64,7 +64,7 @@ pub trait Stage: Send + 'static {
 }
 
 /// What one input message yields.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Output {
     /// The messages to produce, in order; the input is done when all are acknowledged.
     pub messages: Vec<OutMessage>,

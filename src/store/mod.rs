@@ -136,6 +136,24 @@ fn key(claim_id: &str) -> u128 {
     xxh3_128(claim_id.as_bytes())
 }
 
+/// A claim's row, encoded apart from the write ([`Store::put_rows`]): where the claim was
+/// judged, on any thread, while its parts are still in cache.
+pub struct Row {
+    /// The claim id's key in the index.
+    key: u128,
+    bytes: Vec<u8>,
+}
+
+impl Row {
+    pub fn of(claim: &StoredClaim) -> Self {
+        let judgement = JudgementRef::from(claim);
+        Row {
+            key: key(judgement.claim_id),
+            bytes: row::encode(&judgement),
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir`, moving an older store's claims into rows.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
@@ -291,14 +309,28 @@ impl Store {
         self.put(&refs, applied)
     }
 
+    /// [`Store::put_applied_refs`] with the rows already encoded ([`Row::of`]), where each
+    /// claim was judged and still in cache.
+    pub fn put_rows(&mut self, rows: Vec<Row>, applied: &[(i32, i64)]) -> Result<(), StoreError> {
+        let mut added: HashMap<u128, u64> = HashMap::with_capacity(rows.len());
+        let mut next = self.next_row;
+        let mut new: Vec<Vec<u8>> = Vec::with_capacity(rows.len());
+        for row in rows {
+            if self.index.contains_key(&row.key) || added.contains_key(&row.key) {
+                continue;
+            }
+            added.insert(row.key, next);
+            new.push(row.bytes);
+            next += 1;
+        }
+        self.write(added, next, &new, applied)
+    }
+
     fn put(
         &mut self,
         claims: &[JudgementRef<'_>],
         applied: &[(i32, i64)],
     ) -> Result<(), StoreError> {
-        if claims.is_empty() && applied.is_empty() {
-            return Ok(());
-        }
         let mut added: HashMap<u128, u64> = HashMap::with_capacity(claims.len());
         let mut next = self.next_row;
         let mut new: Vec<&JudgementRef<'_>> = Vec::with_capacity(claims.len());
@@ -314,13 +346,28 @@ impl Store {
         // Encoding is most of a commit's work and needs no transaction: on all cores, before
         // the one writer goes through the rows in order.
         let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| row::encode(c));
+        self.write(added, next, &encoded, applied)
+    }
+
+    /// Appends `encoded` (the rows of the claims in `added`, not stored yet) from the next
+    /// row number on, and the offsets, in one transaction.
+    fn write(
+        &mut self,
+        added: HashMap<u128, u64>,
+        next: u64,
+        encoded: &[Vec<u8>],
+        applied: &[(i32, i64)],
+    ) -> Result<(), StoreError> {
+        if encoded.is_empty() && applied.is_empty() {
+            return Ok(());
+        }
         let mut txn = self.db.begin_write()?;
         if self.deferred {
             txn.set_durability(Durability::None)?;
         }
         {
             let mut rows = txn.open_table(ROWS)?;
-            for (row, bytes) in (self.next_row..).zip(&encoded) {
+            for (row, bytes) in (self.next_row..).zip(encoded) {
                 rows.insert(row, bytes.as_slice())?;
             }
             let mut offsets = txn.open_table(APPLIED)?;

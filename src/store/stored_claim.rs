@@ -11,7 +11,9 @@ use crate::track::Entry;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredClaim {
     /// The record exactly as first emitted.
-    pub record: ClaimRecord,
+    /// Boxed: a batch moves its claims through several vectors, and a record is over 500
+    /// bytes; its copies showed in profiles.
+    pub record: Box<ClaimRecord>,
     /// The memory entry; `None` for claims without a speaker id, which have no history.
     pub entry: Option<Entry>,
 }

@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::text::{
     antonyms_of, is_negator, is_number_like, is_soft_negator, is_stopword, negated_form, stem,
-    words, NEGATING_PREFIXES,
+    stem_into, words, NEGATING_PREFIXES,
 };
 
 /// How a new claim relates to one earlier claim.
@@ -87,12 +87,13 @@ pub struct Content {
     /// The stems (a multiset), sorted by (hash, text).
     stems: Box<[Stem]>,
     negators: usize,
-    /// Per negator, the content stems it governs (the next [`NEGATION_SCOPE`]).
-    groups: Box<[Box<[Box<str>]>]>,
+    /// Per negator, the content stems it governs (the next [`NEGATION_SCOPE`]), as
+    /// [canonical](Content::find) indexes into `stems`. Sorted, deduplicated.
+    groups: Box<[Box<[u32]>]>,
     /// Stems within [`NEGATION_REACH`] of a negator: what counts as negated too when the
     /// other claim's negation is checked against this one (wording shifts words around).
-    /// Sorted, deduplicated.
-    negated_wide: Box<[Box<str>]>,
+    /// Canonical indexes into `stems`, sorted, deduplicated.
+    negated_wide: Box<[u32]>,
 }
 
 /// One stem of a [`Content`]: where it is in `text`, its hash, and what it is.
@@ -120,11 +121,20 @@ impl Content {
         &self.text[s.start as usize..(s.start + s.len) as usize]
     }
 
-    fn has(&self, w: &str) -> bool {
-        let h = stem_hash(w);
-        self.stems
-            .binary_search_by(|s| s.hash.cmp(&h).then_with(|| self.stem(s).cmp(w)))
-            .is_ok()
+    /// [`Content::stem`] as bytes: what the merges compare (the same order as `str`'s),
+    /// without `str` slicing's char-boundary checks.
+    fn bytes(&self, s: &Stem) -> &[u8] {
+        &self.text.as_bytes()[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    /// The canonical index of a stem in `stems`: the first of its equal copies, if it has
+    /// one.
+    fn find(&self, hash: u32, w: &[u8]) -> Option<u32> {
+        let at = self
+            .stems
+            .partition_point(|s| (s.hash, self.bytes(s)) < (hash, w));
+        let s = self.stems.get(at)?;
+        (s.hash == hash && self.bytes(s) == w).then_some(at as u32)
     }
 }
 
@@ -144,14 +154,14 @@ impl Analysis {
     pub fn new(normalized: &str, anchors: &[String]) -> Self {
         let words = words(normalized);
         // One stem per word, shared by the content and the keys.
-        let stems = word_stems(&words);
-        let mut keys: Vec<u64> = Vec::with_capacity(stems.len());
-        for k in stems.iter().flatten().map(|s| xxh3_64(s.as_bytes())) {
+        let stems = WordStems::of(&words);
+        let mut keys: Vec<u64> = Vec::with_capacity(stems.spans.len());
+        for k in (0..words.len()).filter_map(|i| Some(xxh3_64(stems.get(i)?.as_bytes()))) {
             if !keys.contains(&k) {
                 keys.push(k);
             }
         }
-        let mut analysis = Self::of(content_with(&words, stems), anchors);
+        let mut analysis = Self::of(content_with(&words, &stems), anchors);
         analysis.keys = keys.into_boxed_slice();
         analysis
     }
@@ -181,21 +191,20 @@ impl Analysis {
 
     /// Heap bytes held (an estimate from lengths).
     pub fn heap_bytes(&self) -> usize {
-        let list = |l: &[Box<str>]| l.len() * 16 + l.iter().map(|s| s.len()).sum::<usize>();
         let c = &self.content;
         c.text.len()
             + self.keys.len() * 8
             + c.stems.len() * std::mem::size_of::<Stem>()
             + c.groups.len() * 16
-            + c.groups.iter().map(|g| list(g)).sum::<usize>()
-            + list(&c.negated_wide)
+            + c.groups.iter().map(|g| g.len() * 4).sum::<usize>()
+            + c.negated_wide.len() * 4
     }
 }
 
-fn sorted(mut v: Vec<String>) -> Box<[Box<str>]> {
+fn sorted(mut v: Vec<u32>) -> Box<[u32]> {
     v.sort_unstable();
     v.dedup();
-    v.into_iter().map(String::into_boxed_str).collect()
+    v.into_boxed_slice()
 }
 
 /// Stems of the words of a claim's anchors: what a changed word is checked against to be
@@ -221,27 +230,52 @@ const NEGATION_SCOPE: usize = 2;
 const NEGATION_REACH: usize = 4;
 
 fn content(words: &[&str]) -> Content {
-    content_with(words, word_stems(words))
+    content_with(words, &WordStems::of(words))
 }
 
 /// The stem of each word that is neither a stopword nor a negator: what both a claim's
-/// [`Content`] and its word-index keys are made of.
-fn word_stems(words: &[&str]) -> Vec<Option<String>> {
-    words
-        .iter()
-        .map(|w| (!is_stopword(w) && !is_negator(w)).then(|| stem(w)))
-        .collect()
+/// [`Content`] and its word-index keys are made of. All in one buffer: a claim has a dozen
+/// or more, and a `String` each showed in profiles.
+struct WordStems {
+    /// The stems, concatenated.
+    text: String,
+    /// Per word, its stem's span in `text`, if it has one.
+    spans: Vec<Option<(u32, u32)>>,
 }
 
-/// [`content`] with the words' stems at hand: `word_stems[i]` is [`word_stems`]`(words)[i]`.
-fn content_with(words: &[&str], mut word_stems: Vec<Option<String>>) -> Content {
-    let mut stems: Vec<String> = Vec::new();
+impl WordStems {
+    fn of(words: &[&str]) -> Self {
+        let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+        let spans = words
+            .iter()
+            .map(|w| {
+                (!is_stopword(w) && !is_negator(w)).then(|| {
+                    let start = text.len();
+                    stem_into(w, &mut text);
+                    (start as u32, text.len() as u32)
+                })
+            })
+            .collect();
+        WordStems { text, spans }
+    }
+
+    /// The stem of word `i`.
+    fn get(&self, i: usize) -> Option<&str> {
+        let (s, e) = self.spans.get(i).copied().flatten()?;
+        Some(&self.text[s as usize..e as usize])
+    }
+}
+
+/// [`content`] with the words' stems at hand.
+fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
+    // The content stems in text order; groups and the wide negated list hold positions in it.
+    let mut stems: Vec<&str> = Vec::with_capacity(words.len());
     let mut negators = 0usize;
-    let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut negated_wide: Vec<String> = Vec::new();
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    let mut negated_wide: Vec<u32> = Vec::new();
     let mut since: Option<usize> = None;
     let mut prev_negator = false;
-    for (w, word_stem) in words.iter().zip(word_stems.iter_mut()) {
+    for (i, w) in words.iter().enumerate() {
         if is_negator(w) || is_soft_negator(w) {
             if prev_negator && is_soft_negator(w) {
                 // "did not refuse", "never fails": the two cancel out.
@@ -260,26 +294,41 @@ fn content_with(words: &[&str], mut word_stems: Vec<Option<String>>) -> Content 
         prev_negator = false;
         if *w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
-            stems.push((*w).to_owned());
-        } else if let Some(s) = word_stem.take() {
+            stems.push("yes");
+        } else if let Some(s) = word_stems.get(i) {
+            let at = stems.len() as u32;
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {
-                    groups.last_mut().unwrap().push(s.clone());
+                    groups.last_mut().unwrap().push(at);
                 }
                 if k < NEGATION_REACH {
-                    negated_wide.push(s.clone());
+                    negated_wide.push(at);
                 }
                 since = Some(k + 1);
             }
             stems.push(s);
         }
     }
-    let mut keyed: Vec<(u32, String)> = stems.into_iter().map(|s| (stem_hash(&s), s)).collect();
+    // Sorted by (hash, text); the text position last only to make the order total.
+    let mut keyed: Vec<(u32, &str, u32)> = stems
+        .iter()
+        .enumerate()
+        .map(|(at, s)| (stem_hash(s), *s, at as u32))
+        .collect();
     keyed.sort_unstable();
-    let mut text = String::with_capacity(keyed.iter().map(|(_, s)| s.len()).sum());
+    // Text position → index of the first equal stem in sorted order.
+    let mut canonical = vec![0u32; keyed.len()];
+    for (k, (hash, w, at)) in keyed.iter().enumerate() {
+        canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
+            Some((h, v, p)) if h == *hash && v == *w => canonical[p as usize],
+            _ => k as u32,
+        };
+    }
+    let canon = |v: Vec<u32>| sorted(v.into_iter().map(|at| canonical[at as usize]).collect());
+    let mut text = String::with_capacity(keyed.iter().map(|(_, s, _)| s.len()).sum());
     let stems = keyed
         .iter()
-        .map(|(hash, w)| {
+        .map(|(hash, w, _)| {
             let start = text.len() as u32;
             text.push_str(w);
             let mut flags = 0;
@@ -305,17 +354,22 @@ fn content_with(words: &[&str], mut word_stems: Vec<Option<String>>) -> Content 
         stems,
         negators,
         // Group order and repeats do not matter: only "any group" is asked of them.
-        groups: groups.into_iter().map(sorted).collect(),
-        negated_wide: sorted(negated_wide),
+        groups: groups.into_iter().map(canon).collect(),
+        negated_wide: canon(negated_wide),
     }
 }
 
 /// Whether a negation in `x` governs words that `y` has, un-negated.
 fn negates_what_other_affirms(x: &Content, y: &Content) -> bool {
     x.groups.iter().any(|g| {
-        let mut shared = g.iter().filter(|w| y.has(w)).peekable();
-        shared.peek().is_some()
-            && shared.all(|w| y.negated_wide.binary_search_by(|x| (**x).cmp(w)).is_err())
+        let mut shared = g
+            .iter()
+            .filter_map(|&at| {
+                let s = &x.stems[at as usize];
+                y.find(s.hash, x.bytes(s))
+            })
+            .peekable();
+        shared.peek().is_some() && shared.all(|at| y.negated_wide.binary_search(&at).is_err())
     })
 }
 
@@ -377,24 +431,26 @@ fn features_into(
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
             let take_a = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => (x.hash, ca.stem(x)) <= (y.hash, cb.stem(y)),
+                (Some(x), Some(y)) => {
+                    x.hash < y.hash || (x.hash == y.hash && ca.bytes(x) <= cb.bytes(y))
+                }
                 (Some(_), None) => true,
                 _ => false,
             };
             let (h, w) = if take_a {
-                (a[i].hash, ca.stem(&a[i]))
+                (a[i].hash, ca.bytes(&a[i]))
             } else {
-                (b[j].hash, cb.stem(&b[j]))
+                (b[j].hash, cb.bytes(&b[j]))
             };
             let (first_a, first_b) = (i, j);
             let (mut fa, mut fb) = (0u8, 0u8);
             let mut c = 0i32;
-            while i < a.len() && a[i].hash == h && ca.stem(&a[i]) == w {
+            while i < a.len() && a[i].hash == h && ca.bytes(&a[i]) == w {
                 fa = a[i].flags;
                 c += 1;
                 i += 1;
             }
-            while j < b.len() && b[j].hash == h && cb.stem(&b[j]) == w {
+            while j < b.len() && b[j].hash == h && cb.bytes(&b[j]) == w {
                 fb = b[j].flags;
                 c -= 1;
                 j += 1;
@@ -427,12 +483,18 @@ fn features_into(
     // are the same throughout, simply more negators on one side.
     let scope_flip = negates_what_other_affirms(ca, cb) || negates_what_other_affirms(cb, ca);
     let negation_flip = scope_flip || (neg_a != neg_b && dice >= REVERSAL_DICE);
+    // Pairs of an added and a removed stem, but only those where one has antonyms or a
+    // negating prefix: most have neither, and long claims have hundreds of pairs.
+    let removed_prefixed = removed().any(|y| y.flags & PREFIXED != 0);
     let antonym = added().any(|x| {
         let list = if x.flags & HAS_ANTONYMS != 0 {
             antonyms_of(word(x))
         } else {
             &[]
         };
+        if list.is_empty() && x.flags & PREFIXED == 0 && !removed_prefixed {
+            return false;
+        }
         removed().any(|y| {
             ((x.flags | y.flags) & PREFIXED != 0 && negated_form(word(x), word(y)))
                 || list.iter().any(|z| *z == word(y))

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
@@ -419,6 +419,11 @@ impl Memory {
 
     /// Earlier claims worth judging against, best first.
     fn candidates(&self, sp: &Speaker, probe: &Probe, analyzed: &Analysis) -> Vec<u32> {
+        thread_local! {
+            /// Per earlier claim, the query stems it has: a long history's counts, kept
+            /// zeroed between lookups instead of allocated and zeroed for each.
+            static SHARED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         let n = sp.entries.len();
         if !sp.indexed {
             // A short history: every claim, most similar (else most recent) first.
@@ -476,22 +481,29 @@ impl Memory {
         } else {
             2.max(lists.len() as u8 / 2)
         };
-        let mut shared = vec![0u8; n];
-        let mut touched: Vec<u32> = Vec::new();
-        for l in &lists {
-            for &i in l.iter() {
-                let c = &mut shared[i as usize];
-                if *c == 0 {
-                    touched.push(i);
-                }
-                *c += 1;
+        let mut by_words: Vec<(u8, u32)> = SHARED.with_borrow_mut(|shared| {
+            // Zero from here on: every count set below is reset before the borrow ends.
+            if shared.len() < n {
+                shared.resize(n, 0);
             }
-        }
-        let mut by_words: Vec<(u8, u32)> = touched
-            .into_iter()
-            .map(|i| (shared[i as usize], i))
-            .filter(|(c, _)| *c >= need)
-            .collect();
+            let mut touched: Vec<u32> = Vec::new();
+            for l in &lists {
+                for &i in l.iter() {
+                    let c = &mut shared[i as usize];
+                    if *c == 0 {
+                        touched.push(i);
+                    }
+                    *c += 1;
+                }
+            }
+            touched
+                .into_iter()
+                .filter_map(|i| {
+                    let c = std::mem::take(&mut shared[i as usize]);
+                    (c >= need).then_some((c, i))
+                })
+                .collect()
+        });
         let half = MAX_JUDGED / 2;
         let top = |v: &mut Vec<(u8, u32)>| {
             if v.len() > half {
@@ -509,8 +521,13 @@ impl Memory {
         picked.extend(by_cosine.iter().take(half).map(|(_, i)| *i));
         picked.extend(by_words.iter().map(|(_, i)| *i));
         picked.extend(by_cosine.iter().skip(half).map(|(_, i)| *i));
-        let mut seen = HashSet::new();
-        picked.retain(|i| seen.insert(*i));
+        // At most a few dozen: a scan beats hashing.
+        let mut seen = Vec::with_capacity(picked.len());
+        picked.retain(|i| {
+            let new = !seen.contains(i);
+            seen.push(*i);
+            new
+        });
         picked.truncate(MAX_JUDGED + MAX_MATCHES);
         picked
     }

@@ -391,54 +391,69 @@ pub fn words(normalized: &str) -> Vec<&str> {
 /// A light suffix-stripping stemmer (Porter's step 1 and common derivational endings),
 /// enough that "cuts"/"cut", "raising"/"raised"/"raise", "taxes"/"tax" meet.
 pub fn stem(word: &str) -> String {
-    let w = word;
-    if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
-        return w.to_owned();
+    let mut s = String::with_capacity(word.len() + 1);
+    stem_into(word, &mut s);
+    s
+}
+
+/// Suffixes the stemmer strips, longest of a family first, with what replaces them.
+const SUFFIXES: [(&str, &str); 17] = [
+    ("sses", "ss"),
+    ("ies", "i"),
+    ("ational", "ate"),
+    ("ization", "ize"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("iveness", "ive"),
+    ("ments", ""),
+    ("ment", ""),
+    ("ness", ""),
+    ("ingly", ""),
+    ("edly", ""),
+    ("ing", ""),
+    ("ed", ""),
+    ("ly", ""),
+    ("es", ""),
+    ("s", ""),
+];
+
+/// [`stem`] appended to `out`: a claim's stems go into one buffer, not a `String` each.
+pub fn stem_into(word: &str, out: &mut String) {
+    let start = out.len();
+    out.push_str(word);
+    if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+        return;
     }
-    let mut s = w.to_owned();
-    for (suf, rep) in [
-        ("sses", "ss"),
-        ("ies", "i"),
-        ("ational", "ate"),
-        ("ization", "ize"),
-        ("fulness", "ful"),
-        ("ousness", "ous"),
-        ("iveness", "ive"),
-        ("ments", ""),
-        ("ment", ""),
-        ("ness", ""),
-        ("ingly", ""),
-        ("edly", ""),
-        ("ing", ""),
-        ("ed", ""),
-        ("ly", ""),
-        ("es", ""),
-        ("s", ""),
-    ] {
-        if let Some(base) = s.strip_suffix(suf) {
-            if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
-                let keep = base.len();
-                s.truncate(keep);
-                s.push_str(rep);
-                break;
-            }
+    let last = word.as_bytes()[word.len() - 1];
+    for (suf, rep) in SUFFIXES {
+        // A byte compare first: most suffixes end in another letter than the word.
+        if suf.as_bytes()[suf.len() - 1] != last {
+            continue;
+        }
+        let Some(base) = out[start..].strip_suffix(suf) else {
+            continue;
+        };
+        if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
+            out.truncate(start + base.len());
+            out.push_str(rep);
+            break;
         }
     }
     // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet.
+    let s = &out[start..];
     if s.len() > 3 {
         if s.ends_with('e') {
-            s.pop();
+            out.pop();
         } else if s.ends_with('y') {
-            s.pop();
-            s.push('i');
+            out.pop();
+            out.push('i');
         }
     }
     // Undouble a final consonant ("stopp" → "stop").
-    let b = s.as_bytes();
+    let b = &out.as_bytes()[start..];
     if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1]) {
-        s.pop();
+        out.pop();
     }
-    s
 }
 
 /// Names and numbers in a raw claim text, normalised: capitalised words (a sentence's first
@@ -507,6 +522,18 @@ mod tests {
         ) {
             prop_assert_eq!(normalize(&text), normalize_by_chars(&text));
             prop_assert_eq!(normalize(&ascii), normalize_by_chars(&ascii));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_stem_appended_to_a_buffer_is_the_words_stem(
+            before in "[a-z ]{0,12}",
+            word in "[a-z0-9']{0,14}",
+        ) {
+            let mut buf = before.clone();
+            stem_into(&word, &mut buf);
+            proptest::prop_assert_eq!(buf, format!("{before}{}", stem(&word)));
         }
     }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::article::Article;
 use crate::config::Config;
-use crate::pipeline::{parallel, ClaimEnvelope, Extraction, Pipeline};
+use crate::pipeline::{ClaimEnvelope, Extraction, Pipeline};
 use crate::sinks::kafka::claim_message;
 use crate::sources::kafka::InputMessage;
 use crate::store::Syncer;
@@ -61,16 +61,21 @@ impl Stage for AllStage {
         _articles: &[Article],
         claims: Vec<Vec<ClaimEnvelope>>,
     ) -> Result<Vec<Output>, StageError> {
-        let records = self.pipeline.track_extracted(claims)?;
-        // Serialising the records is a tenth of the work: spread over the cores too.
-        let out = parallel::map(&records, 4, |records| Output {
-            statuses: records.iter().map(|r| r.history.status).collect(),
-            messages: records
-                .iter()
-                .map(|r| claim_message(&self.output_topic, r))
-                .collect(),
-        });
-        parallel::drop_in_background(records);
+        // Each record is serialised where it was judged, while it is in cache.
+        let topic = self.output_topic.as_str();
+        let messages = self.pipeline.track_extracted_with(claims, &|stored| {
+            (
+                stored.record.history.status,
+                claim_message(topic, &stored.record),
+            )
+        })?;
+        let out = messages
+            .into_iter()
+            .map(|claims| {
+                let (statuses, messages) = claims.into_iter().unzip();
+                Output { statuses, messages }
+            })
+            .collect();
         Ok(out)
     }
 }

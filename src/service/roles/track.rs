@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
-use crate::pipeline::{parallel, ClaimEnvelope, Tracking};
+use crate::pipeline::{ClaimEnvelope, Tracking};
 use crate::sinks::kafka::{changelog_message, claim_message, parse_envelope};
 use crate::sources::kafka::InputMessage;
-use crate::store::{StoredClaim, Syncer};
+use crate::store::Syncer;
 use crate::telemetry::Telemetry;
 
 use super::super::restore::needs_restore;
@@ -160,22 +160,28 @@ impl Stage for TrackStage {
         self.check(tickets)?;
         // Every instance orders a partition alike: by offset (one claim per message).
         let seqs: Vec<u64> = tickets.iter().map(|t| t.offset as u64).collect();
-        let stored = self.tracking.track_batch(
+        // Already-stored claims go to the changelog again too: a replay may follow a crash
+        // that lost their changelog entry. Each claim's messages are written where it was
+        // judged, while it is in cache.
+        let (changelog, output) = (self.changelog_topic.as_str(), self.output_topic.as_str());
+        let mut outputs = self.tracking.track_batch_with(
             envelopes.to_vec(),
             Some(&seqs),
             &applied_offsets(tickets),
+            &|at, stored| Output {
+                messages: vec![
+                    changelog_message(changelog, tickets[at].partition, stored),
+                    claim_message(output, &stored.record),
+                ],
+                statuses: vec![stored.record.history.status],
+            },
         )?;
-        // Already-stored claims go to the changelog again too: a replay may follow a crash
-        // that lost their changelog entry.
-        let pairs: Vec<(&Ticket, &StoredClaim)> = tickets.iter().zip(&stored).collect();
-        // Serialising is a good part of the work: spread over the cores too.
-        Ok(parallel::map(&pairs, 16, |(t, s)| Output {
-            messages: vec![
-                changelog_message(&self.changelog_topic, t.partition, s),
-                claim_message(&self.output_topic, &s.record),
-            ],
-            statuses: vec![s.record.history.status],
-        }))
+        // A claim twice in the batch gets a copy of its first output: its changelog entry
+        // still goes to the partition of its own input.
+        for (out, t) in outputs.iter_mut().zip(tickets) {
+            out.messages[0].partition = Some(t.partition);
+        }
+        Ok(outputs)
     }
 }
 
