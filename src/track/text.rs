@@ -461,26 +461,19 @@ pub fn stem_into(word: &str, out: &mut String) {
 /// lower-cased. What an entity or number swap changes.
 pub fn anchors(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut sentence_start = true;
     for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
         let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let ends = raw.ends_with(['.', '!', '?', ':', '“', '"']) || raw.starts_with(['“', '"']);
-        if !word.is_empty() {
-            let first = word.chars().next().unwrap();
-            let has_digit = word.chars().any(|c| c.is_ascii_digit());
-            let _ = sentence_start;
-            let capital = first.is_uppercase();
-            if has_digit || capital {
-                let n = normalize(word);
-                let n = n.strip_suffix("'s").unwrap_or(&n).to_owned();
-                if !n.is_empty() && !is_stopword(&n) && n != "i" && !out.contains(&n) {
-                    out.push(n);
-                }
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        if first.is_uppercase() || word.bytes().any(|b| b.is_ascii_digit()) {
+            let mut n = normalize(word);
+            if n.ends_with("'s") {
+                n.truncate(n.len() - 2);
             }
-            sentence_start = false;
-        }
-        if ends || raw.starts_with(['“', '"', '(']) {
-            sentence_start = true;
+            if !n.is_empty() && !is_stopword(&n) && n != "i" && !out.contains(&n) {
+                out.push(n);
+            }
         }
     }
     out
