@@ -5,7 +5,9 @@ use crate::pipeline::{ClaimEnvelope, ENVELOPE_SCHEMA};
 use crate::store::StoredClaim;
 
 use super::letter::Unprocessable;
-use super::{header, OutMessage, HEADER_ARTICLE_ID, HEADER_SCHEMA};
+use std::borrow::Cow;
+
+use super::{header, owned_header, OutMessage, HEADER_ARTICLE_ID, HEADER_SCHEMA};
 
 /// Schema name of a changelog entry (the `claimwire-schema` header): a claim's
 /// `StoredJudgement` as JSON (what the store keeps of it, not the whole record).
@@ -23,24 +25,21 @@ pub fn envelope_message(topic: &str, envelope: &ClaimEnvelope) -> OutMessage {
         payload: serde_json::to_vec(envelope).expect("a claim envelope serialises"),
         headers: vec![
             (
-                HEADER_SCHEMA.to_owned(),
-                Some(ENVELOPE_SCHEMA.as_bytes().to_vec()),
+                Cow::Borrowed(HEADER_SCHEMA),
+                Some(Cow::Borrowed(ENVELOPE_SCHEMA.as_bytes())),
             ),
-            (
-                HEADER_ARTICLE_ID.to_owned(),
-                Some(envelope.article.id.as_bytes().to_vec()),
-            ),
+            owned_header(HEADER_ARTICLE_ID, envelope.article.id.as_bytes()),
         ],
     }
 }
 
 /// Reads an internal-topic message back. A schema header naming another schema, or a value
 /// that is not an envelope, is [`Unprocessable::BadEnvelope`].
-pub fn parse_envelope(
+pub fn parse_envelope<K: AsRef<str>, V: AsRef<[u8]>>(
     payload: &[u8],
-    headers: &[(String, Option<Vec<u8>>)],
+    headers: &[(K, Option<V>)],
 ) -> Result<ClaimEnvelope, Unprocessable> {
-    if let Some(schema) = headers.iter().find(|(k, _)| k == HEADER_SCHEMA) {
+    if let Some(schema) = headers.iter().find(|(k, _)| k.as_ref() == HEADER_SCHEMA) {
         let name = header(std::slice::from_ref(schema), HEADER_SCHEMA);
         if name != Some(ENVELOPE_SCHEMA) {
             return Err(Unprocessable::BadEnvelope(format!(
@@ -62,8 +61,8 @@ pub fn changelog_message(topic: &str, partition: i32, stored: &StoredClaim) -> O
         key: Some(stored.record.claim_id.as_bytes().to_vec()),
         payload: stored.judgement_json(),
         headers: vec![(
-            HEADER_SCHEMA.to_owned(),
-            Some(CHANGELOG_SCHEMA.as_bytes().to_vec()),
+            Cow::Borrowed(HEADER_SCHEMA),
+            Some(Cow::Borrowed(CHANGELOG_SCHEMA.as_bytes())),
         )],
     }
 }
@@ -74,6 +73,9 @@ mod tests {
     use crate::article::parse_json;
     use crate::pipeline::Extraction;
     use crate::speaker::Identities;
+
+    /// An input message without headers.
+    const NO_HEADERS: &[(String, Option<Vec<u8>>)] = &[];
 
     const ARTICLE: &str = r#"{"id":"a1","published_at":"2025-04-25","body":"Kremlin spokesman Dmitry Peskov said the deployment of troops was unacceptable. \"We will not accept it,\" officials said."}"#;
 
@@ -100,14 +102,14 @@ mod tests {
         assert_eq!(&parse_envelope(&m.payload, &m.headers).unwrap(), named);
         let m = envelope_message("internal", unnamed);
         assert_eq!(m.key.as_deref(), Some(unnamed.claim_id.as_bytes()));
-        assert_eq!(&parse_envelope(&m.payload, &[]).unwrap(), unnamed);
+        assert_eq!(&parse_envelope(&m.payload, NO_HEADERS).unwrap(), unnamed);
     }
 
     #[test]
     fn other_values_and_other_schemas_are_bad_envelopes() {
-        let err = parse_envelope(b"{\"id\":\"a1\",\"body\":\"x\"}", &[]).unwrap_err();
+        let err = parse_envelope(b"{\"id\":\"a1\",\"body\":\"x\"}", NO_HEADERS).unwrap_err();
         assert!(matches!(err, Unprocessable::BadEnvelope(_)), "{err}");
-        assert!(parse_envelope(b"not json", &[]).is_err());
+        assert!(parse_envelope(b"not json", NO_HEADERS).is_err());
         let m = envelope_message("internal", &envelopes()[0]);
         let other = vec![(
             HEADER_SCHEMA.to_owned(),

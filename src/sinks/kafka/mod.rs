@@ -7,6 +7,8 @@ mod letter;
 pub use internal::{changelog_message, envelope_message, parse_envelope, CHANGELOG_SCHEMA};
 pub use letter::{LetterReason, Unprocessable};
 
+use std::borrow::Cow;
+
 use crate::record::{ClaimRecord, SCHEMA_VERSION};
 
 /// Header naming the record schema.
@@ -33,7 +35,17 @@ pub struct OutMessage {
     /// The message value.
     pub payload: Vec<u8>,
     /// Headers in order; a `None` value is a header without value.
-    pub headers: Vec<(String, Option<Vec<u8>>)>,
+    pub headers: Vec<Header>,
+}
+
+/// A header's name and value. Ours are mostly constants, borrowed: a claim record is sent
+/// with two headers, and allocating each name and the schema once per record showed in
+/// profiles. Those copied from an input message are owned.
+pub type Header = (Cow<'static, str>, Option<Cow<'static, [u8]>>);
+
+/// A header of a constant name and an owned value.
+fn owned_header(name: &'static str, value: impl Into<Vec<u8>>) -> Header {
+    (Cow::Borrowed(name), Some(Cow::Owned(value.into())))
 }
 
 /// Bytes reserved for a claim record's JSON before it is written.
@@ -54,13 +66,10 @@ pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
         },
         headers: vec![
             (
-                HEADER_SCHEMA.to_owned(),
-                Some(SCHEMA_VERSION.as_bytes().to_vec()),
+                Cow::Borrowed(HEADER_SCHEMA),
+                Some(Cow::Borrowed(SCHEMA_VERSION.as_bytes())),
             ),
-            (
-                HEADER_ARTICLE_ID.to_owned(),
-                Some(record.article_id.as_bytes().to_vec()),
-            ),
+            owned_header(HEADER_ARTICLE_ID, record.article_id.as_bytes()),
         ],
     }
 }
@@ -91,15 +100,12 @@ pub fn dead_letter(
         (HEADER_SOURCE_PARTITION, source.partition.to_string()),
         (HEADER_SOURCE_OFFSET, source.offset.to_string()),
     ];
-    let mut out: Vec<(String, Option<Vec<u8>>)> = headers
+    let mut out: Vec<Header> = headers
         .iter()
         .filter(|(k, _)| !ours.iter().any(|(name, _)| name == k))
-        .cloned()
+        .map(|(k, v)| (Cow::Owned(k.clone()), v.clone().map(Cow::Owned)))
         .collect();
-    out.extend(
-        ours.into_iter()
-            .map(|(k, v)| (k.to_owned(), Some(v.into_bytes()))),
-    );
+    out.extend(ours.into_iter().map(|(k, v)| owned_header(k, v)));
     OutMessage {
         topic: topic.to_owned(),
         partition: None,
@@ -110,12 +116,15 @@ pub fn dead_letter(
 }
 
 /// The value of a header, as text.
-pub fn header<'a>(headers: &'a [(String, Option<Vec<u8>>)], name: &str) -> Option<&'a str> {
+pub fn header<'a, K: AsRef<str>, V: AsRef<[u8]>>(
+    headers: &'a [(K, Option<V>)],
+    name: &str,
+) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(k, _)| k == name)
-        .and_then(|(_, v)| v.as_deref())
-        .and_then(|v| std::str::from_utf8(v).ok())
+        .find(|(k, _)| k.as_ref() == name)
+        .and_then(|(_, v)| v.as_ref())
+        .and_then(|v| std::str::from_utf8(v.as_ref()).ok())
 }
 
 #[cfg(test)]
