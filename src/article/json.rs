@@ -15,13 +15,14 @@ pub fn parse_json(raw: &[u8], max_bytes: usize) -> Result<Article, RejectionReas
     let text = std::str::from_utf8(raw).map_err(|e| RejectionReason::NotUtf8(e.valid_up_to()))?;
     let value: Value =
         serde_json::from_str(text).map_err(|e| RejectionReason::NotJson(e.to_string()))?;
-    let Value::Object(fields) = value else {
+    // Fields are taken out of the parsed map, not copied: the body is the bulk of it.
+    let Value::Object(mut fields) = value else {
         return Err(RejectionReason::NotJson(
             "the value is not an object".into(),
         ));
     };
-    let id = match fields.get("id") {
-        Some(Value::String(s)) => s.clone(),
+    let id = match fields.remove("id") {
+        Some(Value::String(s)) => s,
         // Numeric ids are common in feeds; they are ids all the same.
         Some(Value::Number(n)) => n.to_string(),
         Some(_) => return Err(RejectionReason::WrongType("id")),
@@ -30,11 +31,13 @@ pub fn parse_json(raw: &[u8], max_bytes: usize) -> Result<Article, RejectionReas
     if id.trim().is_empty() {
         return Err(RejectionReason::EmptyId);
     }
-    let body = match optional_string(&fields, "body")? {
+    let body = match optional_string(&mut fields, "body")? {
         Some(body) => body,
-        None => optional_string(&fields, "text")?.ok_or(RejectionReason::MissingField("body"))?,
+        None => {
+            optional_string(&mut fields, "text")?.ok_or(RejectionReason::MissingField("body"))?
+        }
     };
-    let published_at = optional_string(&fields, "published_at")?;
+    let published_at = optional_string(&mut fields, "published_at")?;
     let published_on = published_at
         .as_deref()
         .map(parse_published_at)
@@ -42,22 +45,23 @@ pub fn parse_json(raw: &[u8], max_bytes: usize) -> Result<Article, RejectionReas
     Ok(Article {
         id,
         body,
-        title: optional_string(&fields, "title")?,
-        source: optional_string(&fields, "source")?,
+        title: optional_string(&mut fields, "title")?,
+        source: optional_string(&mut fields, "source")?,
         published_on,
         published_at,
-        url: optional_string(&fields, "url")?,
-        language: optional_string(&fields, "language")?,
+        url: optional_string(&mut fields, "url")?,
+        language: optional_string(&mut fields, "language")?,
     })
 }
 
+/// Takes a string field out of the map (`None`: absent or null).
 fn optional_string(
-    fields: &Map<String, Value>,
+    fields: &mut Map<String, Value>,
     key: &'static str,
 ) -> Result<Option<String>, RejectionReason> {
-    match fields.get(key) {
+    match fields.remove(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(RejectionReason::WrongType(key)),
     }
 }
