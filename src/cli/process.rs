@@ -81,10 +81,9 @@ impl Run {
     fn flush(&mut self) -> anyhow::Result<()> {
         let batch = std::mem::take(&mut self.batch);
         // Each record's line is written where the claim was judged, while it is in cache.
-        let claims = self.pipeline.extraction().extract_claims(&batch);
         let lines = self
             .pipeline
-            .track_extracted_with(claims, &|stored| record_line(&stored.record))?;
+            .process_batch_with(&batch, &|stored| record_line(&stored.record))?;
         for line in lines.iter().flatten() {
             self.output.write_line(line)?;
             self.summary.claims += 1;

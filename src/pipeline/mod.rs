@@ -126,6 +126,17 @@ impl Pipeline {
         self.track_extracted(envelopes)
     }
 
+    /// [`Pipeline::process_batch`], handing back what `finish` makes of each claim's stored
+    /// claim instead of its record (see [`Pipeline::track_extracted_with`]).
+    pub fn process_batch_with<T: Clone + Send>(
+        &mut self,
+        articles: &[Article],
+        finish: &(dyn Fn(&StoredClaim) -> T + Sync),
+    ) -> Result<Vec<Vec<T>>, PipelineError> {
+        let envelopes = self.extraction.extract_claims(articles);
+        self.track_extracted_with(envelopes, finish)
+    }
+
     /// The second half of [`Pipeline::process_batch`]: the claims of each article as
     /// extracted by [`Extraction::extract_claims`], encoded (those not stored yet: a
     /// redelivery's are not encoded again), judged and committed.

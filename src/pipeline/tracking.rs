@@ -8,7 +8,7 @@ use std::collections::hash_map::Entry as Slot;
 use std::path::Path;
 
 use crate::store::{Row, Store, StoredClaim, StoredJudgement, Syncer};
-use crate::track::{Entry, Memory, Shard};
+use crate::track::{Analysis, Entry, Memory, Shard};
 
 use super::enrich::{enrich_by, record_of};
 use super::envelope::ClaimEnvelope;
@@ -37,6 +37,28 @@ struct Judged<T> {
     row: Row,
     /// The speaker whose history remembers it (an index into the batch's speakers), if any.
     speaker: Option<u32>,
+}
+
+/// A new claim once judged and enriched (`judged`): `finish`'s result and its store row,
+/// made while the claim is in cache, then its memory entry handed to `remember`, which says
+/// under which of the batch's speakers it was remembered.
+fn conclude<T>(
+    at: usize,
+    (stored, analysis): (StoredClaim, Option<Analysis>),
+    finish: &(dyn Fn(usize, &StoredClaim) -> T + Sync),
+    remember: impl FnOnce(Entry, Analysis) -> Option<u32>,
+) -> Judged<T> {
+    let (result, row) = (finish(at, &stored), Row::of(&stored));
+    let speaker = match (stored.entry, analysis) {
+        (Some(entry), Some(analysis)) => remember(entry, analysis),
+        _ => None,
+    };
+    Judged {
+        at,
+        result,
+        row,
+        speaker,
+    }
 }
 
 /// One speaker's new claims, judged on one thread against the speaker's history, which is
@@ -228,24 +250,16 @@ impl Tracking {
             let judged = fresh
                 .into_iter()
                 .map(|f| {
-                    let at = f.at;
-                    let (stored, analysis) = enrich(f.envelope, f.seq, &self.memory);
-                    let (result, row) = (finish(at, &stored), Row::of(&stored));
-                    let mut speaker = None;
-                    if let (Some(entry), Some(analysis)) = (stored.entry, analysis) {
+                    let judged = enrich(f.envelope, f.seq, &self.memory);
+                    conclude(f.at, judged, finish, |entry, analysis| {
                         let known = speakers.iter().position(|s| *s == entry.speaker_id);
-                        speaker = Some(known.unwrap_or_else(|| {
+                        let speaker = known.unwrap_or_else(|| {
                             speakers.push(entry.speaker_id.clone());
                             speakers.len() - 1
-                        }) as u32);
+                        });
                         self.memory.insert_analyzed(entry, analysis);
-                    }
-                    Judged {
-                        at,
-                        result,
-                        row,
-                        speaker,
-                    }
+                        Some(speaker as u32)
+                    })
                 })
                 .collect();
             return (judged, speakers);
@@ -281,8 +295,7 @@ impl Tracking {
                 let results: Vec<Judged<T>> = claims
                     .into_iter()
                     .map(|f| {
-                        let at = f.at;
-                        let (stored, analysis) = match shard.as_ref() {
+                        let judged = match shard.as_ref() {
                             Some((_, shard)) => {
                                 enrich_by(f.envelope, f.seq, |_, probe, analysis, date| {
                                     memory.judge_in(shard, probe, analysis, date)
@@ -290,20 +303,11 @@ impl Tracking {
                             }
                             None => enrich(f.envelope, f.seq, memory),
                         };
-                        let (result, row) = (finish(at, &stored), Row::of(&stored));
-                        let mut speaker = None;
-                        if let (Some((_, shard)), Some(entry), Some(analysis)) =
-                            (shard.as_mut(), stored.entry, analysis)
-                        {
+                        conclude(f.at, judged, finish, |entry, analysis| {
+                            let (_, shard) = shard.as_mut()?;
                             memory.insert_in(shard, entry, analysis);
-                            speaker = Some(lane);
-                        }
-                        Judged {
-                            at,
-                            result,
-                            row,
-                            speaker,
-                        }
+                            Some(lane)
+                        })
                     })
                     .collect();
                 (shard, results)

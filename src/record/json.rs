@@ -21,6 +21,10 @@ use crate::claim::{ClaimKind, Located, Span, SpeakerKind};
 
 use super::{ClaimRecord, History, Match, Relation, SpeakerRecord, Status};
 
+/// Bytes to reserve for a claim record's JSON before writing it: records are about a
+/// kilobyte, and one allocation beats a chain of doublings.
+pub const RECORD_CAPACITY: usize = 1536;
+
 /// Appends `record` as serde_json writes it: compact, fields in declaration order.
 pub fn write_record(out: &mut Vec<u8>, record: &ClaimRecord) {
     let ClaimRecord {

@@ -12,8 +12,6 @@ use crate::record::{json, ClaimRecord};
 pub struct JsonLines {
     /// Buffered; flushed after every batch, so what was reported done is on disk.
     out: BufWriter<Box<dyn Write + Send>>,
-    /// One record's line, reused: [`json::write_record`] writes to a `Vec`.
-    line: Vec<u8>,
 }
 
 impl JsonLines {
@@ -34,22 +32,12 @@ impl JsonLines {
         };
         Ok(JsonLines {
             out: BufWriter::with_capacity(1 << 16, sink),
-            line: Vec::new(),
         })
     }
 
     pub fn write<T: Serialize>(&mut self, value: &T) -> std::io::Result<()> {
         serde_json::to_writer(&mut self.out, value)?;
         self.out.write_all(b"\n")
-    }
-
-    /// A claim record: the same line as [`JsonLines::write`] writes, by the hand-written
-    /// writer ([`json::write_record`]) at a third of serde_json's cost.
-    pub fn write_record(&mut self, record: &ClaimRecord) -> std::io::Result<()> {
-        self.line.clear();
-        json::write_record(&mut self.line, record);
-        self.line.push(b'\n');
-        self.out.write_all(&self.line)
     }
 
     /// A line made beforehand, e.g. by [`record_line`].
@@ -62,10 +50,11 @@ impl JsonLines {
     }
 }
 
-/// The line [`JsonLines::write_record`] writes for `record`, newline included.
+/// A claim record's line for [`JsonLines::write_line`], newline included: the same line as
+/// [`JsonLines::write`] writes, by the hand-written writer ([`json::write_record`]) at a
+/// third of serde_json's cost.
 pub fn record_line(record: &ClaimRecord) -> Vec<u8> {
-    // Records are about a kilobyte: one allocation instead of a chain of doublings.
-    let mut line = Vec::with_capacity(1536);
+    let mut line = Vec::with_capacity(json::RECORD_CAPACITY);
     json::write_record(&mut line, record);
     line.push(b'\n');
     line

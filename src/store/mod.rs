@@ -312,18 +312,8 @@ impl Store {
     /// [`Store::put_applied_refs`] with the rows already encoded ([`Row::of`]), where each
     /// claim was judged and still in cache.
     pub fn put_rows(&mut self, rows: Vec<Row>, applied: &[(i32, i64)]) -> Result<(), StoreError> {
-        let mut added: HashMap<u128, u64> = HashMap::with_capacity(rows.len());
-        let mut next = self.next_row;
-        let mut new: Vec<Vec<u8>> = Vec::with_capacity(rows.len());
-        for row in rows {
-            if self.index.contains_key(&row.key) || added.contains_key(&row.key) {
-                continue;
-            }
-            added.insert(row.key, next);
-            new.push(row.bytes);
-            next += 1;
-        }
-        self.write(added, next, &new, applied)
+        let (added, new) = self.unstored(rows.into_iter().map(|row| (row.key, row.bytes)));
+        self.write(added, &new, applied)
     }
 
     fn put(
@@ -331,22 +321,29 @@ impl Store {
         claims: &[JudgementRef<'_>],
         applied: &[(i32, i64)],
     ) -> Result<(), StoreError> {
-        let mut added: HashMap<u128, u64> = HashMap::with_capacity(claims.len());
-        let mut next = self.next_row;
-        let mut new: Vec<&JudgementRef<'_>> = Vec::with_capacity(claims.len());
-        for claim in claims {
-            let k = key(claim.claim_id);
-            if self.index.contains_key(&k) || added.contains_key(&k) {
-                continue;
-            }
-            added.insert(k, next);
-            new.push(claim);
-            next += 1;
-        }
+        let (added, new) = self.unstored(claims.iter().map(|c| (key(c.claim_id), c)));
         // Encoding is most of a commit's work and needs no transaction: on all cores, before
         // the one writer goes through the rows in order.
         let encoded: Vec<Vec<u8>> = parallel::map(&new, ENCODE_MIN_PER_THREAD, |c| row::encode(c));
-        self.write(added, next, &encoded, applied)
+        self.write(added, &encoded, applied)
+    }
+
+    /// Of `claims` (each with its key), those neither stored nor repeated, in order, and the
+    /// row number each will take from the next one on.
+    fn unstored<C>(
+        &self,
+        claims: impl ExactSizeIterator<Item = (u128, C)>,
+    ) -> (HashMap<u128, u64>, Vec<C>) {
+        let mut added: HashMap<u128, u64> = HashMap::with_capacity(claims.len());
+        let mut new = Vec::with_capacity(claims.len());
+        for (k, claim) in claims {
+            if self.index.contains_key(&k) || added.contains_key(&k) {
+                continue;
+            }
+            added.insert(k, self.next_row + new.len() as u64);
+            new.push(claim);
+        }
+        (added, new)
     }
 
     /// Appends `encoded` (the rows of the claims in `added`, not stored yet) from the next
@@ -354,7 +351,6 @@ impl Store {
     fn write(
         &mut self,
         added: HashMap<u128, u64>,
-        next: u64,
         encoded: &[Vec<u8>],
         applied: &[(i32, i64)],
     ) -> Result<(), StoreError> {
@@ -381,7 +377,7 @@ impl Store {
         txn.commit()?;
         self.commits.fetch_add(1, Ordering::AcqRel);
         self.index.extend(added);
-        self.next_row = next;
+        self.next_row += encoded.len() as u64;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ pub use letter::{LetterReason, Unprocessable};
 
 use std::borrow::Cow;
 
-use crate::record::{ClaimRecord, SCHEMA_VERSION};
+use crate::record::{json, ClaimRecord, SCHEMA_VERSION};
 
 /// Header naming the record schema.
 pub const HEADER_SCHEMA: &str = "claimwire-schema";
@@ -48,9 +48,6 @@ fn owned_header(name: &'static str, value: impl Into<Vec<u8>>) -> Header {
     (Cow::Borrowed(name), Some(Cow::Owned(value.into())))
 }
 
-/// Bytes reserved for a claim record's JSON before it is written.
-const RECORD_CAPACITY: usize = 1536;
-
 /// The output message of one claim record: keyed by speaker id (no key for unnamed
 /// speakers, so they spread over partitions), with schema and article headers.
 pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
@@ -59,9 +56,8 @@ pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
         partition: None,
         key: record.speaker.id.as_ref().map(|id| id.as_bytes().to_vec()),
         payload: {
-            // Records are about a kilobyte: one allocation instead of a chain of doublings.
-            let mut payload = Vec::with_capacity(RECORD_CAPACITY);
-            crate::record::json::write_record(&mut payload, record);
+            let mut payload = Vec::with_capacity(json::RECORD_CAPACITY);
+            json::write_record(&mut payload, record);
             payload
         },
         headers: vec![
