@@ -47,6 +47,25 @@ fn create_topic(broker: &Broker, topic: &str) {
     assert!(status.success());
 }
 
+/// Where feeders send their first message, before any clock starts.
+const WARM_UP_TOPIC: &str = "bench-warm-up";
+
+/// A batching producer, connected and ready to send to `topic`: its first message is
+/// delivered (to a topic of its own) and `topic`'s metadata fetched before it is handed out.
+/// A fresh producer's first message takes about half a second to be delivered against
+/// tansu (connection, metadata, idempotent producer id), which no measurement here is
+/// about: counted in, it was a third of the relay's run and flattered every ratio to it.
+fn ready_feeder(broker: &Broker, topic: &str) -> BaseProducer {
+    let producer = batching_producer(broker);
+    send(&producer, WARM_UP_TOPIC, b"warm-up", b"");
+    producer.flush(Duration::from_secs(30)).unwrap();
+    producer
+        .client()
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .unwrap();
+    producer
+}
+
 fn reader(broker: &Broker, topic: &str) -> BaseConsumer {
     reader_from_start(broker, topic, PARTITIONS)
 }
@@ -58,8 +77,8 @@ fn ceiling(broker: &Broker) -> f64 {
     let consumer = reader(broker, topic);
     // `produce /dev/null` put one empty story in; skip it.
     let payload = vec![b'x'; CEILING_BYTES];
+    let producer = ready_feeder(broker, topic);
     let started = Instant::now();
-    let producer = batching_producer(broker);
     let feeder = std::thread::spawn(move || {
         for i in 0..CEILING_MESSAGES {
             send(
@@ -96,6 +115,32 @@ fn cpu_children() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
+/// CPU of this process so far (the bench's own clients: feeder, readers, relay).
+fn cpu_self() -> Duration {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// CPU per article of the broker and of this process over one run.
+#[derive(Clone, Copy, Default)]
+struct Costs {
+    broker: Option<Duration>,
+    bench: Duration,
+}
+
+/// Starts measuring [`Costs`]; the returned closure ends the measurement over `n` articles.
+fn costs(broker: &Broker) -> impl FnOnce(&Broker, usize) -> Costs {
+    let (b0, s0) = (broker.cpu(), cpu_self());
+    move |broker, n| Costs {
+        broker: b0
+            .zip(broker.cpu())
+            .map(|(b0, b1)| b1.saturating_sub(b0) / n as u32),
+        bench: cpu_self().saturating_sub(s0) / n as u32,
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
     if sorted.is_empty() {
         return None;
@@ -113,6 +158,11 @@ struct E2e {
     with_claims: usize,
     records: usize,
     cpu_per_article: Duration,
+    /// What the run cost the broker and the bench's clients.
+    costs: Costs,
+    /// Share of the run claimwire's prepare (extraction) and process (judgement, store)
+    /// steps were busy: one near 1 bounds the throughput.
+    busy: (f64, f64),
 }
 
 /// Per article id: arrival of its last record so far, and its records so far.
@@ -165,6 +215,7 @@ fn end_to_end(
     let work = tempfile::tempdir().unwrap();
     let bytes: usize = articles.iter().map(|(_, j)| j.len()).sum();
     let cpu_before = cpu_children();
+    let measure = costs(broker);
     let mut settings = vec![
         ("RUST_LOG", "warn"),
         ("CLAIMWIRE_SERVICE_BATCH_LINGER_MS", "5"),
@@ -177,7 +228,7 @@ fn end_to_end(
 
     let (arrivals, stop, out_reader) = record_reader(broker, &names.output);
 
-    let producer = batching_producer(broker);
+    let producer = ready_feeder(broker, &names.input);
     let mut sent_at: HashMap<String, Instant> = HashMap::with_capacity(n);
     let started = Instant::now();
     for (i, (id, json)) in articles.iter().enumerate() {
@@ -213,7 +264,14 @@ fn end_to_end(
         std::thread::sleep(Duration::from_millis(10));
     }
     let elapsed = started.elapsed();
-    let produced = cw.metric("claimwire_produced_total").unwrap_or(0.0) as usize;
+    let last = cw.metrics(&[
+        "claimwire_produced_total",
+        "claimwire_stage_busy_seconds_total{step=\"prepare\"}",
+        "claimwire_stage_busy_seconds_total{step=\"process\"}",
+    ]);
+    let produced = last[0].unwrap_or(0.0) as usize;
+    let busy = |s: Option<f64>| s.unwrap_or(0.0) / elapsed.as_secs_f64();
+    let busy = (busy(last[1]), busy(last[2]));
     // Let the reader catch up with the last records, then stop claimwire.
     let deadline = Instant::now() + Duration::from_secs(30);
     while arrivals
@@ -231,6 +289,7 @@ fn end_to_end(
     out_reader.join().unwrap();
     assert!(cw.terminate().success(), "{}", cw.log_text());
     let cpu = cpu_children().saturating_sub(cpu_before);
+    let costs = measure(broker, n);
 
     let arrivals = arrivals.lock().unwrap();
     let mut latencies: Vec<Duration> = arrivals
@@ -247,6 +306,8 @@ fn end_to_end(
         with_claims: latencies.len(),
         records: produced,
         cpu_per_article: cpu / n as u32,
+        costs,
+        busy,
     }
 }
 
@@ -282,7 +343,7 @@ fn relay(
     round: usize,
     articles: &[(String, Vec<u8>)],
     outputs: Arc<Outputs>,
-) -> f64 {
+) -> (f64, Costs) {
     // The relaying thread needs the name for its whole life (a few bytes per round).
     let input: &'static str = format!("bench-relay-articles-{round}").leak();
     let output: &'static str = format!("bench-relay-claims-{round}").leak();
@@ -339,7 +400,8 @@ fn relay(
         producer.flush(Duration::from_secs(120)).unwrap();
         Instant::now()
     });
-    let feeder = batching_producer(broker);
+    let feeder = ready_feeder(broker, input);
+    let measure = costs(broker);
     let started = Instant::now();
     for (id, json) in articles {
         send(&feeder, input, id.as_bytes(), json);
@@ -349,7 +411,10 @@ fn relay(
     let done = relayer.join().unwrap();
     stop.store(true, Ordering::Relaxed);
     out_reader.join().unwrap();
-    n as f64 / (done - started).as_secs_f64()
+    (
+        n as f64 / (done - started).as_secs_f64(),
+        measure(broker, n),
+    )
 }
 
 /// The sentence-encoder directory, when there is one: `CLAIMWIRE_MODEL_DIR`, else the
@@ -398,12 +463,13 @@ fn main() {
     }
     let outputs = Arc::new(offline_outputs(&articles));
     let broker = Broker::start();
+    create_topic(&broker, WARM_UP_TOPIC);
     let ceiling = ceiling(&broker);
     // The relay and claimwire in turns, `rounds` times: the machine's speed drifts by 20-30%
     // within minutes, so each round's ratio is of two runs side by side, and the table shows
     // the round with the median ratio.
     let rounds = env_count("BENCH_ROUNDS", if quick { 1 } else { 5 }).max(1);
-    let mut runs: Vec<(f64, E2e)> = (0..rounds)
+    let mut runs: Vec<((f64, Costs), E2e)> = (0..rounds)
         .map(|round| {
             let relay_rate = relay(&broker, round, &articles, outputs.clone());
             let e2e = end_to_end(&broker, &format!("bench-{round}"), &articles, None, &[]);
@@ -412,10 +478,10 @@ fn main() {
         .collect();
     let ratios: Vec<String> = runs
         .iter()
-        .map(|(relay, e2e)| format!("{:.0}%", 100.0 * e2e.rate / relay))
+        .map(|((relay, _), e2e)| format!("{:.0}%", 100.0 * e2e.rate / relay))
         .collect();
-    runs.sort_by(|a, b| (a.1.rate / a.0).total_cmp(&(b.1.rate / b.0)));
-    let (relay_rate, e2e) = runs.swap_remove(runs.len() / 2);
+    runs.sort_by(|a, b| (a.1.rate / a.0 .0).total_cmp(&(b.1.rate / b.0 .0)));
+    let ((relay_rate, relay_costs), e2e) = runs.swap_remove(runs.len() / 2);
     // Latency without a backlog: a fresh instance fed at half the measured throughput.
     let paced_rate = e2e.rate / 2.0;
     let paced_n = ((paced_rate * 10.0) as usize).clamp(50, n);
@@ -532,6 +598,30 @@ fn main() {
         "{:<50} {:>13.0} us",
         "CPU per article, lexical (claimwire user+sys)",
         e2e.cpu_per_article.as_secs_f64() * 1e6
+    );
+    let us = |d: Option<Duration>| {
+        d.map_or("-".to_owned(), |d| {
+            format!("{:.0} us", d.as_secs_f64() * 1e6)
+        })
+    };
+    println!(
+        "{:<50} {:>16}",
+        "CPU per article, broker: relay / claimwire",
+        format!("{} / {}", us(relay_costs.broker), us(e2e.costs.broker))
+    );
+    println!(
+        "{:<50} {:>16}",
+        "CPU per article, bench clients: relay / claimwire",
+        format!(
+            "{} / {}",
+            us(Some(relay_costs.bench)),
+            us(Some(e2e.costs.bench))
+        )
+    );
+    println!(
+        "{:<50} {:>16}",
+        "claimwire steps busy: prepare / process",
+        format!("{:.0}% / {:.0}%", 100.0 * e2e.busy.0, 100.0 * e2e.busy.1)
     );
     if let Some(m) = &model {
         println!(

@@ -69,38 +69,34 @@ pub fn map<T: Sync, R: Send>(
     items.par_iter().with_min_len(min).map(f).collect()
 }
 
-/// `items.into_iter().map(f)`, in order, with the items dealt out to up to [`workers`]
-/// lanes so that each gets about the same total `weight` (heaviest first, each to the least
-/// loaded lane); a lane's items run one after the other, in their order. For work in uneven
-/// lumps, like the claims of each speaker. Fewer than two items, or one core, stay on the
-/// calling thread.
+/// `items.into_iter().map(f)`, in order, with the items handed to the workers one at a
+/// time, heaviest `weight` first, each to whichever worker is free: for work in uneven
+/// lumps, like the claims of each speaker. Handing them out as workers free up, rather
+/// than dealing them out beforehand by weight, balances what the weight cannot foresee (a
+/// speaker's claims cost from 5 to 40 us each, by the length of its history and claims).
+/// Fewer than two items, or one core, stay on the calling thread.
 pub fn spread<T: Send, R: Send>(
     items: Vec<T>,
     weight: impl Fn(&T) -> usize,
     f: impl Fn(T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = workers().min(items.len());
-    if threads <= 1 {
+    if workers().min(items.len()) <= 1 {
         return items.into_iter().map(f).collect();
     }
-    let mut order: Vec<(usize, usize)> = items.iter().map(&weight).enumerate().collect();
-    order.sort_by_key(|&(i, w)| (std::cmp::Reverse(w), i));
-    let mut load = vec![0usize; threads];
-    let mut lane = vec![0usize; items.len()];
-    for (i, w) in order {
-        let t = (0..threads).min_by_key(|&t| load[t]).unwrap_or(0);
-        load[t] += w.max(1);
-        lane[i] = t;
-    }
-    let mut lanes: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, item) in items.into_iter().enumerate() {
-        lanes[lane[i]].push((i, item));
-    }
+    let mut queue: Vec<(usize, usize, T)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| (weight(&item), i, item))
+        .collect();
+    queue.sort_by_key(|&(w, i, _)| (std::cmp::Reverse(w), i));
+    // One lock per item taken: a few hundred per batch, against microseconds of work each.
+    let queue = std::sync::Mutex::new(queue.into_iter().map(|(_, i, item)| (i, item)));
+    let take = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let f = &f;
-    let mut out: Vec<(usize, R)> = lanes
+    let mut out: Vec<(usize, R)> = (0..workers())
         .into_par_iter()
         .with_max_len(1)
-        .flat_map_iter(|lane| lane.into_iter().map(|(i, item)| (i, f(item))))
+        .flat_map_iter(|_| std::iter::from_fn(&take).map(|(i, item)| (i, f(item))))
         .collect();
     out.sort_unstable_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()

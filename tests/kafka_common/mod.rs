@@ -105,6 +105,20 @@ fn spawn_tansu(dir: &Path, port: u16, storage: &str) -> Option<Child> {
 }
 
 impl Broker {
+    /// CPU the broker process has used so far (user + system), where `/proc` tells it: the
+    /// benchmark reports what each mode costs the broker per article.
+    #[allow(dead_code)]
+    pub fn cpu(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which may hold spaces) end at the last ')'.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // SAFETY: sysconf reads a constant of the system.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Some(Duration::from_micros(ticks * 1_000_000 / hz))
+    }
+
     /// A broker with in-memory storage.
     pub fn start() -> Broker {
         Broker::start_with("memory://tansu/")
