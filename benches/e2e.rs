@@ -108,17 +108,11 @@ fn ceiling(broker: &Broker) -> f64 {
     CEILING_MESSAGES as f64 / elapsed.as_secs_f64()
 }
 
-fn cpu_children() -> Duration {
+/// User + system CPU so far of `who`: `RUSAGE_CHILDREN` (claimwire, once waited for) or
+/// `RUSAGE_SELF` (the bench's own clients: feeder, readers, relay).
+fn cpu_used(who: libc::c_int) -> Duration {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
-
-/// CPU of this process so far (the bench's own clients: feeder, readers, relay).
-fn cpu_self() -> Duration {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    unsafe { libc::getrusage(who, &mut usage) };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
@@ -132,12 +126,12 @@ struct Costs {
 
 /// Starts measuring [`Costs`]; the returned closure ends the measurement over `n` articles.
 fn costs(broker: &Broker) -> impl FnOnce(&Broker, usize) -> Costs {
-    let (b0, s0) = (broker.cpu(), cpu_self());
+    let (b0, s0) = (broker.cpu(), cpu_used(libc::RUSAGE_SELF));
     move |broker, n| Costs {
         broker: b0
             .zip(broker.cpu())
             .map(|(b0, b1)| b1.saturating_sub(b0) / n as u32),
-        bench: cpu_self().saturating_sub(s0) / n as u32,
+        bench: cpu_used(libc::RUSAGE_SELF).saturating_sub(s0) / n as u32,
     }
 }
 
@@ -214,7 +208,7 @@ fn end_to_end(
     let names = Names::new(name);
     let work = tempfile::tempdir().unwrap();
     let bytes: usize = articles.iter().map(|(_, j)| j.len()).sum();
-    let cpu_before = cpu_children();
+    let cpu_before = cpu_used(libc::RUSAGE_CHILDREN);
     let measure = costs(broker);
     let mut settings = vec![
         ("RUST_LOG", "warn"),
@@ -288,7 +282,7 @@ fn end_to_end(
     stop.store(true, Ordering::Relaxed);
     out_reader.join().unwrap();
     assert!(cw.terminate().success(), "{}", cw.log_text());
-    let cpu = cpu_children().saturating_sub(cpu_before);
+    let cpu = cpu_used(libc::RUSAGE_CHILDREN).saturating_sub(cpu_before);
     let costs = measure(broker, n);
 
     let arrivals = arrivals.lock().unwrap();

@@ -23,7 +23,14 @@ use super::{ClaimRecord, History, Match, Relation, SpeakerRecord, Status};
 
 /// Bytes to reserve for a claim record's JSON before writing it: records are about a
 /// kilobyte, and one allocation beats a chain of doublings.
-pub const RECORD_CAPACITY: usize = 1536;
+const RECORD_CAPACITY: usize = 1536;
+
+/// `record` as serde_json writes it ([`write_record`]), in a vector sized for a record.
+pub fn record_to_vec(record: &ClaimRecord) -> Vec<u8> {
+    let mut out = Vec::with_capacity(RECORD_CAPACITY);
+    write_record(&mut out, record);
+    out
+}
 
 /// Appends `record` as serde_json writes it: compact, fields in declaration order.
 pub fn write_record(out: &mut Vec<u8>, record: &ClaimRecord) {

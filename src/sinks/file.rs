@@ -54,8 +54,7 @@ impl JsonLines {
 /// [`JsonLines::write`] writes, by the hand-written writer ([`json::write_record`]) at a
 /// third of serde_json's cost.
 pub fn record_line(record: &ClaimRecord) -> Vec<u8> {
-    let mut line = Vec::with_capacity(json::RECORD_CAPACITY);
-    json::write_record(&mut line, record);
+    let mut line = json::record_to_vec(record);
     line.push(b'\n');
     line
 }

@@ -55,11 +55,7 @@ pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
         topic: topic.to_owned(),
         partition: None,
         key: record.speaker.id.as_ref().map(|id| id.as_bytes().to_vec()),
-        payload: {
-            let mut payload = Vec::with_capacity(json::RECORD_CAPACITY);
-            json::write_record(&mut payload, record);
-            payload
-        },
+        payload: json::record_to_vec(record),
         headers: vec![
             (
                 Cow::Borrowed(HEADER_SCHEMA),
