@@ -209,7 +209,6 @@ fn end_to_end(
     let work = tempfile::tempdir().unwrap();
     let bytes: usize = articles.iter().map(|(_, j)| j.len()).sum();
     let cpu_before = cpu_used(libc::RUSAGE_CHILDREN);
-    let measure = costs(broker);
     let mut settings = vec![
         ("RUST_LOG", "warn"),
         ("CLAIMWIRE_SERVICE_BATCH_LINGER_MS", "5"),
@@ -224,6 +223,10 @@ fn end_to_end(
 
     let producer = ready_feeder(broker, &names.input);
     let mut sent_at: HashMap<String, Instant> = HashMap::with_capacity(n);
+    // The broker's and the bench's costs over the same span as in the relay's run: from the
+    // first article sent until the reader has the last record (not claimwire's start-up,
+    // topic creation and group join, nor its shutdown).
+    let measure = costs(broker);
     let started = Instant::now();
     for (i, (id, json)) in articles.iter().enumerate() {
         if let Some(rate) = pace {
@@ -281,9 +284,9 @@ fn end_to_end(
     }
     stop.store(true, Ordering::Relaxed);
     out_reader.join().unwrap();
+    let costs = measure(broker, n);
     assert!(cw.terminate().success(), "{}", cw.log_text());
     let cpu = cpu_used(libc::RUSAGE_CHILDREN).saturating_sub(cpu_before);
-    let costs = measure(broker, n);
 
     let arrivals = arrivals.lock().unwrap();
     let mut latencies: Vec<Duration> = arrivals
