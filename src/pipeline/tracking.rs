@@ -271,6 +271,7 @@ impl Tracking {
         // or write) in lanes of their own, a few dozen each: they depend on nothing, and
         // one lane of them all (a third of a batch's claims) would keep one thread busy
         // long after the others.
+        let places = fresh.iter().map(|f| f.at + 1).max().unwrap_or(0);
         let mut lanes: Vec<(Option<String>, Vec<Fresh>)> = Vec::new();
         let mut lane_of: HashMap<String, usize> = HashMap::new();
         let mut unnamed: Option<usize> = None;
@@ -329,7 +330,10 @@ impl Tracking {
                 (shard, results)
             },
         );
-        let mut judged = Vec::with_capacity(done.iter().map(|(_, r)| r.len()).sum());
+        // Batch order, as the store's rows were before: the claims' row numbers follow it.
+        // Placed by position rather than sorted: a sort moved each (large) result about
+        // log2(n) times.
+        let mut placed: Vec<Option<Judged<T>>> = (0..places).map(|_| None).collect();
         // Lane order, which `spread` keeps: lane `k` is speaker `k` (empty: no speaker).
         let mut speakers = Vec::with_capacity(done.len());
         for (shard, results) in done {
@@ -340,11 +344,12 @@ impl Tracking {
                 }
                 None => String::new(),
             });
-            judged.extend(results);
+            for j in results {
+                let at = j.at;
+                placed[at] = Some(j);
+            }
         }
-        // Batch order, as the store's rows were before: the claims' row numbers follow it.
-        judged.sort_unstable_by_key(|j| j.at);
-        (judged, speakers)
+        (placed.into_iter().flatten().collect(), speakers)
     }
 
     /// The next input offset of `partition` whose claims this state lacks (`None`: it never

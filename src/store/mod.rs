@@ -24,8 +24,12 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinitio
 use crate::pipeline::parallel;
 
 /// Row number → a [`StoredJudgement`] with its claim id ([`row`]'s binary layout; JSON in
-/// rows written before it). Rows only ever grow.
+/// rows written before it). Written before chunks existed; still read.
 const ROWS: TableDefinition<u64, &[u8]> = TableDefinition::new("rows");
+
+/// Row number of a chunk's first row → up to [`row::CHUNK_ROWS`] consecutive rows
+/// ([`row::pack`]). Where rows are written now; row numbers go on from those in [`ROWS`].
+const CHUNKS: TableDefinition<u64, &[u8]> = TableDefinition::new("chunks");
 
 /// claim id → JSON of a whole [`StoredClaim`]: stores written before rows existed. Moved into
 /// [`ROWS`] at open.
@@ -174,6 +178,7 @@ impl Store {
         })?;
         let txn = db.begin_write()?;
         txn.open_table(ROWS)?;
+        txn.open_table(CHUNKS)?;
         txn.open_table(APPLIED)?;
         txn.commit()?;
         let mut store = Store {
@@ -201,6 +206,7 @@ impl Store {
                 return Ok(());
             };
             let mut rows = txn.open_table(ROWS)?;
+            // Legacy stores predate chunks: their rows start from 0.
             let first = rows.last()?.map_or(0, |(k, _)| k.value() + 1);
             for (next, row) in (first..).zip(legacy.iter()?) {
                 let (key, value) = row?;
@@ -221,14 +227,34 @@ impl Store {
 
     /// Reads every row into the index, and hands it to `each`.
     fn build_index(&mut self, mut each: impl FnMut(StoredJudgement)) -> Result<(), StoreError> {
+        let mut next_row = 0;
+        let mut index = std::mem::take(&mut self.index);
+        self.each_row(|row, judgement| {
+            index.insert(key(&judgement.claim_id), row);
+            next_row = row + 1;
+            each(judgement);
+        })?;
+        self.index = index;
+        self.next_row = next_row;
+        Ok(())
+    }
+
+    /// Calls `f` with every stored row's number and judgement, in row order: the rows of
+    /// [`ROWS`], then those of [`CHUNKS`] (numbered on from them).
+    fn each_row(&self, mut f: impl FnMut(u64, StoredJudgement)) -> Result<(), StoreError> {
         let txn = self.db.begin_read()?;
         let rows = txn.open_table(ROWS)?;
         for row in rows.iter()? {
             let (k, v) = row?;
-            let judgement = decode_row(k.value(), v.value())?;
-            self.index.insert(key(&judgement.claim_id), k.value());
-            self.next_row = k.value() + 1;
-            each(judgement);
+            f(k.value(), decode_row(k.value(), v.value())?);
+        }
+        let chunks = txn.open_table(CHUNKS)?;
+        for chunk in chunks.iter()? {
+            let (k, v) = chunk?;
+            let first = k.value();
+            for (row, bytes) in (first..).zip(unpack_chunk(first, v.value())?) {
+                f(row, decode_row(row, bytes)?);
+            }
         }
         Ok(())
     }
@@ -251,15 +277,19 @@ impl Store {
             return Ok(None);
         };
         let txn = self.db.begin_read()?;
+        let chunks = txn.open_table(CHUNKS)?;
+        if let Some(chunk) = chunks.range(..=row)?.next_back() {
+            let (k, v) = chunk?;
+            let rows = unpack_chunk(k.value(), v.value())?;
+            if let Some(bytes) = rows.get((row - k.value()) as usize) {
+                return decode_stored(claim_id, bytes).map(Some);
+            }
+        }
         let table = txn.open_table(ROWS)?;
         let Some(value) = table.get(row)? else {
             return Ok(None);
         };
-        let bytes = value.value();
-        match decode_binary(bytes, || claim_id.to_owned()) {
-            Some(judgement) => judgement.map(Some),
-            None => decode(claim_id, bytes).map(Some),
-        }
+        decode_stored(claim_id, value.value()).map(Some)
     }
 
     /// Whether a claim with this id is stored.
@@ -269,13 +299,7 @@ impl Store {
 
     /// Calls `f` with every stored judgement, in the order the claims were stored.
     pub fn for_each(&self, mut f: impl FnMut(StoredJudgement)) -> Result<(), StoreError> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(ROWS)?;
-        for row in table.iter()? {
-            let (k, value) = row?;
-            f(decode_row(k.value(), value.value())?);
-        }
-        Ok(())
+        self.each_row(|_, judgement| f(judgement))
     }
 
     /// Writes claims in one transaction, durable when this returns (unless
@@ -362,9 +386,10 @@ impl Store {
             txn.set_durability(Durability::None)?;
         }
         {
-            let mut rows = txn.open_table(ROWS)?;
-            for (row, bytes) in (self.next_row..).zip(encoded) {
-                rows.insert(row, bytes.as_slice())?;
+            let mut chunks = txn.open_table(CHUNKS)?;
+            let firsts = (self.next_row..).step_by(row::CHUNK_ROWS);
+            for (first, rows) in firsts.zip(encoded.chunks(row::CHUNK_ROWS)) {
+                chunks.insert(first, row::pack(rows).as_slice())?;
             }
             let mut offsets = txn.open_table(APPLIED)?;
             for &(partition, next) in applied {
@@ -416,6 +441,22 @@ fn decode_binary(
             source,
         })
     })
+}
+
+/// The rows of the chunk whose first row is `first`.
+fn unpack_chunk(first: u64, bytes: &[u8]) -> Result<Vec<&[u8]>, StoreError> {
+    row::unpack(bytes).map_err(|source| StoreError::CorruptRow {
+        claim_id: format!("chunk of row {first}"),
+        source,
+    })
+}
+
+/// The stored row of the claim `claim_id`: binary, or JSON written before that.
+fn decode_stored(claim_id: &str, bytes: &[u8]) -> Result<StoredJudgement, StoreError> {
+    match decode_binary(bytes, || claim_id.to_owned()) {
+        Some(judgement) => judgement,
+        None => decode(claim_id, bytes),
+    }
 }
 
 /// A row: a judgement that names its claim, binary ([`row`]) or, written before that, JSON.
@@ -548,7 +589,40 @@ mod tests {
         let txn = store.db.begin_read().unwrap();
         let rows = txn.open_table(ROWS).unwrap();
         assert_eq!(rows.get(0).unwrap().unwrap().value()[0], b'{');
-        assert_eq!(rows.get(1).unwrap().unwrap().value()[0], row::TAG);
+        assert!(rows.get(1).unwrap().is_none(), "new rows go into chunks");
+        let chunks = txn.open_table(CHUNKS).unwrap();
+        let chunk = chunks.get(1).unwrap().unwrap();
+        assert_eq!(row::unpack(chunk.value()).unwrap()[0][0], row::TAG);
+    }
+
+    #[test]
+    fn claims_over_many_chunks_and_commits_read_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let ids: Vec<String> = (0..3 * row::CHUNK_ROWS + 5)
+            .map(|i| format!("c-{i}"))
+            .collect();
+        let (first, second) = ids.split_at(row::CHUNK_ROWS + 7);
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            for part in [first, second] {
+                let js: Vec<StoredJudgement> = part.iter().map(|id| judgement(id)).collect();
+                store.put_judgements(&js, &[]).unwrap();
+            }
+            // Stored again: skipped, not a second row.
+            store.put_judgements(&[judgement("c-3")], &[]).unwrap();
+        }
+        let mut seen = Vec::new();
+        let store = Store::open_with(dir.path(), |j| seen.push(j.claim_id)).unwrap();
+        assert_eq!(seen, ids);
+        assert_eq!(store.len(), ids.len() as u64);
+        for id in &ids {
+            assert_eq!(store.get(id).unwrap().unwrap(), judgement(id));
+        }
+        assert!(store.get("c-unknown").unwrap().is_none());
+        let txn = store.db.begin_read().unwrap();
+        // A commit's rows fill chunks from its first row: 64 + 7, then 64 + 62.
+        let chunks = txn.open_table(CHUNKS).unwrap();
+        assert_eq!(redb::ReadableTableMetadata::len(&chunks).unwrap(), 4);
     }
 
     #[test]

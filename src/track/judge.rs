@@ -147,6 +147,9 @@ pub struct Analysis {
     /// Hashes of the claim's distinct non-stopword, non-negator stems, in text order: the
     /// word index's keys, kept so that indexing and lookup never stem the claim again.
     keys: Box<[u64]>,
+    /// Hash of the normalised text: [`may_relate`] tells most earlier claims from a
+    /// verbatim repeat by it, without reading their text (a cache miss per claim).
+    text_hash: u64,
 }
 
 impl Analysis {
@@ -163,6 +166,7 @@ impl Analysis {
         }
         let mut analysis = Self::of(content_with(&words, &stems), anchors);
         analysis.keys = keys.into_boxed_slice();
+        analysis.text_hash = xxh3_64(normalized.as_bytes());
         analysis
     }
 
@@ -186,6 +190,7 @@ impl Analysis {
         Analysis {
             content,
             keys: Box::default(),
+            text_hash: 0,
         }
     }
 
@@ -669,12 +674,11 @@ pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>
 ///   it occurs in one claim).
 ///
 /// Most of a speaker's earlier claims share a word or two with a new one and no more: this
-/// spares them the word alignment.
-pub fn may_relate(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> bool {
-    if new.embedding.is_some() && old.embedding.is_some() {
-        return true;
-    }
-    if new.normalized == old.normalized && !new.normalized.is_empty() {
+/// spares them the word alignment. `cosine` says whether both claims have an embedding.
+/// Reads only the analyses (a verbatim repeat is told by the hash of the text, which a
+/// collision can only make say yes wrongly).
+pub fn may_relate(an: &Analysis, ao: &Analysis, cosine: bool) -> bool {
+    if cosine || an.text_hash == ao.text_hash {
         return true;
     }
     let (a, b) = (&an.content.stems, &ao.content.stems);
@@ -847,7 +851,7 @@ mod tests {
         };
         let (new, old) = (view(&na, &aa), view(&nb, &ab));
         (
-            may_relate(&an, new, &ao, old),
+            may_relate(&an, &ao, false),
             judge_prepared(&an, new, &ao, old).relation,
         )
     }

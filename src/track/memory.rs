@@ -569,11 +569,12 @@ impl Memory {
             .candidates(sp, probe, analyzed)
             .into_iter()
             .filter_map(|i| {
-                let (ao, old) = (&sp.analyses[i as usize], sp.view(i as usize));
-                if !may_relate(analyzed, probe.view(), ao, old) {
+                let ao = &sp.analyses[i as usize];
+                let cosine = probe.embedding.is_some() && sp.scales[i as usize] > 0.0;
+                if !may_relate(analyzed, ao, cosine) {
                     return None;
                 }
-                let j = judge_prepared(analyzed, probe.view(), ao, old);
+                let j = judge_prepared(analyzed, probe.view(), ao, sp.view(i as usize));
                 let similarity = (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
                 j.relation
                     .map(|relation| (similarity, relation, &sp.entries[i as usize]))
