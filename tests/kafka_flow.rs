@@ -141,6 +141,14 @@ fn articles_become_keyed_records_and_poison_is_dead_lettered() {
         cw.metric("claimwire_produced_total"),
         Some(expected.len() as f64)
     );
+    // Every claim with a speaker is a judgement candidate, none forgotten at this size.
+    let with_speaker = expected.iter().filter(|r| r.speaker.id.is_some()).count();
+    assert!(with_speaker > 0);
+    assert_eq!(
+        cw.metric("claimwire_memory_claims"),
+        Some(with_speaker as f64)
+    );
+    assert_eq!(cw.metric("claimwire_memory_forgotten_total"), Some(0.0));
     assert_eq!(
         cw.metric("claimwire_rejected_total{code=\"not_json\"}"),
         Some(1.0)

@@ -159,6 +159,46 @@ fn long_histories_still_find_their_repeats() {
     assert_eq!(h.matches.first().map(|m| &*m.claim_id), Some("c2100"));
 }
 
+/// The claim ids a memory finds for a verbatim repeat of `text` with `seed`'s embedding.
+fn found(m: &Memory, text: &str, seed: u32) -> Vec<String> {
+    let probe = Probe::new(text, Some(Embedding::quantize(&unit(seed))));
+    m.judge("person:noor-haddad", &probe, None)
+        .matches
+        .iter()
+        .map(|m| m.claim_id.to_string())
+        .collect()
+}
+
+#[test]
+fn a_memory_over_its_limit_forgets_its_oldest_claims_in_every_index() {
+    // 100 claims: past the word index's size; 2,300: past the exact scan (LSH tables too).
+    for (limit, total) in [(40usize, 100u64), (2100, 2300)] {
+        let mut m = Memory::with_limit(limit);
+        let text = |i: u64| format!("Claim number {i} about district {} budgets.", i % 37);
+        let mut forgotten = 0;
+        for i in 0..total {
+            m.insert(entry(i, &text(i), i as u32));
+            forgotten += m.trim();
+            assert!(m.len() <= limit + limit / 16);
+        }
+        assert_eq!(forgotten + m.len(), total as usize);
+        let newest = total - 1;
+        assert!(found(&m, &text(newest), newest as u32).contains(&format!("c{newest}")));
+        let oldest = found(&m, &text(0), 0);
+        assert!(!oldest.contains(&"c0".to_string()), "{limit}: {oldest:?}");
+        // Forgotten for good: a claim remembered after a trim is still found.
+        m.insert(entry(
+            total,
+            "The night trains to the coast will run every hour.",
+            7,
+        ));
+        assert_eq!(
+            found(&m, "The night trains to the coast will run every hour.", 7).first(),
+            Some(&format!("c{total}"))
+        );
+    }
+}
+
 #[test]
 fn the_example_alias_file_parses() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/aliases.toml"))

@@ -58,6 +58,10 @@ pub struct StateArgs {
     /// without one, claims are judged lexically only.
     #[arg(long, env = "CLAIMWIRE_MODEL_DIR", default_value = claimwire::embed::DEFAULT_MODEL_DIR)]
     pub model_dir: PathBuf,
+    /// Claims kept in memory as judgement candidates, the newest (0: every claim); older
+    /// ones stay in the store.
+    #[arg(long, env = "CLAIMWIRE_MEMORY_CLAIMS", default_value_t = claimwire::track::DEFAULT_MEMORY_CLAIMS)]
+    pub memory_claims: usize,
 }
 
 impl StateArgs {

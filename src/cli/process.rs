@@ -100,7 +100,7 @@ impl Run {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let identities = args.state.identities()?;
-    let pipeline = Pipeline::open(&args.state.state, identities)
+    let pipeline = Pipeline::open_limited(&args.state.state, identities, args.state.memory_claims)
         .with_context(|| format!("opening state in {}", args.state.state.display()))?
         .with_encoder(args.state.encoder());
     tracing::debug!(remembered = pipeline.remembered(), "Claim store opened.");

@@ -81,6 +81,10 @@ pub struct ServiceConfig {
     pub aliases: PathBuf,
     /// Sentence encoder directory (used when present; without it judgement is lexical only).
     pub model_dir: PathBuf,
+    /// Claims kept in memory as judgement candidates at most, the newest (0: every claim).
+    /// Memory grows by 1.5-2 KB a claim: a service that runs for months needs a bound.
+    /// Older claims stay in the store (a redelivery still gets its record back).
+    pub memory_claims: usize,
     /// Largest accepted input message, in bytes; larger ones are dead-lettered.
     pub max_message_bytes: usize,
     /// Articles gathered before a batch starts without waiting for the linger.
@@ -139,6 +143,7 @@ impl Default for ServiceConfig {
             state: ".claimwire/state".into(),
             aliases: "config/aliases.toml".into(),
             model_dir: crate::embed::DEFAULT_MODEL_DIR.into(),
+            memory_claims: crate::track::DEFAULT_MEMORY_CLAIMS,
             max_message_bytes: crate::article::DEFAULT_MAX_BODY_BYTES,
             batch_size: 64,
             batch_linger_ms: 5,
@@ -284,6 +289,7 @@ impl Config {
             "STATE" | "SERVICE_STATE" => s.state = value.into(),
             "ALIASES" | "SERVICE_ALIASES" => s.aliases = value.into(),
             "MODEL_DIR" | "SERVICE_MODEL_DIR" => s.model_dir = value.into(),
+            "MEMORY_CLAIMS" | "SERVICE_MEMORY_CLAIMS" => s.memory_claims = num(value)?,
             "SERVICE_MAX_MESSAGE_BYTES" => s.max_message_bytes = num(value)?,
             "SERVICE_BATCH_SIZE" => s.batch_size = num(value)?,
             "SERVICE_BATCH_LINGER_MS" => s.batch_linger_ms = num(value)?,
@@ -588,6 +594,7 @@ mod tests {
             ("CLAIMWIRE_KAFKA_GROUP", "g-env"),
             ("CLAIMWIRE_SERVICE_BATCH_SIZE", "16"),
             ("CLAIMWIRE_STATE", "/var/lib/claimwire"),
+            ("CLAIMWIRE_MEMORY_CLAIMS", "500000"),
             ("CLAIMWIRE_KAFKA_PRODUCER_LINGER_MS", "7"),
             ("CLAIMWIRE_KAFKA_CREATE_TOPICS", "false"),
             ("CLAIMWIRE_LOG_JSON", "1"),
@@ -605,6 +612,7 @@ mod tests {
         assert_eq!(c.kafka.group, "g-env");
         assert_eq!(c.service.batch_size, 16);
         assert_eq!(c.service.state, PathBuf::from("/var/lib/claimwire"));
+        assert_eq!(c.service.memory_claims, 500_000);
         assert_eq!(c.kafka.producer["linger.ms"], "7");
         assert!(!c.kafka.create_topics);
     }

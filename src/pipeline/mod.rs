@@ -58,9 +58,19 @@ pub struct Pipeline {
 impl Pipeline {
     /// Opens the state in `state_dir` and loads every stored claim into memory.
     pub fn open(state_dir: &Path, identities: Identities) -> Result<Self, PipelineError> {
+        Self::open_limited(state_dir, identities, 0)
+    }
+
+    /// [`Pipeline::open`] with a memory that keeps the newest `memory_claims` claims (0: all;
+    /// see [`Tracking::open_limited`]).
+    pub fn open_limited(
+        state_dir: &Path,
+        identities: Identities,
+        memory_claims: usize,
+    ) -> Result<Self, PipelineError> {
         Ok(Pipeline {
             extraction: Arc::new(Extraction::new(identities, None)),
-            tracking: Tracking::open(state_dir)?,
+            tracking: Tracking::open_limited(state_dir, memory_claims)?,
         })
     }
 
@@ -88,6 +98,11 @@ impl Pipeline {
     /// Number of claims remembered.
     pub fn remembered(&self) -> usize {
         self.tracking.remembered()
+    }
+
+    /// Claims forgotten from memory since open (see [`Tracking::forgotten`]).
+    pub fn forgotten(&self) -> u64 {
+        self.tracking.forgotten()
     }
 
     /// The store, for size reports.

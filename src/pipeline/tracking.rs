@@ -75,21 +75,42 @@ pub struct Tracking {
     store: Store,
     /// In-memory histories, rebuilt from the store at open and after a restore.
     memory: Memory,
+    /// Claims the memory keeps at most (0: all), for rebuilding it.
+    memory_claims: usize,
+    /// Claims this process has forgotten from memory so far.
+    forgotten: u64,
 }
 
-/// Every stored claim's memory entry, in the order the claims were first seen.
-fn load_memory(store: &Store) -> Result<Memory, PipelineError> {
+/// Every stored claim's memory entry, in the order the claims were first seen (the newest
+/// `limit` of them; 0: all).
+fn load_memory(store: &Store, limit: usize) -> Result<Memory, PipelineError> {
     let mut entries = Vec::new();
-    store.for_each(|stored| entries.extend(stored.entry))?;
-    Ok(memory_of(entries))
+    store.for_each(|stored| gather(&mut entries, stored.entry, limit))?;
+    Ok(memory_of(entries, limit))
 }
 
-/// Memory of these entries. Rows come in the order they were stored, which after a restore
-/// or with several input partitions is not the order seen: histories are built in `seq` order.
-fn memory_of(mut entries: Vec<Entry>) -> Memory {
-    let mut memory = Memory::new();
+/// Adds a stored claim's entry to those read so far, dropping the oldest whenever twice
+/// `limit` are held (0: none dropped): a store much larger than the memory is read in
+/// bounded memory.
+fn gather(entries: &mut Vec<Entry>, entry: Option<Entry>, limit: usize) {
+    entries.extend(entry);
+    if limit > 0 && entries.len() >= 2 * limit {
+        entries.sort_by_key(|entry| entry.seq);
+        entries.drain(..entries.len() - limit);
+    }
+}
+
+/// Memory of these entries, keeping the newest `limit` (0: all). Rows come in the order they
+/// were stored, which after a restore or with several input partitions is not the order
+/// seen: histories are built in `seq` order.
+fn memory_of(mut entries: Vec<Entry>, limit: usize) -> Memory {
+    let mut memory = Memory::with_limit(limit);
     entries.sort_by_key(|entry| entry.seq);
-    for entry in entries {
+    let skip = match limit {
+        0 => 0,
+        _ => entries.len().saturating_sub(limit),
+    };
+    for entry in entries.into_iter().skip(skip) {
         memory.insert(entry);
     }
     memory
@@ -98,17 +119,33 @@ fn memory_of(mut entries: Vec<Entry>) -> Memory {
 impl Tracking {
     /// Opens the state in `state_dir` and loads every stored claim into memory.
     pub fn open(state_dir: &Path) -> Result<Self, PipelineError> {
+        Self::open_limited(state_dir, 0)
+    }
+
+    /// Opens the state in `state_dir`, with a memory that keeps the newest `memory_claims`
+    /// claims as judgement candidates (0: all; see [`Memory::trim`]). Every claim stays in
+    /// the store.
+    pub fn open_limited(state_dir: &Path, memory_claims: usize) -> Result<Self, PipelineError> {
         let mut entries = Vec::new();
-        let store = Store::open_with(state_dir, |stored| entries.extend(stored.entry))?;
+        let store = Store::open_with(state_dir, |stored| {
+            gather(&mut entries, stored.entry, memory_claims)
+        })?;
         Ok(Tracking {
             store,
-            memory: memory_of(entries),
+            memory: memory_of(entries, memory_claims),
+            memory_claims,
+            forgotten: 0,
         })
     }
 
     /// Number of claims remembered.
     pub fn remembered(&self) -> usize {
         self.memory.len()
+    }
+
+    /// Claims forgotten from memory since open (past the limit; they stay stored).
+    pub fn forgotten(&self) -> u64 {
+        self.forgotten
     }
 
     /// The store, for size reports and offsets.
@@ -216,6 +253,7 @@ impl Tracking {
             self.forget(&speakers, &remembered);
             return Err(e.into());
         }
+        self.forgotten += self.memory.trim() as u64;
         Ok(out
             .into_iter()
             .map(|s| s.expect("every claim of the batch is stored, new or not"))
@@ -387,8 +425,9 @@ impl Tracking {
             for entry in entries {
                 self.memory.insert(entry);
             }
+            self.forgotten += self.memory.trim() as u64;
         } else {
-            self.memory = load_memory(&self.store)?;
+            self.memory = load_memory(&self.store, self.memory_claims)?;
         }
         Ok(())
     }
@@ -648,5 +687,78 @@ mod tests {
             &*later[0].record.history.matches[0].claim_id,
             changelog[0].record.claim_id
         );
+    }
+
+    /// Article `i` of a feed where every claim differs from every other (a project and an
+    /// amount of its own), by one of four speakers.
+    fn distinct(i: usize) -> Vec<ClaimEnvelope> {
+        const NAMES: [&str; 4] = ["Lina Ostrova", "Tomas Berg", "Ada Quist", "Ravi Menon"];
+        let body = format!(
+            "{} said on Monday that project {i} will cost {} million euros.",
+            NAMES[i % 4],
+            i * 7 + 3
+        );
+        envelopes(&format!("m{i}"), &body)
+    }
+
+    #[test]
+    fn a_memory_limit_keeps_the_newest_claims_and_every_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = 32;
+        let mut tracking = Tracking::open_limited(dir.path(), limit).unwrap();
+        let first = tracking.track_batch(distinct(0), None, &[]).unwrap();
+        assert!(first[0].entry.is_some(), "{first:?}");
+        for i in 1..160 {
+            tracking.track_batch(distinct(i), None, &[]).unwrap();
+            assert!(tracking.remembered() <= limit + limit / 16);
+        }
+        assert!(tracking.remembered() >= limit);
+        assert_eq!(tracking.forgotten(), 160 - tracking.remembered() as u64);
+        // The same claim again, in a new article: found when recent, new when forgotten.
+        let again = |tracking: &mut Tracking, i: usize, id: &str| {
+            let mut envelopes = distinct(i);
+            for e in &mut envelopes {
+                e.claim_id = format!("{}-{id}", e.claim_id);
+            }
+            tracking.track_batch(envelopes, None, &[]).unwrap()
+        };
+        let recent = again(&mut tracking, 150, "again");
+        assert_eq!(recent[0].record.history.status, Status::Repeat);
+        let old = again(&mut tracking, 0, "again");
+        assert_eq!(old[0].record.history.status, Status::New);
+        // A forgotten claim is still stored: its article redelivered gets its record back.
+        let redelivered = tracking.track_batch(distinct(0), None, &[]).unwrap();
+        assert_eq!(
+            serde_json::to_vec(&redelivered[0].record).unwrap(),
+            serde_json::to_vec(&first[0].record).unwrap()
+        );
+        // Reopened, the memory holds the newest `limit`; without a limit, every claim.
+        drop(tracking);
+        assert_eq!(
+            Tracking::open_limited(dir.path(), limit)
+                .unwrap()
+                .remembered(),
+            limit
+        );
+        assert_eq!(Tracking::open(dir.path()).unwrap().remembered(), 162);
+    }
+
+    #[test]
+    fn a_batch_judged_speaker_by_speaker_stays_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = 64;
+        let mut tracking = Tracking::open_limited(dir.path(), limit).unwrap();
+        // Large enough to be judged on several threads, in speakers' lanes.
+        let feed = mixed_feed(80);
+        assert!(feed.len() >= PARALLEL_MIN_CLAIMS);
+        for chunk in feed.chunks(feed.len() / 3) {
+            tracking.track_batch(chunk.to_vec(), None, &[]).unwrap();
+            assert!(tracking.remembered() <= limit + limit / 16);
+        }
+        let (held, forgotten) = (tracking.remembered(), tracking.forgotten());
+        drop(tracking);
+        let stored = Tracking::open(dir.path()).unwrap().remembered();
+        assert!(stored > 2 * limit, "{stored}");
+        assert_eq!(forgotten, (stored - held) as u64);
     }
 }

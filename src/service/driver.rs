@@ -564,7 +564,14 @@ impl<S: Stage> Driver<'_, S> {
             let (tickets, items) = (tickets.clone(), items.clone());
             tokio::task::spawn_blocking(move || {
                 StageBusy::time(&telemetry.metrics.busy.process_us, || {
-                    stage.lock().unwrap().process(&tickets, &items, prepared)
+                    let mut stage = stage.lock().unwrap();
+                    let out = stage.process(&tickets, &items, prepared);
+                    if let Some((held, forgotten)) = stage.memory() {
+                        let m = &telemetry.metrics;
+                        m.memory_claims.store(held as u64, Ordering::Relaxed);
+                        m.memory_forgotten.store(forgotten, Ordering::Relaxed);
+                    }
+                    out
                 })
             })
         };

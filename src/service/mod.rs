@@ -95,10 +95,11 @@ async fn topics(
 /// Opens the claim store of `config` on a blocking thread.
 async fn open_tracking(config: &Config) -> anyhow::Result<Tracking> {
     let state = config.service.state.clone();
-    tracing::info!(state = %state.display(), "Opening the claim store.");
+    let memory_claims = config.service.memory_claims;
+    tracing::info!(state = %state.display(), memory_claims, "Opening the claim store.");
     let tracking = tokio::task::spawn_blocking({
         let state = state.clone();
-        move || Tracking::open(&state)
+        move || Tracking::open_limited(&state, memory_claims)
     })
     .await?
     .with_context(|| format!("opening the claim store in {}", state.display()))?;

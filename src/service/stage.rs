@@ -61,6 +61,12 @@ pub trait Stage: Send + 'static {
         items: &[Self::Item],
         prepared: Vec<Self::Prepared>,
     ) -> Result<Vec<Output>, StageError>;
+
+    /// Claims in the stage's memory and claims it has forgotten so far (see
+    /// [`Memory::trim`](crate::track::Memory::trim)), for the metrics; `None`: it keeps none.
+    fn memory(&self) -> Option<(usize, u64)> {
+        None
+    }
 }
 
 /// What one input message yields.

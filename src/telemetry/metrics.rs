@@ -73,6 +73,10 @@ pub struct Metrics {
     pub restores: AtomicU64,
     /// Stored claims read back from the changelog by those restores.
     pub restored_claims: AtomicU64,
+    /// Claims in memory as judgement candidates: what the process's size grows with.
+    pub memory_claims: AtomicU64,
+    /// Claims forgotten from memory (past `service.memory_claims`; still stored).
+    pub memory_forgotten: AtomicU64,
     /// Rejected input by reason code.
     rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Claims by history status.
@@ -130,6 +134,8 @@ impl Default for Metrics {
             offset_gaps: AtomicU64::new(0),
             restores: AtomicU64::new(0),
             restored_claims: AtomicU64::new(0),
+            memory_claims: AtomicU64::new(0),
+            memory_forgotten: AtomicU64::new(0),
             rejected: Mutex::default(),
             claims: Mutex::default(),
             retries: Mutex::default(),
@@ -245,6 +251,17 @@ impl Metrics {
             "claimwire_restored_claims_total",
             "Stored claims read back from the changelog by restores (track role).",
             load(&self.restored_claims),
+        );
+        counter(
+            &mut out,
+            "claimwire_memory_forgotten_total",
+            "Claims that left memory, the oldest first, past service.memory_claims (they stay in the store).",
+            load(&self.memory_forgotten),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP claimwire_memory_claims Claims in memory as judgement candidates.\n# TYPE claimwire_memory_claims gauge\nclaimwire_memory_claims {}",
+            load(&self.memory_claims)
         );
         let _ = writeln!(
             out,

@@ -153,7 +153,8 @@ impl Speaker {
 
     /// Remembers a claim (the speaker's own part of [`Memory::insert_analyzed`]); `planes`
     /// are the memory's hyperplanes, already made for the entry's embedding.
-    fn insert(&mut self, planes: &[f32], mut entry: Entry, analysis: Analysis) {
+    fn insert(&mut self, planes: &[f32], mut entry: Entry, analysis: Analysis, ord: u64) {
+        self.ords.push(ord);
         let embedding = entry.embedding.take();
         let buckets = embedding
             .as_ref()
@@ -208,6 +209,30 @@ impl Speaker {
         }
     }
 
+    /// Forgets the `k` oldest entries and rebuilds the indexes over the rest.
+    fn forget_first(&mut self, k: usize) {
+        self.entries.drain(..k);
+        self.analyses.drain(..k);
+        self.ords.drain(..k);
+        self.scales.drain(..k);
+        self.vectors.drain(..k * self.dim);
+        self.sigs.drain(..k.min(self.sigs.len()));
+        if self.indexed {
+            self.index_words();
+        }
+        if !self.lsh.is_empty() {
+            self.rebucket();
+        }
+        if self.entries.len() < self.entries.capacity() / 4 {
+            self.entries.shrink_to_fit();
+            self.analyses.shrink_to_fit();
+            self.ords.shrink_to_fit();
+            self.scales.shrink_to_fit();
+            self.vectors.shrink_to_fit();
+            self.sigs.shrink_to_fit();
+        }
+    }
+
     /// The embedding of entry `i`, from the arena.
     fn embedding(&self, i: usize) -> Option<EmbeddingRef<'_>> {
         let dim = self.dim;
@@ -227,6 +252,10 @@ impl Speaker {
         }
     }
 }
+
+/// Claims a memory keeps by default: about 3-4 GB of memory at 1.5-2 KB a claim, some
+/// three weeks of a wire that yields 100,000 claims a day.
+pub const DEFAULT_MEMORY_CLAIMS: usize = 2_000_000;
 
 /// How many matches a history lists at most; the rest add noise, not information.
 const MAX_MATCHES: usize = 10;
@@ -282,6 +311,9 @@ struct Speaker {
     lsh_bits: u32,
     /// Per entry: its LSH signature per table (zeros without an embedding).
     sigs: Vec<[u16; LSH_TABLES]>,
+    /// Per entry: its place among all claims the memory remembered, increasing: which
+    /// claims are the oldest when the memory is [trimmed](Memory::trim).
+    ords: Vec<u64>,
 }
 
 /// LSH bucket of an embedding in each table of these hyperplanes (`None` when they are not
@@ -328,6 +360,9 @@ pub struct Shard {
     speaker: Speaker,
     /// One past the highest `seq` remembered into it while out, for the memory's own.
     next_seq: u64,
+    /// Claims remembered into it while out: their places among all claims the memory
+    /// remembered are given when it is put back.
+    added: usize,
 }
 
 /// All speakers' histories.
@@ -339,6 +374,13 @@ pub struct Memory {
     next_seq: u64,
     /// LSH hyperplanes, `LSH_TABLES * LSH_BITS` rows of the embedding's dimension.
     planes: Vec<f32>,
+    /// Claims kept at most (0: every claim): a service running for months would otherwise
+    /// outgrow any machine. The oldest go first, see [`Memory::trim`].
+    limit: usize,
+    /// Claims remembered so far, forgotten ones included: the next claim's place.
+    remembered: u64,
+    /// Claims in memory now, those of speakers taken out as shards included.
+    held: usize,
 }
 
 impl Memory {
@@ -346,9 +388,45 @@ impl Memory {
         Self::default()
     }
 
+    /// A memory that keeps at most the `limit` newest claims (0: all of them).
+    pub fn with_limit(limit: usize) -> Self {
+        Memory {
+            limit,
+            ..Self::default()
+        }
+    }
+
     /// Number of remembered claims.
     pub fn len(&self) -> usize {
-        self.speakers.values().map(|s| s.entries.len()).sum()
+        self.held
+    }
+
+    /// Forgets the oldest claims (in the order remembered) when more than the limit are
+    /// held, down to the limit; returns how many. Run between batches. So that each trim
+    /// rebuilds few indexes, it waits until the limit is exceeded by a sixteenth: up to
+    /// that many of the oldest claims stay candidates a little longer. Forgotten claims
+    /// stay in the store: a redelivery still gets its record back.
+    pub fn trim(&mut self) -> usize {
+        if self.limit == 0 || self.held <= self.limit + self.limit / 16 {
+            return 0;
+        }
+        // Keeps the claims remembered last; places are dense but for undone ones.
+        let floor = self.remembered.saturating_sub(self.limit as u64);
+        let mut forgotten = 0;
+        self.speakers.retain(|_, sp| {
+            let k = sp.ords.partition_point(|&o| o < floor);
+            if k == 0 {
+                return true;
+            }
+            forgotten += k;
+            if k == sp.entries.len() {
+                return false;
+            }
+            sp.forget_first(k);
+            true
+        });
+        self.held -= forgotten;
+        forgotten
     }
 
     pub fn is_empty(&self) -> bool {
@@ -636,7 +714,9 @@ impl Memory {
         }
         self.next_seq = self.next_seq.max(entry.seq + 1);
         let sp = self.speakers.entry(entry.speaker_id.clone()).or_default();
-        sp.insert(&self.planes, entry, analysis);
+        sp.insert(&self.planes, entry, analysis, self.remembered);
+        self.remembered += 1;
+        self.held += 1;
     }
 
     /// Whether the LSH hyperplanes are made for embeddings of this dimension (they are made
@@ -651,16 +731,26 @@ impl Memory {
     /// threads: a claim is only ever judged against its own speaker's history. Give it back
     /// with [`Memory::put_shard`].
     pub fn take_shard(&mut self, speaker_id: &str) -> Shard {
+        let speaker = self.speakers.remove(speaker_id).unwrap_or_default();
+        self.held -= speaker.entries.len();
         Shard {
             speaker_id: speaker_id.to_owned(),
-            speaker: self.speakers.remove(speaker_id).unwrap_or_default(),
+            speaker,
             next_seq: 0,
+            added: 0,
         }
     }
 
-    /// Puts a speaker's history back, with what was remembered into it meanwhile.
-    pub fn put_shard(&mut self, shard: Shard) {
+    /// Puts a speaker's history back, with what was remembered into it meanwhile (which
+    /// takes its places among all claims remembered now, in the order remembered).
+    pub fn put_shard(&mut self, mut shard: Shard) {
         self.next_seq = self.next_seq.max(shard.next_seq);
+        let n = shard.speaker.ords.len();
+        for ord in &mut shard.speaker.ords[n - shard.added..] {
+            *ord = self.remembered;
+            self.remembered += 1;
+        }
+        self.held += n;
         if !shard.speaker.entries.is_empty() {
             self.speakers.insert(shard.speaker_id, shard.speaker);
         }
@@ -682,7 +772,9 @@ impl Memory {
     pub fn insert_in(&self, shard: &mut Shard, entry: Entry, analysis: Analysis) {
         debug_assert_eq!(entry.speaker_id, shard.speaker_id);
         shard.next_seq = shard.next_seq.max(entry.seq + 1);
-        shard.speaker.insert(&self.planes, entry, analysis);
+        shard.added += 1;
+        // Its place is given when the shard is put back.
+        shard.speaker.insert(&self.planes, entry, analysis, 0);
     }
 
     /// Forgets the last claim remembered for a speaker (undo of a failed commit).
@@ -700,6 +792,8 @@ impl Memory {
             return;
         };
         let analysis = sp.analyses.pop().unwrap_or_default();
+        sp.ords.pop();
+        self.held -= 1;
         let i = sp.entries.len() as u32;
         sp.vectors.truncate(sp.entries.len() * sp.dim);
         sp.scales.truncate(sp.entries.len());
@@ -760,6 +854,7 @@ impl Memory {
                 + sp.analyses.iter().map(Analysis::heap_bytes).sum::<usize>();
             bytes += sp.vectors.capacity() + sp.scales.capacity() * 4;
             bytes += sp.sigs.capacity() * std::mem::size_of::<[u16; LSH_TABLES]>();
+            bytes += sp.ords.capacity() * 8;
             // Hash maps: key + value + ~1 control byte per bucket, at ~7/8 load.
             let map = |len: usize, cap: usize, entry: usize| cap.max(len) * (entry + 1) * 8 / 7;
             bytes += map(sp.exact.len(), sp.exact.capacity(), 8 + 24)

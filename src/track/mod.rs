@@ -23,5 +23,5 @@ pub use judge::{
     analyze, decide, features, features_analyzed, features_with, judge_analyzed, judge_pair,
     judge_prepared, same_claim_score, Analysis, Content, Features, Judgement, View,
 };
-pub use memory::{Entry, Memory, Probe, Shard};
+pub use memory::{Entry, Memory, Probe, Shard, DEFAULT_MEMORY_CLAIMS};
 pub use text::{anchors, normalize, stem, tokens, words};

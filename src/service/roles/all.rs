@@ -78,4 +78,8 @@ impl Stage for AllStage {
             .collect();
         Ok(out)
     }
+
+    fn memory(&self) -> Option<(usize, u64)> {
+        Some((self.pipeline.remembered(), self.pipeline.forgotten()))
+    }
 }

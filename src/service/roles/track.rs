@@ -183,6 +183,10 @@ impl Stage for TrackStage {
         }
         Ok(outputs)
     }
+
+    fn memory(&self) -> Option<(usize, u64)> {
+        Some((self.tracking.remembered(), self.tracking.forgotten()))
+    }
 }
 
 #[cfg(test)]
