@@ -701,6 +701,15 @@ mod tests {
         envelopes(&format!("m{i}"), &body)
     }
 
+    /// The claims of [`distinct`]`(i)` said again, in another article (other claim ids).
+    fn restated(i: usize) -> Vec<ClaimEnvelope> {
+        let mut envelopes = distinct(i);
+        for e in &mut envelopes {
+            e.claim_id.push_str("-again");
+        }
+        envelopes
+    }
+
     #[test]
     fn a_memory_limit_keeps_the_newest_claims_and_every_record() {
         let dir = tempfile::tempdir().unwrap();
@@ -715,16 +724,9 @@ mod tests {
         assert!(tracking.remembered() >= limit);
         assert_eq!(tracking.forgotten(), 160 - tracking.remembered() as u64);
         // The same claim again, in a new article: found when recent, new when forgotten.
-        let again = |tracking: &mut Tracking, i: usize, id: &str| {
-            let mut envelopes = distinct(i);
-            for e in &mut envelopes {
-                e.claim_id = format!("{}-{id}", e.claim_id);
-            }
-            tracking.track_batch(envelopes, None, &[]).unwrap()
-        };
-        let recent = again(&mut tracking, 150, "again");
+        let recent = tracking.track_batch(restated(150), None, &[]).unwrap();
         assert_eq!(recent[0].record.history.status, Status::Repeat);
-        let old = again(&mut tracking, 0, "again");
+        let old = tracking.track_batch(restated(0), None, &[]).unwrap();
         assert_eq!(old[0].record.history.status, Status::New);
         // A forgotten claim is still stored: its article redelivered gets its record back.
         let redelivered = tracking.track_batch(distinct(0), None, &[]).unwrap();
@@ -760,5 +762,46 @@ mod tests {
         let stored = Tracking::open(dir.path()).unwrap().remembered();
         assert!(stored > 2 * limit, "{stored}");
         assert_eq!(forgotten, (stored - held) as u64);
+    }
+
+    #[test]
+    fn a_restore_keeps_the_heirs_memory_within_its_limit() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let limit = 16;
+        let mut owner = Tracking::open(a.path()).unwrap();
+        let mut judgements: Vec<StoredJudgement> = Vec::new();
+        for i in 0..48 {
+            let stored = owner
+                .track_batch(distinct(i), Some(&[i as u64]), &[])
+                .unwrap();
+            judgements.extend(
+                stored
+                    .iter()
+                    .map(|c| serde_json::from_slice(&c.judgement_json()).unwrap()),
+            );
+        }
+        // Appended to what the heir has (nothing): trimmed after the restore.
+        let mut heir = Tracking::open_limited(b.path(), limit).unwrap();
+        heir.restore(judgements.clone(), 0, 48).unwrap();
+        assert!(
+            heir.remembered() <= limit + limit / 16,
+            "{}",
+            heir.remembered()
+        );
+        assert_eq!(heir.forgotten(), 48 - heir.remembered() as u64);
+        // Not an append (older claims after newer ones): memory is rebuilt from the store,
+        // the newest `limit` of it.
+        let c = tempfile::tempdir().unwrap();
+        let mut late = Tracking::open_limited(c.path(), limit).unwrap();
+        late.restore(judgements[40..].to_vec(), 0, 48).unwrap();
+        late.restore(judgements[..40].to_vec(), 1, 40).unwrap();
+        assert_eq!(late.remembered(), limit);
+        // Either way the newest claim is a candidate, the oldest is not.
+        for tracking in [&mut heir, &mut late] {
+            let newest = tracking.track_batch(restated(47), None, &[]).unwrap();
+            assert_eq!(newest[0].record.history.status, Status::Repeat);
+            let oldest = tracking.track_batch(restated(0), None, &[]).unwrap();
+            assert_eq!(oldest[0].record.history.status, Status::New);
+        }
     }
 }
