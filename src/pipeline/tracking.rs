@@ -75,8 +75,6 @@ pub struct Tracking {
     store: Store,
     /// In-memory histories, rebuilt from the store at open and after a restore.
     memory: Memory,
-    /// Claims the memory keeps at most (0: all), for rebuilding it.
-    memory_claims: usize,
     /// Claims this process has forgotten from memory so far.
     forgotten: u64,
 }
@@ -95,8 +93,15 @@ fn load_memory(store: &Store, limit: usize) -> Result<Memory, PipelineError> {
 fn gather(entries: &mut Vec<Entry>, entry: Option<Entry>, limit: usize) {
     entries.extend(entry);
     if limit > 0 && entries.len() >= 2 * limit {
-        entries.sort_by_key(|entry| entry.seq);
-        entries.drain(..entries.len() - limit);
+        keep_newest(entries, limit);
+    }
+}
+
+/// Sorts entries by `seq` and keeps the newest `limit` of them (0: all).
+fn keep_newest(entries: &mut Vec<Entry>, limit: usize) {
+    entries.sort_by_key(|entry| entry.seq);
+    if limit > 0 {
+        entries.drain(..entries.len().saturating_sub(limit));
     }
 }
 
@@ -105,12 +110,8 @@ fn gather(entries: &mut Vec<Entry>, entry: Option<Entry>, limit: usize) {
 /// seen: histories are built in `seq` order.
 fn memory_of(mut entries: Vec<Entry>, limit: usize) -> Memory {
     let mut memory = Memory::with_limit(limit);
-    entries.sort_by_key(|entry| entry.seq);
-    let skip = match limit {
-        0 => 0,
-        _ => entries.len().saturating_sub(limit),
-    };
-    for entry in entries.into_iter().skip(skip) {
+    keep_newest(&mut entries, limit);
+    for entry in entries {
         memory.insert(entry);
     }
     memory
@@ -133,7 +134,6 @@ impl Tracking {
         Ok(Tracking {
             store,
             memory: memory_of(entries, memory_claims),
-            memory_claims,
             forgotten: 0,
         })
     }
@@ -427,7 +427,7 @@ impl Tracking {
             }
             self.forgotten += self.memory.trim() as u64;
         } else {
-            self.memory = load_memory(&self.store, self.memory_claims)?;
+            self.memory = load_memory(&self.store, self.memory.limit())?;
         }
         Ok(())
     }

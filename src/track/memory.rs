@@ -379,7 +379,8 @@ pub struct Memory {
     limit: usize,
     /// Claims remembered so far, forgotten ones included: the next claim's place.
     remembered: u64,
-    /// Claims in memory now, those of speakers taken out as shards included.
+    /// Claims in memory now; those of a speaker taken out as a [`Shard`] count again once it
+    /// is put back.
     held: usize,
 }
 
@@ -399,6 +400,11 @@ impl Memory {
     /// Number of remembered claims.
     pub fn len(&self) -> usize {
         self.held
+    }
+
+    /// Claims kept at most (0: every claim).
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// Forgets the oldest claims (in the order remembered) when more than the limit are
