@@ -10,7 +10,9 @@
 //! The relay (the ceiling at this mix) and claimwire run in turns, BENCH_ROUNDS times (5):
 //! the table shows the round whose ratio is the median, and the ratio of every round.
 //!
-//! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count). Needs the tansu
+//! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count;
+//! BENCH_CLAIMWIRE_BIN=PATH to run another build of claimwire, e.g. `scripts/build-pgo.sh`'s
+//! target/pgo/release/claimwire). Needs the tansu
 //! binary (see scripts/broker.sh).
 
 #[path = "../tests/kafka_common/mod.rs"]
@@ -38,7 +40,7 @@ fn send(producer: &BaseProducer, topic: &str, key: &[u8], payload: &[u8]) {
 }
 
 fn create_topic(broker: &Broker, topic: &str) {
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_claimwire"))
+    let status = std::process::Command::new(kafka_common::claimwire_bin())
         .args(["produce", "--brokers", &broker.addr, "--topic", topic])
         .args(["--partitions", &PARTITIONS.to_string(), "/dev/null"])
         .stderr(std::process::Stdio::null())

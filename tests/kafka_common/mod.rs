@@ -192,6 +192,15 @@ impl Names {
     }
 }
 
+/// The claimwire binary to run: this build's, or the one `BENCH_CLAIMWIRE_BIN` names (to
+/// benchmark another build end to end, such as `scripts/build-pgo.sh`'s).
+pub fn claimwire_bin() -> PathBuf {
+    std::env::var_os("BENCH_CLAIMWIRE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_claimwire")),
+        PathBuf::from,
+    )
+}
+
 /// claimwire run as a child process.
 pub struct Claimwire {
     child: Option<Child>,
@@ -222,7 +231,7 @@ impl Claimwire {
         let metrics_port = free_port();
         let log = workdir.join(format!("claimwire-{metrics_port}.log"));
         let file = std::fs::File::create(&log).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwire"));
+        let mut cmd = Command::new(claimwire_bin());
         cmd.current_dir(workdir)
             .env("RUST_LOG", "info,claimwire=debug")
             // Judged lexically, like the offline pipeline the tests compare with (the model
