@@ -211,17 +211,20 @@ impl Delivery {
             };
             let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
             loop {
-                let error = match result {
+                let (error, retired) = match result {
                     Ok(Ok(_)) => break,
                     Ok(Err((e, _))) => {
-                        if ProduceFailure::of(&e).is_some_and(|f| !f.retryable()) {
+                        let failure = ProduceFailure::of(&e);
+                        if failure.as_ref().is_some_and(|f| !f.retryable()) {
                             return Some(Err(Refused(e.to_string())));
                         }
-                        e.to_string()
+                        let retired = failure.is_some_and(|f| f.retires_producer());
+                        (e.to_string(), retired)
                     }
-                    Err(_) => "delivery cancelled".to_owned(),
+                    Err(_) => ("delivery cancelled".to_owned(), false),
                 };
-                if let Some((_, reason)) = self.producer.client().fatal_error() {
+                let fatal = self.producer.client().fatal_error().map(|(_, r)| r);
+                if let Some(reason) = fatal.or_else(|| retired.then(|| error.clone())) {
                     let _ = self
                         .fatal
                         .send(format!("the producer failed for good: {reason}"));

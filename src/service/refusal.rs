@@ -24,6 +24,18 @@ impl ProduceFailure {
             .rdkafka_error_code()
             .map(|code| ProduceFailure { code })
     }
+
+    /// Whether the broker has retired this producer: it knows a newer instance of the
+    /// producer's id (fenced), or no longer takes its epoch, as after in-flight requests timed
+    /// out on a broker that hung. No retry by this producer can succeed and librdkafka does
+    /// not call it fatal: the service must stop, to be restarted with a new producer (nothing
+    /// is lost: an input's offset is stored only once its records are acknowledged).
+    pub fn retires_producer(&self) -> bool {
+        matches!(
+            self.code,
+            RDKafkaErrorCode::ProducerFenced | RDKafkaErrorCode::InvalidProducerEpoch
+        )
+    }
 }
 
 impl Fault for ProduceFailure {
@@ -91,6 +103,24 @@ mod tests {
             RDKafkaErrorCode::InvalidMessage,
         ] {
             assert!(failure(code).retryable(), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn a_fenced_producer_is_retired_and_a_timeout_is_not() {
+        for code in [
+            RDKafkaErrorCode::ProducerFenced,
+            RDKafkaErrorCode::InvalidProducerEpoch,
+        ] {
+            assert!(failure(code).retires_producer(), "{code:?}");
+        }
+        for code in [
+            RDKafkaErrorCode::MessageTimedOut,
+            RDKafkaErrorCode::RequestTimedOut,
+            RDKafkaErrorCode::NotLeaderForPartition,
+            RDKafkaErrorCode::MessageSizeTooLarge,
+        ] {
+            assert!(!failure(code).retires_producer(), "{code:?}");
         }
     }
 

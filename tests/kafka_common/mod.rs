@@ -152,6 +152,26 @@ impl Broker {
         let _ = self.child.wait();
     }
 
+    /// Freezes the broker (SIGSTOP): it keeps its connections and its data but answers
+    /// nothing, like a broker in a long pause or cut off by the network, until
+    /// [`Broker::thaw`]. Unlike [`Broker::kill`], this works with in-memory storage.
+    #[allow(dead_code)]
+    pub fn freeze(&self) {
+        self.signal(libc::SIGSTOP);
+    }
+
+    /// Lets a [frozen](Broker::freeze) broker run again (SIGCONT).
+    #[allow(dead_code)]
+    pub fn thaw(&self) {
+        self.signal(libc::SIGCONT);
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        // SAFETY: sends a signal to our own child process, which has not been waited for.
+        let sent = unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+        assert_eq!(sent, 0, "signal {signal} to the broker");
+    }
+
     /// Starts the broker again on the same port and storage.
     pub fn revive(&mut self) {
         for _ in 0..50 {
@@ -167,6 +187,7 @@ impl Broker {
 
 impl Drop for Broker {
     fn drop(&mut self) {
+        // A frozen broker dies of SIGKILL as well.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
