@@ -4,7 +4,6 @@
 mod kafka_common;
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
 
 use kafka_common::articles::article;
 use kafka_common::*;
@@ -26,15 +25,7 @@ fn rebalances_lose_nothing() {
     let acks = std::thread::scope(|s| {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
         // B joins while A is busy: A's partitions are revoked and split.
-        let deadline = Instant::now() + WAIT;
-        while a.metric("claimwire_consumed_total").unwrap_or(0.0) < 30.0 {
-            assert!(
-                Instant::now() < deadline,
-                "A consumed nothing:\n{}",
-                a.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        a.wait_consumed(30.0);
         let b = Claimwire::start(&broker, &names, dir_b.path(), &env);
         // A leaves while work is in flight: B takes everything over.
         let status = a.terminate();

@@ -33,15 +33,7 @@ fn sigterm_drains_commits_and_exits_zero() {
     let feed = feed_articles(&articles);
     let (acks, elapsed) = std::thread::scope(|s| {
         let feeder = s.spawn(|| produce(&broker, &names.input, &feed));
-        let deadline = Instant::now() + WAIT;
-        while cw.metric("claimwire_consumed_total").unwrap_or(0.0) < 20.0 {
-            assert!(
-                Instant::now() < deadline,
-                "nothing consumed:\n{}",
-                cw.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        cw.wait_consumed(20.0);
         let started = Instant::now();
         let status = cw.terminate();
         let elapsed = started.elapsed();

@@ -348,6 +348,20 @@ impl Claimwire {
             .collect()
     }
 
+    /// Waits until claimwire has consumed `n` input messages (bounded by [`WAIT`]).
+    #[allow(dead_code)]
+    pub fn wait_consumed(&self, n: f64) {
+        let deadline = Instant::now() + WAIT;
+        while self.metric("claimwire_consumed_total").unwrap_or(0.0) < n {
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {n} consumed:\n{}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
     pub fn pid(&self) -> i32 {
         self.child.as_ref().unwrap().id() as i32
     }
