@@ -36,9 +36,11 @@ RUSTFLAGS="${RUSTFLAGS:-} -Cprofile-generate=$profiles" \
     cargo build --release --locked --bin claimwire --target-dir "$gen" "$@"
 
 echo "build-pgo.sh: 2/4 training run over ${articles} generated articles" >&2
+# The generator needs neither Kafka nor an optimised build: `--no-default-features` spares
+# a second build of librdkafka.
 training="$(mktemp -d)"
 trap 'rm -rf "$training"' EXIT
-cargo run --quiet --locked --example wire_mix -- "$articles" 7 > "$training/wire.jsonl"
+cargo run --quiet --locked --no-default-features --example wire_mix -- "$articles" 7 > "$training/wire.jsonl"
 RUST_LOG=error "$gen/release/claimwire" process --state "$training/state" \
     --model-dir "$training/no-model" \
     "$training/wire.jsonl" examples/articles.jsonl examples/seed-article.txt > /dev/null
