@@ -176,6 +176,12 @@ impl Analysis {
         &self.keys
     }
 
+    /// Hash of the claim's normalised text: also the key of a speaker's exact-text index,
+    /// which so never hashes the text again.
+    pub fn text_hash(&self) -> u64 {
+        self.text_hash
+    }
+
     fn of(mut content: Content, anchors: &[String]) -> Self {
         if !anchors.is_empty() {
             let named = anchor_stems(anchors);

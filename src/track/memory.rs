@@ -16,7 +16,6 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
@@ -113,11 +112,8 @@ impl Speaker {
         self.indexed = true;
         self.exact.clear();
         self.postings.clear();
-        for (i, (e, a)) in self.entries.iter().zip(&self.analyses).enumerate() {
-            self.exact
-                .entry(xxh3_64(e.normalized.as_bytes()))
-                .or_default()
-                .push(i as u32);
+        for (i, a) in self.analyses.iter().enumerate() {
+            self.exact.entry(a.text_hash()).or_default().push(i as u32);
             for k in a.keys() {
                 self.postings.entry(*k).or_default().push(i as u32);
             }
@@ -176,10 +172,7 @@ impl Speaker {
             }
         }
         if self.indexed {
-            self.exact
-                .entry(xxh3_64(entry.normalized.as_bytes()))
-                .or_default()
-                .push(i);
+            self.exact.entry(analysis.text_hash()).or_default().push(i);
             for k in analysis.keys() {
                 self.postings.entry(*k).or_default().push(i);
             }
@@ -519,7 +512,7 @@ impl Memory {
             return all;
         }
         let mut picked: Vec<u32> = Vec::new();
-        if let Some(hits) = sp.exact.get(&xxh3_64(probe.normalized.as_bytes())) {
+        if let Some(hits) = sp.exact.get(&analyzed.text_hash()) {
             picked.extend(hits.iter().rev().take(MAX_MATCHES));
         }
         // By meaning.
@@ -814,7 +807,7 @@ impl Memory {
             }
         };
         if sp.indexed {
-            unlist(&mut sp.exact, xxh3_64(entry.normalized.as_bytes()));
+            unlist(&mut sp.exact, analysis.text_hash());
             for k in analysis.keys() {
                 unlist(&mut sp.postings, *k);
             }
