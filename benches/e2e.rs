@@ -12,8 +12,7 @@
 //!
 //! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count;
 //! BENCH_CLAIMWIRE_BIN=PATH to run another build of claimwire, e.g. `scripts/build-pgo.sh`'s
-//! target/pgo/release/claimwire). Needs the tansu
-//! binary (see scripts/broker.sh).
+//! target/pgo/release/claimwire). Needs the tansu binary (see scripts/broker.sh).
 
 #[path = "../tests/kafka_common/mod.rs"]
 mod kafka_common;
