@@ -78,13 +78,15 @@ const RELATED_SCORE: f32 = 0.25;
 const RELATED_SCORE_LEXICAL: f32 = 0.15;
 
 /// Content stems of a claim, its negator count, and the stems a negator governs (the next
-/// few content words after it). The stems are kept in one string, listed by hash (then
-/// text), so that two claims compare by a merge on integers rather than through hash maps.
+/// few content words after it). The stems are kept in one string, listed by their 64-bit
+/// hash, which stands for the stem: two claims compare by a merge on integers, without
+/// reading their text (two different stems of one claim pair share a hash with odds of
+/// about one in 10^17).
 #[derive(Debug, Clone, Default)]
 pub struct Content {
     /// The stems, concatenated.
     text: Box<str>,
-    /// The stems (a multiset), sorted by (hash, text).
+    /// The stems (a multiset), sorted by hash; equal stems are adjacent.
     stems: Box<[Stem]>,
     negators: usize,
     /// Per negator, the content stems it governs (the next [`NEGATION_SCOPE`]), as
@@ -96,12 +98,15 @@ pub struct Content {
     negated_wide: Box<[u32]>,
 }
 
-/// One stem of a [`Content`]: where it is in `text`, its hash, and what it is.
+/// One stem of a [`Content`]: its hash (what it is compared by), where it is in `text`, and
+/// what it is. 16 bytes: the merges read many of them.
 #[derive(Debug, Clone, Copy, Default)]
 struct Stem {
-    hash: u32,
+    hash: u64,
     start: u32,
-    len: u32,
+    /// Saturated: a stem longer than `u16::MAX` bytes reads as empty (see
+    /// [`Content::stem`]), which only its antonym checks could notice.
+    len: u16,
     flags: u8,
 }
 
@@ -112,29 +117,25 @@ const PREFIXED: u8 = 2;
 /// Has antonyms in the table.
 const HAS_ANTONYMS: u8 = 4;
 
-fn stem_hash(w: &str) -> u32 {
-    xxh3_64(w.as_bytes()) as u32
+const _: () = assert!(std::mem::size_of::<Stem>() == 16);
+
+/// The hash a stem is known by: also its key in a speaker's word index.
+fn stem_hash(w: &str) -> u64 {
+    xxh3_64(w.as_bytes())
 }
 
 impl Content {
     fn stem(&self, s: &Stem) -> &str {
-        &self.text[s.start as usize..(s.start + s.len) as usize]
+        let start = s.start as usize;
+        self.text.get(start..start + s.len as usize).unwrap_or("")
     }
 
-    /// [`Content::stem`] as bytes: what the merges compare (the same order as `str`'s),
-    /// without `str` slicing's char-boundary checks.
-    fn bytes(&self, s: &Stem) -> &[u8] {
-        &self.text.as_bytes()[s.start as usize..(s.start + s.len) as usize]
-    }
-
-    /// The canonical index of a stem in `stems`: the first of its equal copies, if it has
-    /// one.
-    fn find(&self, hash: u32, w: &[u8]) -> Option<u32> {
-        let at = self
-            .stems
-            .partition_point(|s| (s.hash, self.bytes(s)) < (hash, w));
+    /// The canonical index of the stem of this hash in `stems`: the first of its equal
+    /// copies, if it has one.
+    fn find(&self, hash: u64) -> Option<u32> {
+        let at = self.stems.partition_point(|s| s.hash < hash);
         let s = self.stems.get(at)?;
-        (s.hash == hash && self.bytes(s) == w).then_some(at as u32)
+        (s.hash == hash).then_some(at as u32)
     }
 }
 
@@ -159,7 +160,7 @@ impl Analysis {
         // One stem per word, shared by the content and the keys.
         let stems = WordStems::of(&words);
         let mut keys: Vec<u64> = Vec::with_capacity(stems.spans.len());
-        for k in (0..words.len()).filter_map(|i| Some(xxh3_64(stems.get(i)?.as_bytes()))) {
+        for k in (0..words.len()).filter_map(|i| Some(stem_hash(stems.get(i)?))) {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -187,8 +188,9 @@ impl Analysis {
             let named = anchor_stems(anchors);
             let Content { text, stems, .. } = &mut content;
             for s in stems.iter_mut() {
-                let w = &text[s.start as usize..(s.start + s.len) as usize];
-                if named.iter().any(|n| n == w) {
+                let start = s.start as usize;
+                let w = text.get(start..start + s.len as usize).unwrap_or("");
+                if !w.is_empty() && named.iter().any(|n| n == w) {
                     s.flags |= NAMED;
                 }
             }
@@ -320,26 +322,26 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
             stems.push(s);
         }
     }
-    // Sorted by (hash, text); the text position last only to make the order total.
-    let mut keyed: Vec<(u32, &str, u32)> = stems
+    // Sorted by hash; the text position last only to make the order total.
+    let mut keyed: Vec<(u64, u32, &str)> = stems
         .iter()
         .enumerate()
-        .map(|(at, s)| (stem_hash(s), *s, at as u32))
+        .map(|(at, s)| (stem_hash(s), at as u32, *s))
         .collect();
-    keyed.sort_unstable();
+    keyed.sort_unstable_by_key(|(hash, at, _)| (*hash, *at));
     // Text position → index of the first equal stem in sorted order.
     let mut canonical = vec![0u32; keyed.len()];
-    for (k, (hash, w, at)) in keyed.iter().enumerate() {
+    for (k, (hash, at, _)) in keyed.iter().enumerate() {
         canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
-            Some((h, v, p)) if h == *hash && v == *w => canonical[p as usize],
+            Some((h, p, _)) if h == *hash => canonical[p as usize],
             _ => k as u32,
         };
     }
     let canon = |v: Vec<u32>| sorted(v.into_iter().map(|at| canonical[at as usize]).collect());
-    let mut text = String::with_capacity(keyed.iter().map(|(_, s, _)| s.len()).sum());
+    let mut text = String::with_capacity(keyed.iter().map(|(_, _, s)| s.len()).sum());
     let stems = keyed
         .iter()
-        .map(|(hash, w, _)| {
+        .map(|(hash, _, w)| {
             let start = text.len() as u32;
             text.push_str(w);
             let mut flags = 0;
@@ -355,7 +357,7 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
             Stem {
                 hash: *hash,
                 start,
-                len: w.len() as u32,
+                len: u16::try_from(w.len()).unwrap_or(0),
                 flags,
             }
         })
@@ -375,10 +377,7 @@ fn negates_what_other_affirms(x: &Content, y: &Content) -> bool {
     x.groups.iter().any(|g| {
         let mut shared = g
             .iter()
-            .filter_map(|&at| {
-                let s = &x.stems[at as usize];
-                y.find(s.hash, x.bytes(s))
-            })
+            .filter_map(|&at| y.find(x.stems[at as usize].hash))
             .peekable();
         shared.peek().is_some() && shared.all(|at| y.negated_wide.binary_search(&at).is_err())
     })
@@ -441,27 +440,21 @@ fn features_into(
     {
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
-            let take_a = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => {
-                    x.hash < y.hash || (x.hash == y.hash && ca.bytes(x) <= cb.bytes(y))
-                }
-                (Some(_), None) => true,
-                _ => false,
-            };
-            let (h, w) = if take_a {
-                (a[i].hash, ca.bytes(&a[i]))
-            } else {
-                (b[j].hash, cb.bytes(&b[j]))
+            let h = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.hash.min(y.hash),
+                (Some(x), None) => x.hash,
+                (None, Some(y)) => y.hash,
+                (None, None) => break,
             };
             let (first_a, first_b) = (i, j);
             let (mut fa, mut fb) = (0u8, 0u8);
             let mut c = 0i32;
-            while i < a.len() && a[i].hash == h && ca.bytes(&a[i]) == w {
+            while i < a.len() && a[i].hash == h {
                 fa = a[i].flags;
                 c += 1;
                 i += 1;
             }
-            while j < b.len() && b[j].hash == h && cb.bytes(&b[j]) == w {
+            while j < b.len() && b[j].hash == h {
                 fb = b[j].flags;
                 c -= 1;
                 j += 1;
@@ -645,7 +638,12 @@ pub fn judge_analyzed(analyzed: &Content, new: View<'_>, old: View<'_>) -> Judge
 
 /// [`judge_pair`] with both claims already analysed ([`Analysis::new`] of each view).
 pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>) -> Judgement {
-    if new.normalized == old.normalized && !new.normalized.is_empty() {
+    // Texts whose hashes differ differ: most pairs are told apart without reading the
+    // earlier claim's text.
+    if an.text_hash == ao.text_hash
+        && new.normalized == old.normalized
+        && !new.normalized.is_empty()
+    {
         return Judgement {
             similarity: 1.0,
             relation: Some(Relation::Verbatim),
@@ -670,7 +668,7 @@ pub fn judge_prepared(an: &Analysis, new: View<'_>, ao: &Analysis, old: View<'_>
 /// their words. Without a cosine, a relation needs a same-claim score of at least
 /// [`RELATED_SCORE_LEXICAL`] (below it, dice and containment are also below what a reversal
 /// or a near-verbatim repeat needs) or an entity swap. Both are bounded from above by the
-/// stems the claims share counted by hash alone, which a hash collision can only overcount:
+/// stems the claims share (the same count as [`features_into`]'s, from the same hashes):
 /// - the score is computed by the same functions as in [`features_into`] and
 ///   [`same_claim_score`] ([`overlap`], [`lexical_score`]), non-decreasing in the shared
 ///   count;
@@ -706,8 +704,7 @@ pub fn may_relate(an: &Analysis, ao: &Analysis, cosine: bool) -> bool {
     named(a) && named(b) && plain.saturating_sub(2 * shared) <= SWAP_MAX_PLAIN.max(total / 10)
 }
 
-/// Stems two claims share, counted by hash alone (per hash, the smaller of its two counts):
-/// at least the true count, since stems of one hash are counted together.
+/// Stems two claims share (per hash, the smaller of its two counts).
 fn shared_by_hash(a: &[Stem], b: &[Stem]) -> usize {
     let (mut i, mut j) = (0, 0);
     let mut shared = 0;
@@ -733,8 +730,7 @@ fn shared_by_hash(a: &[Stem], b: &[Stem]) -> usize {
     shared
 }
 
-/// Whether two claims may share a content stem: a merge of their sorted stem hashes. A
-/// hash collision can only say yes wrongly, never no.
+/// Whether two claims share a content stem: a merge of their sorted stem hashes.
 fn shares_a_hash(a: &Content, b: &Content) -> bool {
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.stems.get(i), b.stems.get(j)) {
@@ -767,6 +763,21 @@ mod tests {
                 embedding: None,
             },
         )
+    }
+
+    #[test]
+    fn a_stem_too_long_to_place_is_still_compared() {
+        // Past `u16::MAX` bytes a stem's length saturates; it is still told by its hash.
+        let long = "a".repeat(70_000);
+        let other = "b".repeat(70_000);
+        let (x, y) = (
+            format!("The minister said {long} will fall sharply."),
+            format!("The minister said {other} will fall sharply."),
+        );
+        assert_eq!(judge(&x, &x).relation, Some(Relation::Verbatim));
+        let j = judge(&x, &y);
+        assert!(j.similarity < 1.0, "{j:?}");
+        assert_ne!(j.relation, Some(Relation::Verbatim));
     }
 
     #[test]
