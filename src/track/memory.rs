@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::embed::{Embedding, EmbeddingRef};
 use crate::record::{History, Match, Relation, Status};
 
-use super::judge::{judge_prepared, may_relate, Analysis, View};
+use super::judge::{judge_prepared, may_relate, prefetch, Analysis, View};
 use super::text::{anchors, normalize};
 
 /// One remembered claim.
@@ -642,10 +642,19 @@ impl Memory {
             return History::first(date);
         }
         // Judged first, strings copied only for the matches kept.
-        let mut judged: Vec<(f32, Relation, &Entry)> = self
-            .candidates(sp, probe, analyzed)
-            .into_iter()
-            .filter_map(|i| {
+        let picked = self.candidates(sp, probe, analyzed);
+        let mut judged: Vec<(f32, Relation, &Entry)> = picked
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &i)| {
+                // Each candidate's analysis and stems are cache misses: start loading the
+                // analysis eight candidates ahead and, once it is near, the stems four ahead.
+                if let Some(&next) = picked.get(k + 8) {
+                    prefetch(&sp.analyses[next as usize]);
+                }
+                if let Some(&next) = picked.get(k + 4) {
+                    sp.analyses[next as usize].prefetch_stems();
+                }
                 let ao = &sp.analyses[i as usize];
                 let cosine = probe.embedding.is_some() && sp.scales[i as usize] > 0.0;
                 if !may_relate(analyzed, ao, cosine) {
