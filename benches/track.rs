@@ -277,8 +277,8 @@ fn main() {
             "x",
             Probe::new("x", Some(Embedding::quantize(&[1.0; DIM]))).into_entry(
                 0,
-                "c".into(),
-                "a".into(),
+                "c",
+                "a",
                 speaker.into(),
                 &claimwire::record::History::first(None),
             ),

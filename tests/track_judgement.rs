@@ -36,7 +36,7 @@ fn remember(
     let seq = memory.next_seq();
     memory.insert(probe.into_entry(
         seq,
-        claim_id.into(),
+        claim_id,
         format!("art-{claim_id}"),
         speaker.into(),
         &history,

@@ -36,8 +36,8 @@ pub fn enrich_by(
             let history = judge(speaker_id, &probe, &analysis, date);
             let entry = probe.into_entry(
                 seq,
-                envelope.claim_id.clone(),
-                envelope.article.id.clone(),
+                &envelope.claim_id,
+                &envelope.article.id,
                 speaker_id.clone(),
                 &history,
             );

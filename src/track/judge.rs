@@ -174,7 +174,7 @@ impl Analysis {
         // One stem per word, shared by the content and the keys.
         let stems = WordStems::of(&words);
         let mut keys: Vec<u64> = Vec::with_capacity(stems.spans.len());
-        for k in (0..words.len()).filter_map(|i| Some(stem_hash(stems.get(i)?))) {
+        for k in (0..words.len()).filter_map(|i| Some(stems.get(i)?.1)) {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -273,8 +273,8 @@ fn content(words: &[&str]) -> Content {
 struct WordStems {
     /// The stems, concatenated.
     text: String,
-    /// Per word, its stem's span in `text`, if it has one.
-    spans: Vec<Option<(u32, u32)>>,
+    /// Per word, its stem's span in `text` and [hash](stem_hash), if it has one.
+    spans: Vec<Option<(u32, u32, u64)>>,
 }
 
 impl WordStems {
@@ -286,24 +286,25 @@ impl WordStems {
                 (!is_stopword(w) && !is_negator(w)).then(|| {
                     let start = text.len();
                     stem_into(w, &mut text);
-                    (start as u32, text.len() as u32)
+                    (start as u32, text.len() as u32, stem_hash(&text[start..]))
                 })
             })
             .collect();
         WordStems { text, spans }
     }
 
-    /// The stem of word `i`.
-    fn get(&self, i: usize) -> Option<&str> {
-        let (s, e) = self.spans.get(i).copied().flatten()?;
-        Some(&self.text[s as usize..e as usize])
+    /// The stem of word `i`, and its hash.
+    fn get(&self, i: usize) -> Option<(&str, u64)> {
+        let (s, e, hash) = self.spans.get(i).copied().flatten()?;
+        Some((&self.text[s as usize..e as usize], hash))
     }
 }
 
 /// [`content`] with the words' stems at hand.
 fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
-    // The content stems in text order; groups and the wide negated list hold positions in it.
-    let mut stems: Vec<&str> = Vec::with_capacity(words.len());
+    // The content stems (hash, position in text order, stem); groups and the wide negated
+    // list hold positions.
+    let mut keyed: Vec<(u64, u32, &str)> = Vec::with_capacity(words.len());
     let mut negators = 0usize;
     let mut groups: Vec<Vec<u32>> = Vec::new();
     let mut negated_wide: Vec<u32> = Vec::new();
@@ -326,11 +327,11 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
             continue;
         }
         prev_negator = false;
+        let at = keyed.len() as u32;
         if *w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
-            stems.push("yes");
-        } else if let Some(s) = word_stems.get(i) {
-            let at = stems.len() as u32;
+            keyed.push((stem_hash("yes"), at, "yes"));
+        } else if let Some((s, hash)) = word_stems.get(i) {
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {
                     groups.last_mut().unwrap().push(at);
@@ -340,23 +341,29 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
                 }
                 since = Some(k + 1);
             }
-            stems.push(s);
+            keyed.push((hash, at, s));
         }
     }
     // Sorted by hash; the text position last only to make the order total.
-    let mut keyed: Vec<(u64, u32, &str)> = stems
-        .iter()
-        .enumerate()
-        .map(|(at, s)| (stem_hash(s), at as u32, *s))
-        .collect();
     keyed.sort_unstable_by_key(|(hash, at, _)| (*hash, *at));
-    // Text position → index of the first equal stem in sorted order.
-    let mut canonical = vec![0u32; keyed.len()];
-    for (k, (hash, at, _)) in keyed.iter().enumerate() {
-        canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
-            Some((h, p, _)) if h == *hash => canonical[p as usize],
-            _ => k as u32,
-        };
+    // Text position → index of the first equal stem in sorted order. Only negated stems
+    // are looked up in it (every stem of a group is in `negated_wide`): most claims have
+    // none.
+    let mut canonical = vec![
+        0u32;
+        if negated_wide.is_empty() {
+            0
+        } else {
+            keyed.len()
+        }
+    ];
+    if !canonical.is_empty() {
+        for (k, (hash, at, _)) in keyed.iter().enumerate() {
+            canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
+                Some((h, p, _)) if h == *hash => canonical[p as usize],
+                _ => k as u32,
+            };
+        }
     }
     let canon = |v: Vec<u32>| sorted(v.into_iter().map(|at| canonical[at as usize]).collect());
     let mut text = String::with_capacity(keyed.iter().map(|(_, _, s)| s.len()).sum());

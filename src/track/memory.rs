@@ -83,19 +83,20 @@ impl Probe {
         }
     }
 
-    /// The memory entry for this claim once judged.
+    /// The memory entry for this claim once judged. The ids are borrowed: each is copied
+    /// once, straight into its shared `Arc`.
     pub fn into_entry(
         self,
         seq: u64,
-        claim_id: String,
-        article_id: String,
+        claim_id: impl AsRef<str>,
+        article_id: impl AsRef<str>,
         speaker_id: String,
         history: &History,
     ) -> Entry {
         Entry {
             seq,
-            claim_id: claim_id.into(),
-            article_id: article_id.into(),
+            claim_id: Arc::from(claim_id.as_ref()),
+            article_id: Arc::from(article_id.as_ref()),
             speaker_id,
             normalized: self.normalized,
             first_seen: history.first_seen.clone(),
