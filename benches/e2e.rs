@@ -467,10 +467,31 @@ fn main() {
     // within minutes, so each round's ratio is of two runs side by side, and the table shows
     // the round with the median ratio.
     let rounds = env_count("BENCH_ROUNDS", if quick { 1 } else { 5 }).max(1);
+    // Which of the two goes first alternates from round to round: the broker keeps every
+    // round's topics (in memory), so the second run of a round always meets a fuller broker.
     let mut runs: Vec<((f64, Costs), E2e)> = (0..rounds)
         .map(|round| {
-            let relay_rate = relay(&broker, round, &articles, outputs.clone());
-            let e2e = end_to_end(&broker, &format!("bench-{round}"), &articles, None, &[]);
+            let claimwire = || end_to_end(&broker, &format!("bench-{round}"), &articles, None, &[]);
+            let relayed = || relay(&broker, round, &articles, outputs.clone());
+            let (relay_rate, e2e) = if round % 2 == 0 {
+                let r = relayed();
+                (r, claimwire())
+            } else {
+                let e = claimwire();
+                (relayed(), e)
+            };
+            let us = |d: Option<Duration>| d.map_or(0, |d| d.as_micros());
+            eprintln!(
+                "round {round}: relay {:.0} art/s (broker {} us, clients {} us per article), claimwire {:.0} art/s (claimwire {} us, broker {} us, clients {} us), {}",
+                relay_rate.0,
+                us(relay_rate.1.broker),
+                relay_rate.1.bench.as_micros(),
+                e2e.rate,
+                e2e.cpu_per_article.as_micros(),
+                us(e2e.costs.broker),
+                e2e.costs.bench.as_micros(),
+                if round % 2 == 0 { "relay first" } else { "claimwire first" }
+            );
             (relay_rate, e2e)
         })
         .collect();
