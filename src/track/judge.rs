@@ -96,6 +96,10 @@ pub struct Content {
     /// other claim's negation is checked against this one (wording shifts words around).
     /// Canonical indexes into `stems`, sorted, deduplicated.
     negated_wide: Box<[u32]>,
+    /// One bit per stem (picked by its hash), 256 in all: two claims whose bits do not
+    /// meet share no stem, told without reading either's stems. Most of the earlier claims
+    /// a new one meets in judgement share none (three in five on the wire mix).
+    bloom: [u64; 4],
 }
 
 /// One stem of a [`Content`]: its hash (what it is compared by), where it is in `text`, and
@@ -146,6 +150,11 @@ impl Content {
 
     /// The canonical index of the stem of this hash in `stems`: the first of its equal
     /// copies, if it has one.
+    /// Whether the two may share a stem: `false` only when they certainly do not.
+    fn may_share(&self, other: &Content) -> bool {
+        self.bloom.iter().zip(&other.bloom).any(|(a, b)| a & b != 0)
+    }
+
     fn find(&self, hash: u64) -> Option<u32> {
         let at = self.stems.partition_point(|s| s.hash < hash);
         let s = self.stems.get(at)?;
@@ -217,10 +226,13 @@ impl Analysis {
     }
 
     /// Asks the CPU to start loading this analysis's sorted stems, which [`may_relate`] reads
-    /// next-but-one: see [`prefetch`].
-    pub fn prefetch_stems(&self) {
-        prefetch(self.content.stems.as_ptr());
-        prefetch(self.content.stems.as_ptr().wrapping_add(4));
+    /// soon (see [`prefetch`]) when it is judged against `new`: not when it certainly shares
+    /// no stem with it, since then they are not read.
+    pub fn prefetch_stems(&self, new: &Analysis) {
+        if self.content.may_share(&new.content) {
+            prefetch(self.content.stems.as_ptr());
+            prefetch(self.content.stems.as_ptr().wrapping_add(4));
+        }
     }
 
     /// Heap bytes held (an estimate from lengths).
@@ -390,9 +402,15 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
             }
         })
         .collect();
+    let mut bloom = [0u64; 4];
+    for (hash, _, _) in &keyed {
+        let bit = hash >> 56;
+        bloom[(bit >> 6) as usize] |= 1 << (bit & 63);
+    }
     Content {
         text: text.into_boxed_str(),
         stems,
+        bloom,
         negators,
         // Group order and repeats do not matter: only "any group" is asked of them.
         groups: groups.into_iter().map(canon).collect(),
@@ -713,6 +731,9 @@ pub fn may_relate(an: &Analysis, ao: &Analysis, cosine: bool) -> bool {
     if cosine || an.text_hash == ao.text_hash {
         return true;
     }
+    if !an.content.may_share(&ao.content) {
+        return false;
+    }
     let (a, b) = (&an.content.stems, &ao.content.stems);
     let shared = shared_by_hash(a, b);
     if shared == 0 {
@@ -760,6 +781,9 @@ fn shared_by_hash(a: &[Stem], b: &[Stem]) -> usize {
 
 /// Whether two claims share a content stem: a merge of their sorted stem hashes.
 fn shares_a_hash(a: &Content, b: &Content) -> bool {
+    if !a.may_share(b) {
+        return false;
+    }
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.stems.get(i), b.stems.get(j)) {
         match x.hash.cmp(&y.hash) {
@@ -985,6 +1009,13 @@ mod tests {
         fn the_prefilter_never_skips_a_pair_judgement_relates(a in claim(), b in claim()) {
             let (may, relation) = prefilter_and_judgement(&a, &b);
             proptest::prop_assert!(may || relation.is_none(), "skipped {:?}", relation);
+        }
+
+        #[test]
+        fn the_stem_bits_meet_whenever_the_claims_share_a_stem(a in claim(), b in claim()) {
+            let (ca, cb) = (analyze(&normalize(&a)), analyze(&normalize(&b)));
+            let shared = shared_by_hash(&ca.stems, &cb.stems);
+            proptest::prop_assert!(shared == 0 || ca.may_share(&cb), "{a} / {b}");
         }
     }
 }

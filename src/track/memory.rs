@@ -654,7 +654,7 @@ impl Memory {
                     prefetch(&sp.analyses[next as usize]);
                 }
                 if let Some(&next) = picked.get(k + 4) {
-                    sp.analyses[next as usize].prefetch_stems();
+                    sp.analyses[next as usize].prefetch_stems(analyzed);
                 }
                 let ao = &sp.analyses[i as usize];
                 let cosine = probe.embedding.is_some() && sp.scales[i as usize] > 0.0;
