@@ -252,7 +252,10 @@ fn main() {
     for with_embedding in [false, true] {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut store = Store::open(dir.path()).expect("store");
-        let n = 10_000;
+        let n: usize = std::env::var("STORE_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000);
         let mut batch = Vec::new();
         for i in 0..n {
             let (text, v) = gen.claim();
