@@ -473,7 +473,8 @@ fn main() {
         .map(|round| {
             let claimwire = || end_to_end(&broker, &format!("bench-{round}"), &articles, None, &[]);
             let relayed = || relay(&broker, round, &articles, outputs.clone());
-            let (relay_rate, e2e) = if round % 2 == 0 {
+            let relay_first = round % 2 == 0;
+            let (relay_rate, e2e) = if relay_first {
                 let r = relayed();
                 (r, claimwire())
             } else {
@@ -490,7 +491,7 @@ fn main() {
                 e2e.cpu_per_article.as_micros(),
                 us(e2e.costs.broker),
                 e2e.costs.bench.as_micros(),
-                if round % 2 == 0 { "relay first" } else { "claimwire first" }
+                if relay_first { "relay first" } else { "claimwire first" }
             );
             (relay_rate, e2e)
         })

@@ -209,12 +209,10 @@ impl Analysis {
     fn of(mut content: Content, anchors: &[String]) -> Self {
         if !anchors.is_empty() {
             let named = anchor_stems(anchors);
-            let Content { text, stems, .. } = &mut content;
-            for s in stems.iter_mut() {
-                let start = s.start as usize;
-                let w = text.get(start..start + s.len as usize).unwrap_or("");
+            for k in 0..content.stems.len() {
+                let w = content.stem(&content.stems[k]);
                 if !w.is_empty() && named.iter().any(|n| n == w) {
-                    s.flags |= NAMED;
+                    content.stems[k].flags |= NAMED;
                 }
             }
         }
@@ -361,15 +359,9 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
     // Text position → index of the first equal stem in sorted order. Only negated stems
     // are looked up in it (every stem of a group is in `negated_wide`): most claims have
     // none.
-    let mut canonical = vec![
-        0u32;
-        if negated_wide.is_empty() {
-            0
-        } else {
-            keyed.len()
-        }
-    ];
-    if !canonical.is_empty() {
+    let mut canonical = Vec::new();
+    if !negated_wide.is_empty() {
+        canonical = vec![0u32; keyed.len()];
         for (k, (hash, at, _)) in keyed.iter().enumerate() {
             canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
                 Some((h, p, _)) if h == *hash => canonical[p as usize],
