@@ -29,7 +29,58 @@ fn main() -> std::process::ExitCode {
 /// thread and dropped on another (extraction workers, the tracker, the producer's delivery
 /// tasks), where glibc's arenas spend their time consolidating. With purging off (below),
 /// 10-20% less CPU per article on the wire mix, for more resident memory (300 vs 212 MB
-/// after 155k claims). The crate's `override` feature also routes C's `malloc` to mimalloc, so
-/// librdkafka's per-message allocations (made on one thread, freed on another) go there too.
+/// after 155k claims). `libmimalloc-sys`'s `override` feature also routes C's `malloc` to
+/// mimalloc, so librdkafka's per-message allocations (made on one thread, freed on another)
+/// go there too.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Mimalloc = Mimalloc;
+
+/// mimalloc's plain entry points wherever every block it hands out is aligned enough
+/// (alignment up to a machine word), its aligned ones otherwise. The `mimalloc` crate calls
+/// the aligned ones for everything; for a block over 1 KiB (article bodies, record buffers,
+/// token lists) that is not of a power-of-two size, they over-allocate and mark the page as
+/// holding aligned blocks, which makes every later free on that page look for the block's
+/// start.
+struct Mimalloc;
+
+/// Every mimalloc block is aligned to a machine word: its size classes are whole words.
+const WORD: usize = std::mem::size_of::<usize>();
+
+// SAFETY: each method forwards to the mimalloc function with the same contract, the plain
+// one only where the requested alignment is at most a word, which every mimalloc block has.
+unsafe impl std::alloc::GlobalAlloc for Mimalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if layout.align() <= WORD {
+            mi::mi_malloc(layout.size()).cast()
+        } else {
+            mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if layout.align() <= WORD {
+            mi::mi_zalloc(layout.size()).cast()
+        } else {
+            mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
+        libmimalloc_sys::mi_free(ptr.cast());
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        use libmimalloc_sys as mi;
+        if layout.align() <= WORD {
+            mi::mi_realloc(ptr.cast(), new_size).cast()
+        } else {
+            mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
+        }
+    }
+}
