@@ -59,6 +59,12 @@ pub fn tokenize(body: &str) -> Vec<Token> {
     let mut prev_char = ' ';
     let mut i = 0;
     while i < bytes.len() {
+        let b = bytes[i];
+        if b == b' ' {
+            // The commonest byte, and no line break: nothing to note.
+            i += 1;
+            continue;
+        }
         let c = char_at(body, i);
         if c.is_whitespace() || c.is_control() || c == '\u{feff}' {
             if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{85}')
@@ -110,6 +116,17 @@ pub fn tokenize(body: &str) -> Vec<Token> {
     out
 }
 
+/// Bytes that are ASCII letters or digits, looked up rather than compared twice.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = b.is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// The end of the word that starts with `c` at byte `i`: letters and digits, mojibake
 /// symbols, thousands separators ("42,000"), inner joiners before a letter or digit
 /// ("al-Assad", "don't", "U.S", "191.6") and the trailing dot of an abbreviation ("U.S.").
@@ -120,10 +137,19 @@ fn word_end(body: &str, i: usize, c: char) -> usize {
     let mut has_dot = false;
     // `end` is always where the next character to look at starts
     while end < bytes.len() {
-        if bytes[end].is_ascii_alphanumeric() {
+        // A run of ASCII letters and digits, the bulk of any word, in one tight loop.
+        let run = end;
+        while end < bytes.len() && ASCII_ALNUM[usize::from(bytes[end])] {
             end += 1;
-            seg_len += 1;
-            continue;
+        }
+        seg_len += end - run;
+        if end == bytes.len() {
+            break;
+        }
+        // Most words end at a space or a punctuation mark: any ASCII byte but the separator
+        // and the joiners looked at below ends the word.
+        if bytes[end].is_ascii() && !matches!(bytes[end], b',' | b'\'' | b'-' | b'&' | b'.') {
+            break;
         }
         let j = end;
         let d = char_at(body, j);
