@@ -22,7 +22,9 @@ enum Mark {
 /// Kind of mark at token `i`, and how many tokens it takes (2 for `''` and ``` `` ```).
 fn mark_at(tokens: &[Token], body: &str, i: usize) -> Option<(Mark, usize)> {
     let t = tokens[i];
-    if t.word {
+    // Every mark below starts with one of these bytes: '"', '\'', '`', or the lead byte of
+    // U+00AB/U+00BB and of the U+20xx marks. Most tokens are ruled out by one compare.
+    if t.word || !matches!(body.as_bytes()[t.start], b'"' | b'\'' | b'`' | 0xC2 | 0xE2) {
         return None;
     }
     let c = body[t.start..t.end].chars().next()?;

@@ -1,6 +1,21 @@
 //! Text for comparing claims: normalisation, comparison words (stemmed, contractions
 //! expanded), negators, antonyms, and the anchors (names, numbers) an entity check looks at.
 
+/// What [`normalize`] keeps of each ASCII byte, lowercased (0: dropped): letters, digits,
+/// `'`, `%` and `$`, with '`' as a quote mark (`'`). ASCII lowercasing adds no mark.
+static ASCII_KEPT: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        let c = if b == b'`' { b'\'' } else { b };
+        if c.is_ascii_alphanumeric() || c == b'\'' || c == b'%' || c == b'$' {
+            table[b as usize] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Lower case, quote marks and punctuation removed, white space folded. Idempotent.
 pub fn normalize(text: &str) -> String {
     /// Before a kept character: one space for the dropped ones since the last (none at the
@@ -18,15 +33,12 @@ pub fn normalize(text: &str) -> String {
     while at < bytes.len() {
         if bytes[at].is_ascii() {
             // The common case, byte by byte and without the Unicode tables: the same steps
-            // as below ('`' is a quote mark; ASCII lowercasing adds no mark).
-            let b = match bytes[at] {
-                b'`' => b'\'',
-                b => b,
-            };
+            // as below, looked up.
+            let kept = ASCII_KEPT[usize::from(bytes[at])];
             at += 1;
-            if b.is_ascii_alphanumeric() || b == b'\'' || b == b'%' || b == b'$' {
+            if kept != 0 {
                 separate(&mut out, &mut space);
-                out.push(b.to_ascii_lowercase());
+                out.push(kept);
             } else {
                 space = true;
             }
@@ -462,6 +474,14 @@ pub fn stem_into(word: &str, out: &mut String) {
 pub fn anchors(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
+        // Most words are ASCII without a capital or a digit: whatever trimming leaves of them
+        // starts with neither, so they are no anchor.
+        if raw
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_digit())
+        {
+            continue;
+        }
         let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
         let Some(first) = word.chars().next() else {
             continue;
