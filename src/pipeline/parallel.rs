@@ -83,14 +83,21 @@ pub fn spread<T: Send, R: Send>(
     if workers().min(items.len()) <= 1 {
         return items.into_iter().map(f).collect();
     }
-    let mut queue: Vec<(usize, usize, T)> = items
-        .into_iter()
+    // The order is sorted, not the items: an item (a speaker's claims and history) is large,
+    // and a sort moves each about log2(n) times.
+    let mut order: Vec<(std::cmp::Reverse<usize>, usize)> = items
+        .iter()
         .enumerate()
-        .map(|(i, item)| (weight(&item), i, item))
+        .map(|(i, item)| (std::cmp::Reverse(weight(item)), i))
         .collect();
-    queue.sort_by_key(|&(w, i, _)| (std::cmp::Reverse(w), i));
+    order.sort_unstable();
+    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    let queue = order.into_iter().map(move |(_, i)| {
+        let item = items[i].take().expect("each index comes once");
+        (i, item)
+    });
     // One lock per item taken: a few hundred per batch, against microseconds of work each.
-    let queue = std::sync::Mutex::new(queue.into_iter().map(|(_, i, item)| (i, item)));
+    let queue = std::sync::Mutex::new(queue);
     let take = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let f = &f;
     let mut out: Vec<(usize, R)> = (0..workers())
