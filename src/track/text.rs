@@ -475,36 +475,84 @@ pub fn stem_into(word: &str, out: &mut String) {
 /// lower-cased. What an entity or number swap changes.
 pub fn anchors(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
-        // Most words are ASCII without a capital or a digit: whatever trimming leaves of them
-        // starts with neither, so they are no anchor.
-        if raw
-            .bytes()
-            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_digit())
-        {
-            continue;
-        }
-        let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let Some(first) = word.chars().next() else {
-            continue;
+    let bytes = text.as_bytes();
+    // The words are split at white space, '/' and the dashes '—' and '–', on the bytes: most
+    // of them are ASCII without a capital or a digit ("plain"), and whatever trimming leaves
+    // of such a word starts with neither, so it is no anchor and is never looked at again.
+    let (mut start, mut at, mut plain) = (0, 0, true);
+    loop {
+        let separator = match bytes.get(at) {
+            None => 0,
+            Some(&b) if b.is_ascii() => {
+                if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'/') {
+                    1
+                } else {
+                    plain &= !b.is_ascii_uppercase() && !b.is_ascii_digit();
+                    at += 1;
+                    continue;
+                }
+            }
+            Some(_) => {
+                let c = text[at..].chars().next().expect("a char starts here");
+                if c.is_whitespace() || c == '—' || c == '–' {
+                    c.len_utf8()
+                } else {
+                    plain = false;
+                    at += c.len_utf8();
+                    continue;
+                }
+            }
         };
-        if first.is_uppercase() || word.bytes().any(|b| b.is_ascii_digit()) {
-            let mut n = normalize(word);
-            if n.ends_with("'s") {
-                n.truncate(n.len() - 2);
-            }
-            if !n.is_empty() && !is_stopword(&n) && n != "i" && !out.contains(&n) {
-                out.push(n);
-            }
+        if !plain {
+            add_anchor(&text[start..at], &mut out);
+        }
+        if separator == 0 {
+            return out;
+        }
+        at += separator;
+        (start, plain) = (at, true);
+    }
+}
+
+/// Adds the anchor a word of a claim makes, if any (see [`anchors`]).
+fn add_anchor(raw: &str, out: &mut Vec<String>) {
+    let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    let Some(first) = word.chars().next() else {
+        return;
+    };
+    if first.is_uppercase() || word.bytes().any(|b| b.is_ascii_digit()) {
+        let mut n = normalize(word);
+        if n.ends_with("'s") {
+            n.truncate(n.len() - 2);
+        }
+        if !n.is_empty() && !is_stopword(&n) && n != "i" && !out.contains(&n) {
+            out.push(n);
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// [`anchors`] as it was before it split on bytes (session 12), to check it against.
+    fn reference_anchors(text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
+            add_anchor(raw, &mut out);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn anchors_are_those_of_the_reference_split(
+            text in "([a-zA-Z0-9]{1,6}|[ /,.'’$%()\"“”-]|[\t\n\r\u{b}\u{c}\u{1c}\u{85}\u{a0}\u{2003}\u{3000}—–]|[ÉéİßÅ]|\\p{Lu}|\\p{Ll}|\\p{N}|\\p{P}){0,30}"
+        ) {
+            prop_assert_eq!(anchors(&text), reference_anchors(&text));
+        }
+    }
 
     /// [`normalize`] as first written, char by char through the Unicode tables: the
     /// reference its byte-level fast path must agree with.
