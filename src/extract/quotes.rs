@@ -20,6 +20,8 @@ enum Mark {
 }
 
 /// Kind of mark at token `i`, and how many tokens it takes (2 for `''` and ``` `` ```).
+/// Inlined: called for every token, and most are ruled out by its first test.
+#[inline(always)]
 fn mark_at(tokens: &[Token], body: &str, i: usize) -> Option<(Mark, usize)> {
     let t = tokens[i];
     // Every mark below starts with one of these bytes: '"', '\'', '`', or the lead byte of

@@ -235,11 +235,13 @@ fn raw_sentences(tokens: &[Token], body: &str, qmap: &[u32], quotes: &[Quote]) -
     while i < n {
         let next_nl = i + 1 < n && tokens[i + 1].nl_before;
         let mut boundary = next_nl || datelines.contains(&i);
-        if !boundary && !tokens[i].word {
+        // A mark strictly inside a quotation (not its close) ends nothing: most marks of a
+        // quoting article, told without reading their text.
+        let q = qmap[i];
+        let inside = q != u32::MAX && quotes[q as usize].close != i;
+        if !boundary && !tokens[i].word && !inside {
             let txt = tokens[i].text(body);
             let terminal = matches!(txt, "." | "!" | "?" | "…");
-            let q = qmap[i];
-            let inside = q != u32::MAX && quotes[q as usize].close != i;
             let closes_after_terminal = q != u32::MAX && quotes[q as usize].close == i && {
                 // the mark may be two tokens (''), and nested single closers may precede it
                 let mut k = i;

@@ -79,18 +79,11 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                         || (c == '\r' && bytes.get(i + 1) != Some(&b'\n'))
                     {
                         newlines += 1;
-                        // a single line break between two lowercase words is a wrapped
-                        // line, not a paragraph; the word before ends the last token
+                        // the word before ends the last token
                         let prev_char = out
                             .last()
                             .map_or(' ', |t| body[..t.end].chars().next_back().unwrap_or(' '));
-                        let next_lower = body[i + c.len_utf8()..]
-                            .trim_start_matches([' ', '\t'])
-                            .starts_with(|n: char| n.is_lowercase());
-                        let wrapped = newlines == 1
-                            && (prev_char.is_lowercase() || prev_char == ',')
-                            && next_lower;
-                        if !wrapped {
+                        if !wrapped_line(body, i + c.len_utf8(), newlines, prev_char) {
                             nl = true;
                         }
                     }
@@ -116,6 +109,16 @@ pub fn tokenize(body: &str) -> Vec<Token> {
         i = end;
     }
     out
+}
+
+/// Whether the line break just read (the `newlines`-th in a row, the text going on at
+/// `after`, `prev_char` ending the last token) only wraps a line: a single line break between
+/// two lowercase words (or after a comma) is a wrapped line, not a paragraph.
+fn wrapped_line(body: &str, after: usize, newlines: usize, prev_char: char) -> bool {
+    let next_lower = body[after..]
+        .trim_start_matches([' ', '\t'])
+        .starts_with(|n: char| n.is_lowercase());
+    newlines == 1 && (prev_char.is_lowercase() || prev_char == ',') && next_lower
 }
 
 /// How [`tokenize`] treats an ASCII byte.
@@ -263,14 +266,7 @@ mod tests {
                     || (c == '\r' && bytes.get(i + 1) != Some(&b'\n'))
                 {
                     newlines += 1;
-                    // a single line break between two lowercase words is a wrapped line, not a paragraph
-                    let next_lower = body[i + c.len_utf8()..]
-                        .trim_start_matches([' ', '\t'])
-                        .starts_with(|n: char| n.is_lowercase());
-                    let wrapped = newlines == 1
-                        && (prev_char.is_lowercase() || prev_char == ',')
-                        && next_lower;
-                    if !wrapped {
+                    if !wrapped_line(body, i + c.len_utf8(), newlines, prev_char) {
                         nl = true;
                     }
                 }
