@@ -43,8 +43,11 @@ static GLOBAL: Mimalloc = Mimalloc;
 /// start.
 struct Mimalloc;
 
-/// Every mimalloc block is aligned to a machine word: its size classes are whole words.
-const WORD: usize = std::mem::size_of::<usize>();
+/// Whether every mimalloc block suits `layout`, so that the plain entry points serve it:
+/// mimalloc's size classes are whole machine words, so every block is aligned to one.
+fn word_aligned(layout: std::alloc::Layout) -> bool {
+    layout.align() <= std::mem::size_of::<usize>()
+}
 
 // SAFETY: each method forwards to the mimalloc function with the same contract, the plain
 // one only where the requested alignment is at most a word, which every mimalloc block has.
@@ -52,7 +55,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
-        if layout.align() <= WORD {
+        if word_aligned(layout) {
             mi::mi_malloc(layout.size()).cast()
         } else {
             mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
@@ -62,7 +65,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         use libmimalloc_sys as mi;
-        if layout.align() <= WORD {
+        if word_aligned(layout) {
             mi::mi_zalloc(layout.size()).cast()
         } else {
             mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
@@ -77,7 +80,7 @@ unsafe impl std::alloc::GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use libmimalloc_sys as mi;
-        if layout.align() <= WORD {
+        if word_aligned(layout) {
             mi::mi_realloc(ptr.cast(), new_size).cast()
         } else {
             mi::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()

@@ -153,17 +153,6 @@ static ASCII_CLASS: [AsciiClass; 256] = {
     table
 };
 
-/// Bytes that are ASCII letters or digits, looked up rather than compared twice.
-static ASCII_ALNUM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0u8;
-    while b < 128 {
-        table[b as usize] = b.is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
 /// The end of the word that starts with `c` at byte `i`: letters and digits, mojibake
 /// symbols, thousands separators ("42,000"), inner joiners before a letter or digit
 /// ("al-Assad", "don't", "U.S", "191.6") and the trailing dot of an abbreviation ("U.S.").
@@ -176,7 +165,12 @@ fn word_end(body: &str, i: usize, c: char) -> usize {
     while end < bytes.len() {
         // A run of ASCII letters and digits, the bulk of any word, in one tight loop.
         let run = end;
-        while end < bytes.len() && ASCII_ALNUM[usize::from(bytes[end])] {
+        while end < bytes.len()
+            && matches!(
+                ASCII_CLASS[usize::from(bytes[end])],
+                AsciiClass::LetterOrDigit
+            )
+        {
             end += 1;
         }
         seg_len += end - run;

@@ -148,13 +148,13 @@ impl Content {
         self.text.get(start..start + s.len as usize).unwrap_or("")
     }
 
-    /// The canonical index of the stem of this hash in `stems`: the first of its equal
-    /// copies, if it has one.
     /// Whether the two may share a stem: `false` only when they certainly do not.
     fn may_share(&self, other: &Content) -> bool {
         self.bloom.iter().zip(&other.bloom).any(|(a, b)| a & b != 0)
     }
 
+    /// The canonical index of the stem of this hash in `stems`: the first of its equal
+    /// copies, if it has one.
     fn find(&self, hash: u64) -> Option<u32> {
         let at = self.stems.partition_point(|s| s.hash < hash);
         let s = self.stems.get(at)?;

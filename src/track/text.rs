@@ -476,15 +476,15 @@ pub fn stem_into(word: &str, out: &mut String) {
 pub fn anchors(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let bytes = text.as_bytes();
-    // The words are split at white space, '/' and the dashes '—' and '–', on the bytes: most
-    // of them are ASCII without a capital or a digit ("plain"), and whatever trimming leaves
-    // of such a word starts with neither, so it is no anchor and is never looked at again.
+    // The words are split (see `splits_words`) on the bytes: most of them are ASCII without
+    // a capital or a digit ("plain"), and whatever trimming leaves of such a word starts with
+    // neither, so it is no anchor and is never looked at again.
     let (mut start, mut at, mut plain) = (0, 0, true);
     loop {
         let separator = match bytes.get(at) {
             None => 0,
             Some(&b) if b.is_ascii() => {
-                if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'/') {
+                if splits_words(char::from(b)) {
                     1
                 } else {
                     plain &= !b.is_ascii_uppercase() && !b.is_ascii_digit();
@@ -494,7 +494,7 @@ pub fn anchors(text: &str) -> Vec<String> {
             }
             Some(_) => {
                 let c = text[at..].chars().next().expect("a char starts here");
-                if c.is_whitespace() || c == '—' || c == '–' {
+                if splits_words(c) {
                     c.len_utf8()
                 } else {
                     plain = false;
@@ -512,6 +512,12 @@ pub fn anchors(text: &str) -> Vec<String> {
         at += separator;
         (start, plain) = (at, true);
     }
+}
+
+/// Whether `c` separates the words [`anchors`] looks at: white space, '/' and the dashes
+/// '—' and '–'.
+fn splits_words(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '—' | '/' | '–')
 }
 
 /// Adds the anchor a word of a claim makes, if any (see [`anchors`]).
@@ -539,7 +545,7 @@ mod tests {
     /// [`anchors`] as it was before it split on bytes (session 12), to check it against.
     fn reference_anchors(text: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for raw in text.split(|c: char| c.is_whitespace() || c == '—' || c == '/' || c == '–') {
+        for raw in text.split(splits_words) {
             add_anchor(raw, &mut out);
         }
         out
