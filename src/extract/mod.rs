@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 
 use crate::claim::{Claim, ClaimKind, Located, Span, Speaker, SpeakerKind};
 
-use doc::Doc;
+use doc::{Doc, Lowered};
 use text::{is_quote_char, CharIndex};
 
 /// Finds every attributed claim in `body`. `published_on` anchors relative dates ("on Thursday").
@@ -37,8 +37,8 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
     if body.is_empty() {
         return Vec::new();
     }
-    let lower = body.to_ascii_lowercase();
-    let doc = Doc::with_lower(body, &lower);
+    let text = Lowered::new(body);
+    let doc = Doc::with_lower(&text);
     let raw = attribute::attribute(&doc);
     let mut resolver = resolve::Resolver::new(&doc);
     let ci = CharIndex::new(body);

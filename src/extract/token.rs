@@ -306,6 +306,18 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(tokenize(&body), reference_tokenize(&body));
         }
+
+        /// What `Doc` relies on to slice tokens without checks: each token lies in the
+        /// body, in order, and starts and ends on char boundaries.
+        #[test]
+        fn tokens_lie_on_char_boundaries(body in "(\\PC|[\n\r\u{85}\u{2028}\u{feff}])*") {
+            let mut last = 0;
+            for t in tokenize(&body) {
+                proptest::prop_assert!(last <= t.start && t.start < t.end && t.end <= body.len());
+                proptest::prop_assert!(body.is_char_boundary(t.start) && body.is_char_boundary(t.end));
+                last = t.end;
+            }
+        }
     }
 
     fn words(s: &str) -> Vec<&str> {
