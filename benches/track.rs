@@ -128,7 +128,7 @@ fn stored(
         record: Box::new(ClaimRecord {
             schema: SCHEMA_VERSION.into(),
             claim_id: entry.claim_id.to_string(),
-            article_id: entry.article_id.to_string(),
+            article_id: entry.article_id.clone(),
             published_at: Some("2026-01-01T00:00:00Z".into()),
             source: Some("bench".into()),
             text: text.to_owned(),

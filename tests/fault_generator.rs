@@ -101,7 +101,7 @@ fn as_output(oracle: &Oracle) -> Vec<kafka_common::Got> {
                     ),
                     (
                         "claimwire-article-id".into(),
-                        Some(r.article_id.clone().into_bytes()),
+                        Some(r.article_id.as_bytes().to_vec()),
                     ),
                 ],
             }

@@ -368,7 +368,7 @@ fn a_track_instance_with_an_empty_state_restores_it_from_the_changelog() {
     let expected: Vec<ClaimRecord> = expected.into_iter().flat_map(|(_, r)| r).collect();
     let first_pledge = expected
         .iter()
-        .find(|r| r.article_id == "pledge-1" && r.text == pledge)
+        .find(|r| &*r.article_id == "pledge-1" && r.text == pledge)
         .expect("the pledge is a claim")
         .claim_id
         .clone();
@@ -411,7 +411,7 @@ fn a_track_instance_with_an_empty_state_restores_it_from_the_changelog() {
     );
     let repeat = got
         .iter()
-        .find(|r| r.article_id == "pledge-2" && r.text.starts_with(pledge))
+        .find(|r| &*r.article_id == "pledge-2" && r.text.starts_with(pledge))
         .expect("the repeated pledge is a claim");
     assert_eq!(repeat.history.status, Status::Repeat, "{repeat:#?}");
     assert_eq!(*repeat.history.matches[0].claim_id, *first_pledge);

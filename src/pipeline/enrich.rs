@@ -39,7 +39,7 @@ pub fn enrich_by(
             let entry = probe.into_entry(
                 seq,
                 &envelope.claim_id,
-                &envelope.article.id,
+                envelope.article.id.clone(),
                 speaker_id.clone(),
                 &history,
             );
@@ -68,7 +68,7 @@ pub fn record_of(envelope: ClaimEnvelope, history: History) -> ClaimRecord {
         ..
     } = envelope;
     ClaimRecord {
-        schema: SCHEMA_VERSION.to_owned(),
+        schema: SCHEMA_VERSION.into(),
         claim_id,
         article_id: article.id,
         published_at: article.published_at,

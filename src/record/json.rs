@@ -101,21 +101,21 @@ fn touch_strings(record: &ClaimRecord) {
         let last = bytes.last().copied().unwrap_or(0);
         bytes.iter().step_by(64).fold(last, |x, b| x ^ b)
     }
-    let opt = |s: &Option<String>| s.as_deref().map_or(0, lines);
+    let opt = |s: Option<&str>| s.map_or(0, lines);
     let r = record;
     let mut x = lines(&r.claim_id)
         ^ lines(&r.article_id)
-        ^ opt(&r.published_at)
-        ^ opt(&r.source)
+        ^ opt(r.published_at.as_deref())
+        ^ opt(r.source.as_deref())
         ^ lines(&r.text)
         ^ r.cue.as_ref().map_or(0, |c| lines(&c.text))
-        ^ opt(&r.speaker.id)
-        ^ opt(&r.speaker.name)
-        ^ opt(&r.speaker.title)
+        ^ opt(r.speaker.id.as_deref())
+        ^ opt(r.speaker.name.as_deref())
+        ^ opt(r.speaker.title.as_deref())
         ^ lines(&r.speaker.mention.text)
-        ^ opt(&r.medium)
-        ^ opt(&r.stated_on)
-        ^ opt(&r.history.first_seen);
+        ^ opt(r.medium.as_deref())
+        ^ opt(r.stated_on.as_deref())
+        ^ opt(r.history.first_seen.as_deref());
     for m in &r.history.matches {
         x ^= lines(&m.claim_id) ^ lines(&m.article_id);
     }
@@ -506,11 +506,11 @@ pub(crate) mod tests {
                     (cue, speaker),
                     (medium, stated_on, history),
                 )| ClaimRecord {
-                    schema,
+                    schema: schema.into(),
                     claim_id,
-                    article_id,
-                    published_at,
-                    source,
+                    article_id: article_id.into(),
+                    published_at: published_at.map(Into::into),
+                    source: source.map(Into::into),
                     text,
                     kind,
                     span: Span { start, end },

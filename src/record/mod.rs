@@ -9,6 +9,9 @@ pub mod json;
 
 pub use history::{History, Match, Relation, Status};
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::claim::{ClaimKind, Located, Span, SpeakerKind};
@@ -20,15 +23,17 @@ pub const SCHEMA_VERSION: &str = "claimwire.claim.v1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRecord {
     /// Always [`SCHEMA_VERSION`], so a consumer reading mixed files can tell records apart.
-    pub schema: String,
+    /// Borrowed in the records claimwire makes: the same text in every one.
+    pub schema: Cow<'static, str>,
     /// Stable id: the same article processed again yields the same id (it keys idempotence).
     pub claim_id: String,
-    /// The article the claim was found in.
-    pub article_id: String,
+    /// The article the claim was found in. The article fields are shared by all the
+    /// records of an article.
+    pub article_id: Arc<str>,
     /// The article's publication time as received.
-    pub published_at: Option<String>,
+    pub published_at: Option<Arc<str>>,
     /// The article's outlet.
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
     /// The claim's content, without the quote marks around a direct quote.
     pub text: String,
     /// Direct, indirect or mixed.

@@ -4,12 +4,15 @@
 //! Pure: the driver calls [`OffsetTracker::complete`] and stores what it returns.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// One input message being worked on. Completing a ticket of a partition that was revoked
 /// (or revoked and assigned again) is ignored: its generation is gone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Ticket {
-    pub topic: String,
+    /// Shared with the tracker's key for the topic: a ticket per input message copies no
+    /// name.
+    pub topic: Arc<str>,
     pub partition: i32,
     pub offset: i64,
     generation: u64,
@@ -45,7 +48,9 @@ struct PartitionState {
 /// In-flight offsets of every assigned partition.
 #[derive(Debug, Default)]
 pub struct OffsetTracker {
-    parts: HashMap<(String, i32), PartitionState>,
+    /// By topic (with its name to share with tickets), then partition: looked up by the
+    /// `&str` of a topic, without making a key.
+    parts: HashMap<String, (Arc<str>, HashMap<i32, PartitionState>)>,
     next_generation: u64,
 }
 
@@ -57,23 +62,37 @@ impl OffsetTracker {
     /// Starts tracking a partition (on assignment). A partition already tracked keeps its
     /// state (an incremental assignment may repeat partitions).
     pub fn assign(&mut self, topic: &str, partition: i32) {
-        let key = (topic.to_owned(), partition);
-        if !self.parts.contains_key(&key) {
+        self.assigned(topic, partition);
+    }
+
+    /// The topic's shared name and the partition's state, tracked from now on if it was not.
+    fn assigned(&mut self, topic: &str, partition: i32) -> (Arc<str>, &mut PartitionState) {
+        if !self.parts.contains_key(topic) {
+            let entry = (Arc::from(topic), HashMap::new());
+            self.parts.insert(topic.to_owned(), entry);
+        }
+        let (name, states) = self.parts.get_mut(topic).expect("inserted above");
+        let state = states.entry(partition).or_insert_with(|| {
             self.next_generation += 1;
-            let state = PartitionState {
+            PartitionState {
                 generation: self.next_generation,
                 pending: BTreeMap::new(),
                 last: None,
-            };
-            self.parts.insert(key, state);
-        }
+            }
+        });
+        (name.clone(), state)
+    }
+
+    fn state(&self, topic: &str, partition: i32) -> Option<&PartitionState> {
+        self.parts.get(topic)?.1.get(&partition)
     }
 
     /// Stops tracking a partition (on revocation); returns how many offsets were still in
     /// flight (they are handed back: the next owner gets them again).
     pub fn revoke(&mut self, topic: &str, partition: i32) -> usize {
         self.parts
-            .remove(&(topic.to_owned(), partition))
+            .get_mut(topic)
+            .and_then(|(_, states)| states.remove(&partition))
             .map(|s| s.pending.values().filter(|s| **s != Slot::Done).count())
             .unwrap_or(0)
     }
@@ -86,16 +105,12 @@ impl OffsetTracker {
     /// [`OffsetTracker::begin`], also telling how many offsets were skipped since the last
     /// message of the partition (legitimate on compacted or transactional topics only).
     pub fn begin_checked(&mut self, topic: &str, partition: i32, offset: i64) -> (Ticket, i64) {
-        self.assign(topic, partition);
-        let state = self
-            .parts
-            .get_mut(&(topic.to_owned(), partition))
-            .expect("assigned above");
+        let (topic, state) = self.assigned(topic, partition);
         let skipped = state.last.map_or(0, |last| (offset - last - 1).max(0));
         state.last = Some(offset);
         state.pending.insert(offset, Slot::Buffered);
         let ticket = Ticket {
-            topic: topic.to_owned(),
+            topic,
             partition,
             offset,
             generation: state.generation,
@@ -106,15 +121,16 @@ impl OffsetTracker {
     fn slot(&mut self, ticket: &Ticket) -> Option<(&mut PartitionState, i64)> {
         let state = self
             .parts
-            .get_mut(&(ticket.topic.clone(), ticket.partition))?;
+            .get_mut(&*ticket.topic)?
+            .1
+            .get_mut(&ticket.partition)?;
         (state.generation == ticket.generation && state.pending.contains_key(&ticket.offset))
             .then_some((state, ticket.offset))
     }
 
     /// Whether the ticket's partition is still ours (same assignment generation).
     pub fn is_current(&self, ticket: &Ticket) -> bool {
-        self.parts
-            .get(&(ticket.topic.clone(), ticket.partition))
+        self.state(&ticket.topic, ticket.partition)
             .is_some_and(|s| {
                 s.generation == ticket.generation && s.pending.contains_key(&ticket.offset)
             })
@@ -164,7 +180,11 @@ impl OffsetTracker {
 
     /// Offsets in flight (not yet stored) over all partitions.
     pub fn in_flight(&self) -> usize {
-        self.parts.values().map(|s| s.pending.len()).sum()
+        self.parts
+            .values()
+            .flat_map(|(_, states)| states.values())
+            .map(|s| s.pending.len())
+            .sum()
     }
 
     /// Offsets of these partitions whose output is with the producer (will complete on
@@ -172,7 +192,7 @@ impl OffsetTracker {
     pub fn dispatched_in(&self, partitions: &[(String, i32)]) -> usize {
         partitions
             .iter()
-            .filter_map(|k| self.parts.get(k))
+            .filter_map(|(topic, partition)| self.state(topic, *partition))
             .map(|s| {
                 s.pending
                     .values()
@@ -186,6 +206,7 @@ impl OffsetTracker {
     pub fn dispatched(&self) -> usize {
         self.parts
             .values()
+            .flat_map(|(_, states)| states.values())
             .map(|s| {
                 s.pending
                     .values()

@@ -83,20 +83,21 @@ impl Probe {
         }
     }
 
-    /// The memory entry for this claim once judged. The ids are borrowed: each is copied
-    /// once, straight into its shared `Arc`.
+    /// The memory entry for this claim once judged. The claim id is borrowed and copied
+    /// once, straight into its shared `Arc`; the article id is shared with the article's
+    /// other claims when given as an `Arc`.
     pub fn into_entry(
         self,
         seq: u64,
         claim_id: impl AsRef<str>,
-        article_id: impl AsRef<str>,
+        article_id: impl Into<Arc<str>>,
         speaker_id: String,
         history: &History,
     ) -> Entry {
         Entry {
             seq,
             claim_id: Arc::from(claim_id.as_ref()),
-            article_id: Arc::from(article_id.as_ref()),
+            article_id: article_id.into(),
             speaker_id,
             normalized: self.normalized,
             first_seen: history.first_seen.clone(),

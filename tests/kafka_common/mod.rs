@@ -713,10 +713,7 @@ pub fn parse_output(messages: &[Got]) -> Vec<ClaimRecord> {
                 m.header("claimwire-schema"),
                 Some(claimwire::record::SCHEMA_VERSION)
             );
-            assert_eq!(
-                m.header("claimwire-article-id"),
-                Some(record.article_id.as_str())
-            );
+            assert_eq!(m.header("claimwire-article-id"), Some(&*record.article_id));
             record
         })
         .collect()

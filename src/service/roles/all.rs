@@ -17,7 +17,7 @@ pub struct AllStage {
     /// Extraction, judgement and the claim store.
     pipeline: Pipeline,
     /// Where the records go.
-    output_topic: String,
+    output_topic: Arc<str>,
     /// Flushes the store's commits, off the batch's path.
     syncer: Syncer,
 }
@@ -27,7 +27,7 @@ impl AllStage {
         AllStage {
             syncer: pipeline.defer_sync(),
             pipeline,
-            output_topic: config.kafka.output_topic.clone(),
+            output_topic: config.kafka.output_topic.as_str().into(),
         }
     }
 }
@@ -62,11 +62,11 @@ impl Stage for AllStage {
         claims: Vec<Vec<ClaimEnvelope>>,
     ) -> Result<Vec<Output>, StageError> {
         // Each record is serialised where it was judged, while it is in cache.
-        let topic = self.output_topic.as_str();
+        let topic = &self.output_topic;
         let messages = self.pipeline.track_extracted_with(claims, &|stored| {
             (
                 stored.record.history.status,
-                claim_message(topic, &stored.record),
+                claim_message(topic.clone(), &stored.record),
             )
         })?;
         let out = messages

@@ -17,14 +17,14 @@ pub struct ExtractStage {
     /// Claims, ids, speakers and embeddings; no state.
     extraction: Arc<Extraction>,
     /// Where the envelopes go.
-    internal_topic: String,
+    internal_topic: Arc<str>,
 }
 
 impl ExtractStage {
     pub fn new(extraction: Extraction, config: &Config) -> Self {
         ExtractStage {
             extraction: Arc::new(extraction),
-            internal_topic: config.kafka.internal_topic.clone(),
+            internal_topic: config.kafka.internal_topic.as_str().into(),
         }
     }
 }
@@ -60,7 +60,7 @@ impl Stage for ExtractStage {
         Ok(parallel::map(&envelopes, 4, |envs| Output {
             messages: envs
                 .iter()
-                .map(|e| envelope_message(&self.internal_topic, e))
+                .map(|e| envelope_message(self.internal_topic.clone(), e))
                 .collect(),
             statuses: Vec::new(),
         }))

@@ -30,9 +30,9 @@ pub struct TrackStage {
     /// is checked once per assignment, before its first batch.
     checked: HashMap<i32, u64>,
     /// Where the records go.
-    output_topic: String,
+    output_topic: Arc<str>,
     /// Where every stored claim goes, for restores.
-    changelog_topic: String,
+    changelog_topic: Arc<str>,
     /// Restore metrics.
     telemetry: Arc<Telemetry>,
     /// Flushes the store's commits, off the batch's path.
@@ -62,8 +62,8 @@ impl TrackStage {
             tracking,
             changelog,
             checked: HashMap::new(),
-            output_topic: config.kafka.output_topic.clone(),
-            changelog_topic: config.kafka.changelog_topic.clone(),
+            output_topic: config.kafka.output_topic.as_str().into(),
+            changelog_topic: config.kafka.changelog_topic.as_str().into(),
             telemetry,
         }
     }
@@ -163,15 +163,15 @@ impl Stage for TrackStage {
         // Already-stored claims go to the changelog again too: a replay may follow a crash
         // that lost their changelog entry. Each claim's messages are written where it was
         // judged, while it is in cache.
-        let (changelog, output) = (self.changelog_topic.as_str(), self.output_topic.as_str());
+        let (changelog, output) = (&self.changelog_topic, &self.output_topic);
         let mut outputs = self.tracking.track_batch_with(
             envelopes.to_vec(),
             Some(&seqs),
             &applied_offsets(tickets),
             &|at, stored| Output {
                 messages: vec![
-                    changelog_message(changelog, tickets[at].partition, stored),
-                    claim_message(output, &stored.record),
+                    changelog_message(changelog.clone(), tickets[at].partition, stored),
+                    claim_message(output.clone(), &stored.record),
                 ],
                 statuses: vec![stored.record.history.status],
             },

@@ -6,6 +6,7 @@ use crate::store::StoredClaim;
 
 use super::letter::Unprocessable;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::{header, owned_header, OutMessage, HEADER_ARTICLE_ID, HEADER_SCHEMA};
 
@@ -16,10 +17,10 @@ pub const CHANGELOG_SCHEMA: &str = "claimwire.judgement.v1";
 /// The internal-topic message of one claim: keyed by speaker id, so that every claim of a
 /// speaker lands in one partition and so with one track instance, in order; a claim without
 /// a speaker id has no history and is keyed by its claim id (spread over the partitions).
-pub fn envelope_message(topic: &str, envelope: &ClaimEnvelope) -> OutMessage {
+pub fn envelope_message(topic: impl Into<Arc<str>>, envelope: &ClaimEnvelope) -> OutMessage {
     let key = envelope.speaker_id.as_deref().unwrap_or(&envelope.claim_id);
     OutMessage {
-        topic: topic.to_owned(),
+        topic: topic.into(),
         partition: None,
         key: Some(key.as_bytes().to_vec()),
         payload: serde_json::to_vec(envelope).expect("a claim envelope serialises"),
@@ -54,9 +55,13 @@ pub fn parse_envelope<K: AsRef<str>, V: AsRef<[u8]>>(
 /// The changelog entry of one stored claim: keyed by claim id (compaction keeps the last
 /// value of each claim), on the partition number of the internal-topic partition the claim
 /// came from, so that a track instance restores a partition from one changelog partition.
-pub fn changelog_message(topic: &str, partition: i32, stored: &StoredClaim) -> OutMessage {
+pub fn changelog_message(
+    topic: impl Into<Arc<str>>,
+    partition: i32,
+    stored: &StoredClaim,
+) -> OutMessage {
     OutMessage {
-        topic: topic.to_owned(),
+        topic: topic.into(),
         partition: Some(partition),
         key: Some(stored.record.claim_id.as_bytes().to_vec()),
         payload: stored.judgement_json(),
@@ -91,7 +96,7 @@ mod tests {
         let named = envs.iter().find(|e| e.speaker_id.is_some()).unwrap();
         let unnamed = envs.iter().find(|e| e.speaker_id.is_none()).unwrap();
         let m = envelope_message("internal", named);
-        assert_eq!(m.topic, "internal");
+        assert_eq!(&*m.topic, "internal");
         assert_eq!(m.partition, None, "the partitioner places it by key");
         assert_eq!(
             m.key.as_deref(),
@@ -125,7 +130,7 @@ mod tests {
         let mut tracking = crate::pipeline::Tracking::open(dir.path()).unwrap();
         let stored = tracking.track_batch(envelopes(), None, &[]).unwrap();
         let m = changelog_message("changelog", 3, &stored[0]);
-        assert_eq!(m.topic, "changelog");
+        assert_eq!(&*m.topic, "changelog");
         assert_eq!(m.partition, Some(3));
         assert_eq!(m.key.as_deref(), Some(stored[0].record.claim_id.as_bytes()));
         assert_eq!(header(&m.headers, HEADER_SCHEMA), Some(CHANGELOG_SCHEMA));

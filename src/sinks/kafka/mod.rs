@@ -8,6 +8,7 @@ pub use internal::{changelog_message, envelope_message, parse_envelope, CHANGELO
 pub use letter::{LetterReason, Unprocessable};
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::record::{json, ClaimRecord, SCHEMA_VERSION};
 
@@ -25,8 +26,8 @@ pub const HEADER_SOURCE_OFFSET: &str = "claimwire-source-offset";
 /// A message to produce, owned so that it can be sent again after a failed delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutMessage {
-    /// Where it goes.
-    pub topic: String,
+    /// Where it goes: shared by the messages of a role's topic, rather than copied into each.
+    pub topic: Arc<str>,
     /// The partition, when it must be a given one (a changelog entry goes to the partition
     /// of the input it comes from); `None`: the producer's partitioner picks by key.
     pub partition: Option<i32>,
@@ -50,9 +51,9 @@ fn owned_header(name: &'static str, value: impl Into<Vec<u8>>) -> Header {
 
 /// The output message of one claim record: keyed by speaker id (no key for unnamed
 /// speakers, so they spread over partitions), with schema and article headers.
-pub fn claim_message(topic: &str, record: &ClaimRecord) -> OutMessage {
+pub fn claim_message(topic: impl Into<Arc<str>>, record: &ClaimRecord) -> OutMessage {
     OutMessage {
-        topic: topic.to_owned(),
+        topic: topic.into(),
         partition: None,
         key: record.speaker.id.as_ref().map(|id| id.as_bytes().to_vec()),
         payload: json::record_to_vec(record),
@@ -99,7 +100,7 @@ pub fn dead_letter(
         .collect();
     out.extend(ours.into_iter().map(|(k, v)| owned_header(k, v)));
     OutMessage {
-        topic: topic.to_owned(),
+        topic: topic.into(),
         partition: None,
         key: key.map(<[u8]>::to_vec),
         payload: payload.unwrap_or_default().to_vec(),
@@ -144,7 +145,7 @@ mod tests {
             &original,
             &reason,
         );
-        assert_eq!(msg.topic, "articles.dlq");
+        assert_eq!(&*msg.topic, "articles.dlq");
         assert_eq!(msg.key.as_deref(), Some(&b"k1"[..]));
         assert_eq!(msg.payload, b"not json");
         let h = &msg.headers;
@@ -167,7 +168,7 @@ mod tests {
     fn a_claim_message_is_keyed_by_speaker_with_schema_and_article_headers() {
         let record: ClaimRecord = serde_json::from_str(RECORD).unwrap();
         let msg = claim_message("claims", &record);
-        assert_eq!(msg.topic, "claims");
+        assert_eq!(&*msg.topic, "claims");
         assert_eq!(msg.key.as_deref(), Some(&b"person:dmitry-peskov"[..]));
         assert_eq!(header(&msg.headers, HEADER_SCHEMA), Some(SCHEMA_VERSION));
         assert_eq!(
