@@ -445,41 +445,77 @@ const SUFFIXES: [(&str, &str); 17] = [
     ("s", ""),
 ];
 
+/// Indexes into [`SUFFIXES`] of the suffixes that end in each letter, in table order: a
+/// word is compared only with those that end like it.
+fn suffixes_ending_in(last: u8) -> &'static [u8] {
+    match last {
+        b's' => &[0, 1, 4, 5, 6, 7, 9, 15, 16],
+        b'l' => &[2],
+        b'n' => &[3],
+        b't' => &[8],
+        b'y' => &[10, 11, 14],
+        b'g' => &[12],
+        b'd' => &[13],
+        _ => &[],
+    }
+}
+
 /// [`stem`] appended to `out`: a claim's stems go into one buffer, not a `String` each.
+/// Worked out on the word's bytes (every suffix and folded letter is ASCII), then appended
+/// once.
 pub fn stem_into(word: &str, out: &mut String) {
-    let start = out.len();
-    out.push_str(word);
-    if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+    let w = word.as_bytes();
+    if w.len() <= 3 || w.iter().any(u8::is_ascii_digit) {
+        out.push_str(word);
         return;
     }
-    let last = word.as_bytes()[word.len() - 1];
-    for (suf, rep) in SUFFIXES {
-        // A byte compare first: most suffixes end in another letter than the word.
-        if suf.as_bytes()[suf.len() - 1] != last {
-            continue;
-        }
-        let Some(base) = out[start..].strip_suffix(suf) else {
+    // The longest prefix of the word kept, and what replaces the rest.
+    let (mut keep, mut rep) = (w.len(), "");
+    for &k in suffixes_ending_in(w[w.len() - 1]) {
+        let (suf, r) = SUFFIXES[usize::from(k)];
+        let Some(base) = w.len().checked_sub(suf.len()) else {
             continue;
         };
-        if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
-            out.truncate(start + base.len());
-            out.push_str(rep);
+        if &w[base..] != suf.as_bytes() {
+            continue;
+        }
+        if base >= 3 && !(suf == "s" && matches!(w[base - 1], b's' | b'u')) {
+            (keep, rep) = (base, r);
             break;
         }
     }
-    // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet.
-    let s = &out[start..];
-    if s.len() > 3 {
-        if s.ends_with('e') {
-            out.pop();
-        } else if s.ends_with('y') {
-            out.pop();
-            out.push('i');
+    // The stem so far: `w[..keep]`, then `rep`.
+    let len = keep + rep.len();
+    let at = |i: usize| {
+        if i < keep {
+            w[i]
+        } else {
+            rep.as_bytes()[i - keep]
+        }
+    };
+    // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet: the stem ends
+    // after `len_out` of those bytes, then an "i" for a "y".
+    let (mut len_out, mut final_i) = (len, false);
+    if len > 3 {
+        match at(len - 1) {
+            b'e' => len_out = len - 1,
+            b'y' => (len_out, final_i) = (len - 1, true),
+            _ => {}
         }
     }
-    // Undouble a final consonant ("stopp" → "stop").
-    let b = &out.as_bytes()[start..];
-    if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1]) {
+    // Undouble a final consonant ("stopp" → "stop"); never a final "i", which is a vowel.
+    let undouble = !final_i
+        && len_out > 3
+        && at(len_out - 1) == at(len_out - 2)
+        && !b"aeiouls".contains(&at(len_out - 1));
+    // The kept part of the word ends on a char boundary: all that follows it is ASCII.
+    let from_word = keep.min(len_out);
+    out.push_str(&word[..from_word]);
+    out.push_str(&rep[..len_out - from_word]);
+    if final_i {
+        out.push('i');
+    } else if undouble {
+        // A char, as before: the last two bytes may be the same continuation byte.
         out.pop();
     }
 }
@@ -614,7 +650,59 @@ mod tests {
         }
     }
 
+    /// [`stem_into`] as it was before it worked on bytes (session 13), to check it against.
+    fn reference_stem_into(word: &str, out: &mut String) {
+        let start = out.len();
+        out.push_str(word);
+        if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let last = word.as_bytes()[word.len() - 1];
+        for (suf, rep) in SUFFIXES {
+            // A byte compare first: most suffixes end in another letter than the word.
+            if suf.as_bytes()[suf.len() - 1] != last {
+                continue;
+            }
+            let Some(base) = out[start..].strip_suffix(suf) else {
+                continue;
+            };
+            if base.len() >= 3 && !(suf == "s" && (base.ends_with('s') || base.ends_with('u'))) {
+                out.truncate(start + base.len());
+                out.push_str(rep);
+                break;
+            }
+        }
+        // Fold a final "e"/"y" so that "raise"/"rais", "reply"/"repli" meet.
+        let s = &out[start..];
+        if s.len() > 3 {
+            if s.ends_with('e') {
+                out.pop();
+            } else if s.ends_with('y') {
+                out.pop();
+                out.push('i');
+            }
+        }
+        // Undouble a final consonant ("stopp" → "stop").
+        let b = &out.as_bytes()[start..];
+        if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1])
+        {
+            out.pop();
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn stems_are_those_of_the_reference_stemmer(
+            before in "[a-z ]{0,6}",
+            word in "([a-z]{0,4}(sses|ies|ational|ization|fulness|ousness|iveness|ments|ment|ness|ingly|edly|ing|ed|ly|es|s|ss|us|e|y|ee|yy|ll|pp|ii|ie|ye)?|[a-zé₂'0-9]{0,10})",
+        ) {
+            let mut ours = before.clone();
+            stem_into(&word, &mut ours);
+            let mut reference = before.clone();
+            reference_stem_into(&word, &mut reference);
+            proptest::prop_assert_eq!(ours, reference);
+        }
+
         #[test]
         fn a_stem_appended_to_a_buffer_is_the_words_stem(
             before in "[a-z ]{0,12}",
