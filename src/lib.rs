@@ -12,6 +12,7 @@
 //! - `service`, `telemetry`, `sources::kafka`, `sinks::kafka` (feature `kafka`): the Kafka service.
 
 pub mod article;
+pub mod chars;
 pub mod claim;
 pub mod config;
 pub mod embed;

@@ -19,6 +19,8 @@ impl Token {
     }
 }
 
+use crate::chars::is_alphanumeric;
+
 fn is_inner_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '&' | '.' | '‘')
 }
@@ -90,7 +92,7 @@ pub fn tokenize(body: &str) -> Vec<Token> {
                     i += c.len_utf8();
                     continue;
                 }
-                if c.is_alphanumeric() {
+                if is_alphanumeric(c) {
                     (true, c.is_uppercase(), word_end(body, i, c))
                 } else {
                     (false, false, i + c.len_utf8())
@@ -186,7 +188,7 @@ fn word_end(body: &str, i: usize, c: char) -> usize {
         let d = char_at(body, j);
         // mojibake ("FranÃÂ§ois" for "François"): a Latin-1 symbol after "Ã"/"Â" is a letter
         let mojibake = ('\u{a0}'..='\u{bf}').contains(&d) && mojibake_lead_before(body, j);
-        if d.is_alphanumeric() || mojibake {
+        if is_alphanumeric(d) || mojibake {
             end = j + d.len_utf8();
             seg_len += 1;
             continue;
@@ -208,7 +210,7 @@ fn word_end(body: &str, i: usize, c: char) -> usize {
             match next {
                 // "$191.6 million": a decimal point between digits
                 Some(n)
-                    if n.is_alphanumeric()
+                    if is_alphanumeric(n)
                         && (d != '.'
                             || seg_len <= 2
                             || (n.is_ascii_digit() && digit_before(body, j))) =>

@@ -1,6 +1,8 @@
 //! Text for comparing claims: normalisation, comparison words (stemmed, contractions
 //! expanded), negators, antonyms, and the anchors (names, numbers) an entity check looks at.
 
+use crate::chars::is_alphanumeric;
+
 /// What [`normalize`] keeps of each ASCII byte, lowercased (0: dropped): letters, digits,
 /// `'`, `%` and `$`, with '`' as a quote mark (`'`). ASCII lowercasing adds no mark.
 static ASCII_KEPT: [u8; 128] = {
@@ -50,12 +52,12 @@ pub fn normalize(text: &str) -> String {
             '’' | '‘' => '\'',
             _ => c,
         };
-        if c.is_alphanumeric() || c == '\'' {
+        if is_alphanumeric(c) || c == '\'' {
             separate(&mut out, &mut space);
             // Lowercasing may add a combining mark ('İ' → "i\u{307}") that a second pass
             // would drop: keep only what normalising again keeps.
             let mut buf = [0u8; 4];
-            for l in c.to_lowercase().filter(|&l| l == c || l.is_alphanumeric()) {
+            for l in c.to_lowercase().filter(|&l| l == c || is_alphanumeric(l)) {
                 out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
             }
         } else {
@@ -572,7 +574,7 @@ fn splits_words(c: char) -> bool {
 
 /// Adds the anchor a word of a claim makes, if any (see [`anchors`]).
 fn add_anchor(raw: &str, out: &mut Vec<String>) {
-    let word: &str = raw.trim_matches(|c: char| !c.is_alphanumeric());
+    let word: &str = raw.trim_matches(|c: char| !is_alphanumeric(c));
     let Some(first) = word.chars().next() else {
         return;
     };
