@@ -164,8 +164,11 @@ impl Delivery {
             .metrics
             .in_flight
             .store(tracker.in_flight() as u64, Ordering::Relaxed);
+        let revoking = self.shared.revoking.load(Ordering::Relaxed) > 0;
         drop(tracker);
-        self.shared.completed.notify_all();
+        if revoking {
+            self.shared.completed.notify_all();
+        }
         self.shared.notify.notify_one();
     }
 

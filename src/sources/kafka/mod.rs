@@ -5,6 +5,7 @@ mod changelog;
 
 pub use changelog::{Changelog, Restored};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -57,8 +58,12 @@ impl InputMessage {
 /// State shared by the driver, the delivery tasks and the rebalance callback.
 pub struct Shared {
     pub tracker: Mutex<OffsetTracker>,
-    /// Signalled whenever an in-flight offset completes.
+    /// Signalled when an in-flight offset completes while a revocation waits for it.
     pub completed: Condvar,
+    /// Revocations waiting on `completed`; changed and read only with `tracker` locked, so
+    /// that a completion never misses a waiter. A notification is a system call even with
+    /// nobody waiting, and completions come once per input message.
+    pub revoking: AtomicUsize,
     /// The same, for async waiters (the driver).
     pub notify: tokio::sync::Notify,
     pub telemetry: Arc<Telemetry>,
@@ -70,6 +75,7 @@ impl Shared {
         Arc::new(Shared {
             tracker: Mutex::new(OffsetTracker::new()),
             completed: Condvar::new(),
+            revoking: AtomicUsize::new(0),
             notify: tokio::sync::Notify::new(),
             telemetry,
             revoke_timeout,
@@ -136,6 +142,7 @@ impl ConsumerContext for SourceContext {
         let wait = || {
             let deadline = Instant::now() + self.shared.revoke_timeout;
             let mut tracker = self.shared.tracker.lock().unwrap();
+            self.shared.revoking.fetch_add(1, Ordering::Relaxed);
             while tracker.dispatched_in(&parts) > 0 {
                 let now = Instant::now();
                 if now >= deadline {
@@ -148,6 +155,7 @@ impl ConsumerContext for SourceContext {
                     .unwrap()
                     .0;
             }
+            self.shared.revoking.fetch_sub(1, Ordering::Relaxed);
             let mut handed_back = 0;
             for (topic, p) in &parts {
                 handed_back += tracker.revoke(topic, *p);
