@@ -68,6 +68,15 @@ pub fn find_quotes(tokens: &[Token], body: &str) -> Vec<Quote> {
     let mut i = 0;
     let n = tokens.len();
     while i < n {
+        // A word within a line is no mark and breaks no paragraph: most tokens, skipped in
+        // one tight loop.
+        i += tokens[i..]
+            .iter()
+            .take_while(|t| t.word && !t.nl_before)
+            .count();
+        if i >= n {
+            break;
+        }
         let t = tokens[i];
         if t.nl_before && i > 0 {
             // paragraph break: continue the quote if this paragraph reopens with a mark

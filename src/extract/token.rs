@@ -158,6 +158,7 @@ static ASCII_CLASS: [AsciiClass; 256] = {
 /// The end of the word that starts with `c` at byte `i`: letters and digits, mojibake
 /// symbols, thousands separators ("42,000"), inner joiners before a letter or digit
 /// ("al-Assad", "don't", "U.S", "191.6") and the trailing dot of an abbreviation ("U.S.").
+#[inline(always)]
 fn word_end(body: &str, i: usize, c: char) -> usize {
     let bytes = body.as_bytes();
     let mut end = i + c.len_utf8();
