@@ -88,7 +88,7 @@ pub(super) fn person_key_of_folded(key: &str) -> String {
     // Titles in front, as long as a name remains.
     let titles = words()
         .take(n.saturating_sub(1))
-        .take_while(|w| TITLES.contains(w))
+        .take_while(|w| is_title(w))
         .count();
     let rest = n - titles;
     let suffix = words()
@@ -112,6 +112,14 @@ pub(super) fn person_key_of_folded(key: &str) -> String {
     }
     suffix.into_iter().for_each(&mut push);
     out
+}
+
+/// Whether a folded word is one of [`TITLES`]: a set, since a name's first word is asked
+/// and most are none of the 86.
+fn is_title(word: &str) -> bool {
+    static SET: std::sync::LazyLock<foldhash::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| TITLES.iter().copied().collect());
+    SET.contains(word)
 }
 
 const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"];
