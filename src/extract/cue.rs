@@ -113,13 +113,23 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     Lexicon { words, shapes }
 });
 
-/// Looks up a lowercased word.
+/// Looks up a lowercased word. Asked of nearly every word of an article: the shapes' test is
+/// inlined where it is asked, and only the few words that pass it make the call that hashes
+/// (a call for every word cost more in its prologue and epilogue than the test itself).
+#[inline]
 pub fn lookup(lower_word: &str) -> Option<CueInfo> {
     let lexicon = &*LEXICON;
     if !lexicon.shapes.may_contain(lower_word) {
         return None;
     }
-    lexicon.words.get(lower_word).copied()
+    lexicon.get(lower_word)
+}
+
+impl Lexicon {
+    #[inline(never)]
+    fn get(&self, lower_word: &str) -> Option<CueInfo> {
+        self.words.get(lower_word).copied()
+    }
 }
 
 /// Verbs whose particle is required to be a cue ("pointed" only as "pointed out/to").

@@ -31,6 +31,7 @@ impl Shapes {
     }
 
     /// False when no word of the list can equal `w`.
+    #[inline]
     pub fn may_contain(&self, w: &str) -> bool {
         let (len, first, bit) = Self::slot(w);
         self.0[len][first] & bit != 0
