@@ -1,5 +1,7 @@
 //! Tokenizer: words and single punctuation marks with byte offsets and paragraph breaks.
 
+use crate::chars::is_alphanumeric;
+
 /// One token of the body (byte offsets, half-open).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
@@ -18,8 +20,6 @@ impl Token {
         &body[self.start..self.end]
     }
 }
-
-use crate::chars::is_alphanumeric;
 
 fn is_inner_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '&' | '.' | '‘')

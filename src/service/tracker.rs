@@ -48,9 +48,9 @@ struct PartitionState {
 /// In-flight offsets of every assigned partition.
 #[derive(Debug, Default)]
 pub struct OffsetTracker {
-    /// By topic (with its name to share with tickets), then partition: looked up by the
-    /// `&str` of a topic, without making a key.
-    parts: HashMap<String, (Arc<str>, HashMap<i32, PartitionState>)>,
+    /// By topic, then partition: looked up by the `&str` of a topic, without making a key;
+    /// the key is the name tickets share.
+    parts: HashMap<Arc<str>, HashMap<i32, PartitionState>>,
     next_generation: u64,
 }
 
@@ -67,11 +67,15 @@ impl OffsetTracker {
 
     /// The topic's shared name and the partition's state, tracked from now on if it was not.
     fn assigned(&mut self, topic: &str, partition: i32) -> (Arc<str>, &mut PartitionState) {
-        if !self.parts.contains_key(topic) {
-            let entry = (Arc::from(topic), HashMap::new());
-            self.parts.insert(topic.to_owned(), entry);
-        }
-        let (name, states) = self.parts.get_mut(topic).expect("inserted above");
+        let name = match self.parts.get_key_value(topic) {
+            Some((name, _)) => name.clone(),
+            None => {
+                let name = Arc::<str>::from(topic);
+                self.parts.insert(name.clone(), HashMap::new());
+                name
+            }
+        };
+        let states = self.parts.get_mut(topic).expect("inserted above");
         let state = states.entry(partition).or_insert_with(|| {
             self.next_generation += 1;
             PartitionState {
@@ -80,11 +84,11 @@ impl OffsetTracker {
                 last: None,
             }
         });
-        (name.clone(), state)
+        (name, state)
     }
 
     fn state(&self, topic: &str, partition: i32) -> Option<&PartitionState> {
-        self.parts.get(topic)?.1.get(&partition)
+        self.parts.get(topic)?.get(&partition)
     }
 
     /// Stops tracking a partition (on revocation); returns how many offsets were still in
@@ -92,7 +96,7 @@ impl OffsetTracker {
     pub fn revoke(&mut self, topic: &str, partition: i32) -> usize {
         self.parts
             .get_mut(topic)
-            .and_then(|(_, states)| states.remove(&partition))
+            .and_then(|states| states.remove(&partition))
             .map(|s| s.pending.values().filter(|s| **s != Slot::Done).count())
             .unwrap_or(0)
     }
@@ -122,7 +126,6 @@ impl OffsetTracker {
         let state = self
             .parts
             .get_mut(&*ticket.topic)?
-            .1
             .get_mut(&ticket.partition)?;
         (state.generation == ticket.generation && state.pending.contains_key(&ticket.offset))
             .then_some((state, ticket.offset))
@@ -182,7 +185,7 @@ impl OffsetTracker {
     pub fn in_flight(&self) -> usize {
         self.parts
             .values()
-            .flat_map(|(_, states)| states.values())
+            .flat_map(HashMap::values)
             .map(|s| s.pending.len())
             .sum()
     }
@@ -206,7 +209,7 @@ impl OffsetTracker {
     pub fn dispatched(&self) -> usize {
         self.parts
             .values()
-            .flat_map(|(_, states)| states.values())
+            .flat_map(HashMap::values)
             .map(|s| {
                 s.pending
                     .values()

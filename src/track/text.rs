@@ -448,7 +448,8 @@ const SUFFIXES: [(&str, &str); 17] = [
 ];
 
 /// Indexes into [`SUFFIXES`] of the suffixes that end in each letter, in table order: a
-/// word is compared only with those that end like it.
+/// word is compared only with those that end like it. A test derives the lists from the
+/// table, so the two cannot drift apart.
 fn suffixes_ending_in(last: u8) -> &'static [u8] {
     match last {
         b's' => &[0, 1, 4, 5, 6, 7, 9, 15, 16],
@@ -689,6 +690,21 @@ mod tests {
         if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiouls".contains(&b[b.len() - 1])
         {
             out.pop();
+        }
+    }
+
+    #[test]
+    fn suffixes_ending_in_lists_each_suffix_by_its_last_letter_in_table_order() {
+        for last in 0..=u8::MAX {
+            let want: Vec<u8> = (0..SUFFIXES.len() as u8)
+                .filter(|&k| SUFFIXES[usize::from(k)].0.as_bytes().last() == Some(&last))
+                .collect();
+            assert_eq!(
+                suffixes_ending_in(last),
+                want.as_slice(),
+                "{}",
+                char::from(last)
+            );
         }
     }
 
