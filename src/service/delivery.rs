@@ -1,35 +1,34 @@
 //! `Delivery`: the producer side shared by every role. Queues the messages derived from one
-//! input message, waits for their acknowledgement (sending again what failed), then marks the
-//! input done in the offset tracker and stores the offset that makes contiguous.
-//!
-//! A message the broker refuses for good (see [`super::refusal`]) is not retried: the input
-//! message is dead-lettered with code `output_rejected` instead.
+//! input message, in order; [`super::acks`] counts their acknowledgements and completes the
+//! input. What failed comes back here, to the retrier: sent again with backoff, or, when the
+//! broker refuses a message for good (see [`super::refusal`]), the input message is
+//! dead-lettered with code `output_rejected` instead.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::Consumer;
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _};
+use rdkafka::producer::{BaseRecord, Producer as _, ThreadedProducer};
 use rdkafka::types::RDKafkaErrorCode;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::config::Config;
 use crate::error::Fault;
 use crate::record::Status;
 use crate::sinks::kafka::{dead_letter, LetterReason, OutMessage, Source, Unprocessable};
-use crate::sources::kafka::{ArticleConsumer, InputMessage, Shared};
-use crate::telemetry::rdkafka_log::LogContext;
+use crate::sources::kafka::{InputMessage, Shared};
 use crate::telemetry::{Event, Telemetry};
 
+use super::acks::Acks;
 use super::backoff::Backoff;
+use super::outstanding::{Failed, Outstanding};
 use super::refusal::ProduceFailure;
 use super::tracker::Ticket;
 
 /// The record, envelope, changelog and dead-letter producer.
-pub type Producer = FutureProducer<LogContext>;
+pub type Producer = ThreadedProducer<Acks>;
 
 /// Counts an input rejected for `reason` (always the input's fault, `ErrorClass::Input`) and
 /// builds its dead letter for `topic`.
@@ -61,8 +60,9 @@ pub fn rejected(
     )
 }
 
-/// Producer settings claimwire insists on (idempotent, fully acknowledged).
-pub fn producer(config: &Config) -> Result<Producer, KafkaError> {
+/// Producer settings claimwire insists on (idempotent, fully acknowledged); `acks` receives
+/// the deliveries.
+pub fn producer(config: &Config, acks: Acks) -> Result<Producer, KafkaError> {
     let mut c = ClientConfig::new();
     c.set("linger.ms", "5")
         .set("message.timeout.ms", "30000")
@@ -73,11 +73,14 @@ pub fn producer(config: &Config) -> Result<Producer, KafkaError> {
     c.set("bootstrap.servers", &config.kafka.brokers)
         .set("enable.idempotence", "true")
         .set("acks", "all");
-    c.create_with_context(LogContext)
+    c.create_with_context(acks)
 }
 
-/// A message ready for the producer.
-fn future_record(m: &OutMessage) -> FutureRecord<'_, [u8], [u8]> {
+/// A message ready for the producer, reporting its delivery to `outstanding`.
+fn base_record(
+    m: &OutMessage,
+    outstanding: Arc<Outstanding>,
+) -> BaseRecord<'_, [u8], [u8], Arc<Outstanding>> {
     let mut headers = OwnedHeaders::new_with_capacity(m.headers.len());
     for (key, value) in &m.headers {
         headers = headers.insert(Header {
@@ -85,7 +88,7 @@ fn future_record(m: &OutMessage) -> FutureRecord<'_, [u8], [u8]> {
             value: value.as_deref(),
         });
     }
-    let mut record = FutureRecord::to(&m.topic)
+    let mut record = BaseRecord::with_opaque_to(&m.topic, outstanding)
         .payload(m.payload.as_slice())
         .headers(headers);
     if let Some(key) = &m.key {
@@ -97,27 +100,11 @@ fn future_record(m: &OutMessage) -> FutureRecord<'_, [u8], [u8]> {
     record
 }
 
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::New => "new",
-        Status::Repeat => "repeat",
-        Status::Reversal => "reversal",
-    }
-}
-
-/// A message queued with the producer, or refused for good before it got there.
-type Queued = Result<DeliveryFuture, String>;
-
-/// Why a whole set of messages could not be delivered: one was refused for good.
-struct Refused(String);
-
-/// What the delivery tasks share.
+/// What the producer side shares.
 pub struct Delivery {
     /// The offset tracker, rebalance state and wake-ups.
     pub shared: Arc<Shared>,
-    /// Where offsets are stored once their input is done.
-    pub consumer: Arc<ArticleConsumer>,
-    /// The one producer of the process.
+    /// The one producer of the process; its context ([`Acks`]) completes input messages.
     pub producer: Producer,
     /// Metrics and events.
     pub telemetry: Arc<Telemetry>,
@@ -147,107 +134,122 @@ pub struct Dispatch {
 }
 
 impl Delivery {
-    /// Marks a ticket done and stores the offset it makes contiguous. Under the tracker lock,
-    /// so stores of a partition happen in offset order and never after its revocation.
-    pub fn complete(&self, ticket: &Ticket) {
-        let mut tracker = self.shared.tracker.lock().unwrap();
-        if let Some(offset) = tracker.complete(ticket) {
-            if let Err(e) = self
-                .consumer
-                .store_offset(&ticket.topic, ticket.partition, offset)
-            {
-                // The partition was lost (session timeout): its next owner redoes the work.
-                tracing::warn!(topic = %ticket.topic, partition = ticket.partition, offset, error = %e, "Storing an offset failed; the message will be redelivered.");
-            }
+    fn acks(&self) -> &Acks {
+        self.producer.client().context()
+    }
+
+    /// Queues the messages of one input in order; their acknowledgements complete it.
+    pub async fn dispatch(&self, d: Dispatch) {
+        if d.messages.is_empty() {
+            self.telemetry
+                .metrics
+                .latency
+                .observe(d.input.received.elapsed());
+            self.acks().complete(&d.ticket);
+            return;
         }
-        self.telemetry
-            .metrics
-            .in_flight
-            .store(tracker.in_flight() as u64, Ordering::Relaxed);
-        let revoking = self.shared.revoking.load(Ordering::Relaxed) > 0;
-        drop(tracker);
-        if revoking {
-            self.shared.completed.notify_all();
+        // Counted as with the producer before the first message is: its acknowledgement
+        // may come before the last is queued.
+        self.shared.tracker.lock().unwrap().dispatch(&d.ticket);
+        let outstanding = Arc::new(Outstanding::new(
+            d.ticket,
+            d.input,
+            d.messages.len(),
+            &d.statuses,
+            d.dead_letter,
+        ));
+        for m in d.messages {
+            self.send(&outstanding, m).await;
         }
-        self.shared.notify.notify_one();
     }
 
     /// Queues a message, waiting while the producer queue is full (intake is not polled
-    /// meanwhile: that is the backpressure). A refusal for good is returned; other errors
-    /// are retried with backoff.
-    async fn enqueue(&self, m: &OutMessage) -> Queued {
-        let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
+    /// meanwhile: that is the backpressure). A message the producer will not queue settles
+    /// as failed, for the retrier.
+    async fn send(&self, outstanding: &Arc<Outstanding>, m: OutMessage) {
         loop {
-            match self.producer.send_result(future_record(m)) {
-                Ok(delivery) => return Ok(delivery),
+            match self.producer.send(base_record(&m, outstanding.clone())) {
+                Ok(()) => return,
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
-                Err((e, _)) if ProduceFailure::of(&e).is_some_and(|f| !f.retryable()) => {
-                    return Err(e.to_string());
-                }
-                Err((e, _)) => {
-                    let delay = backoff.next_delay();
-                    Event::Retrying {
-                        operation: "enqueue",
-                        error: &e.to_string(),
-                        delay,
-                    }
-                    .emit(&self.telemetry);
-                    tokio::time::sleep(delay).await;
+                Err((error, _)) => {
+                    let failed = Failed {
+                        error,
+                        message: m,
+                        at_enqueue: true,
+                    };
+                    self.acks().settle(outstanding.clone(), Some(failed));
+                    return;
                 }
             }
         }
     }
 
-    /// Waits for every message to be acknowledged, sending again what failed and can
-    /// succeed. `None` when the producer failed fatally (reported on `fatal`).
-    async fn settle(
-        &self,
-        messages: &[OutMessage],
-        queued: Vec<Queued>,
-    ) -> Option<Result<(), Refused>> {
-        for (m, queued) in messages.iter().zip(queued) {
-            let mut result = match queued {
-                Ok(delivery) => delivery.await,
-                Err(reason) => return Some(Err(Refused(reason))),
-            };
-            let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
-            loop {
-                let (error, retired) = match result {
-                    Ok(Ok(_)) => break,
-                    Ok(Err((e, _))) => {
-                        let failure = ProduceFailure::of(&e);
-                        if failure.as_ref().is_some_and(|f| !f.retryable()) {
-                            return Some(Err(Refused(e.to_string())));
-                        }
-                        let retired = failure.is_some_and(|f| f.retires_producer());
-                        (e.to_string(), retired)
-                    }
-                    Err(_) => ("delivery cancelled".to_owned(), false),
-                };
-                let fatal = self.producer.client().fatal_error().map(|(_, r)| r);
-                if let Some(reason) = fatal.or_else(|| retired.then(|| error.clone())) {
-                    let _ = self
-                        .fatal
-                        .send(format!("the producer failed for good: {reason}"));
-                    return None;
-                }
-                let delay = backoff.next_delay();
-                Event::Retrying {
-                    operation: "produce",
-                    error: &error,
-                    delay,
-                }
-                .emit(&self.telemetry);
-                tokio::time::sleep(delay).await;
-                result = match self.enqueue(m).await {
-                    Ok(delivery) => delivery.await,
-                    Err(reason) => return Some(Err(Refused(reason))),
-                };
-            }
+    /// The retrier: takes each input whose output failed in part, once all of it has
+    /// settled, and recovers it in a task of its own (one input's backoff does not hold
+    /// back another's). Stopping the retrier stops them.
+    pub async fn retry(self: Arc<Self>, mut failed: UnboundedReceiver<Arc<Outstanding>>) {
+        let mut recovering = tokio::task::JoinSet::new();
+        while let Some(outstanding) = failed.recv().await {
+            while recovering.try_join_next().is_some() {}
+            recovering.spawn(self.clone().recover(outstanding));
         }
-        Some(Ok(()))
+    }
+
+    /// Handles the failures of an input's output, none of it in flight: stops the service
+    /// when the producer failed for good; dead-letters the input when the broker refuses a
+    /// message for good (and insists, stalling the partition, when it refuses even the dead
+    /// letter: an operator must act); otherwise sends the failed messages again after a
+    /// delay. What was acknowledged of its output stays.
+    async fn recover(self: Arc<Self>, o: Arc<Outstanding>) {
+        let failures = o.take_failed();
+        let retired = failures
+            .iter()
+            .find(|f| ProduceFailure::of(&f.error).is_some_and(|p| p.retires_producer()));
+        let fatal = self.producer.client().fatal_error().map(|(_, r)| r);
+        if let Some(reason) = fatal.or_else(|| retired.map(|f| f.error.to_string())) {
+            let _ = self
+                .fatal
+                .send(format!("the producer failed for good: {reason}"));
+            return;
+        }
+        let backoff = || Backoff::new(self.retry_initial, self.retry_max);
+        let refused = failures
+            .iter()
+            .find(|f| ProduceFailure::of(&f.error).is_some_and(|p| !p.retryable()));
+        let again: Vec<OutMessage> = match refused {
+            Some(f) if !o.is_dead_letter() => {
+                let letter = self.reroute(&o.input, f.error.to_string());
+                o.turn_to_dead_letter();
+                vec![letter]
+            }
+            Some(f) => {
+                let delay = o.next_delay(backoff);
+                let input = &o.input;
+                tracing::error!(topic = %input.topic, partition = input.partition, offset = input.offset, error = %f.error, delay_ms = delay.as_millis() as u64, "The broker refuses the dead letter of an input message; its partition stalls until an operator acts.");
+                self.telemetry.metrics.retry("dead_letter");
+                tokio::time::sleep(delay).await;
+                failures.into_iter().map(|f| f.message).collect()
+            }
+            None => {
+                let delay = o.next_delay(backoff);
+                for f in &failures {
+                    Event::Retrying {
+                        operation: if f.at_enqueue { "enqueue" } else { "produce" },
+                        error: &f.error.to_string(),
+                        delay,
+                    }
+                    .emit(&self.telemetry);
+                }
+                tokio::time::sleep(delay).await;
+                failures.into_iter().map(|f| f.message).collect()
+            }
+        };
+        o.resend(again.len());
+        for m in again {
+            self.send(&o, m).await;
+        }
     }
 
     /// The dead letter of an input whose output the broker refused for good.
@@ -259,80 +261,182 @@ impl Delivery {
             &self.telemetry,
         )
     }
+}
 
-    /// Delivers a dead letter whatever it takes. If the broker refuses even that, nothing
-    /// can keep the input: an operator must act, and the partition stalls (retrying with
-    /// backoff) rather than lose it. `None` when the producer failed fatally.
-    async fn insist(&self, input: &InputMessage, letter: OutMessage) -> Option<()> {
-        let letters = std::slice::from_ref(&letter);
-        let mut backoff = Backoff::new(self.retry_initial, self.retry_max);
-        loop {
-            let queued = vec![self.enqueue(&letter).await];
-            match self.settle(letters, queued).await? {
-                Ok(()) => return Some(()),
-                Err(Refused(e)) => {
-                    let delay = backoff.next_delay();
-                    tracing::error!(topic = %input.topic, partition = input.partition, offset = input.offset, error = %e, delay_ms = delay.as_millis() as u64, "The broker refuses the dead letter of an input message; its partition stalls until an operator acts.");
-                    self.telemetry.metrics.retry("dead_letter");
-                    tokio::time::sleep(delay).await;
-                }
-            }
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::kafka::consumer;
+    use rdkafka::mocking::MockCluster;
+    use std::sync::atomic::Ordering;
+    use std::time::Instant;
 
-    /// Waits for the acknowledgement of one input's output, then completes its ticket. An
-    /// output refused for good dead-letters the input instead (what was acknowledged of its
-    /// output before stays).
-    async fn deliver(self: Arc<Self>, d: Dispatch, queued: Vec<Queued>) {
-        let dead_lettered = match self.settle(&d.messages, queued).await {
-            None => return,
-            Some(Ok(())) => d.dead_letter,
-            Some(Err(Refused(reason))) => {
-                let letter = if d.dead_letter {
-                    d.messages[0].clone()
-                } else {
-                    self.reroute(&d.input, reason)
-                };
-                if self.insist(&d.input, letter).await.is_none() {
-                    return;
-                }
-                true
-            }
+    /// A delivery side against `brokers`, with messages timing out after `timeout_ms` and
+    /// short retry delays.
+    fn delivery(
+        brokers: &str,
+        timeout_ms: u32,
+    ) -> (
+        Arc<Delivery>,
+        UnboundedReceiver<Arc<Outstanding>>,
+        tokio::sync::mpsc::UnboundedReceiver<String>,
+    ) {
+        let config = Config::from_toml(&format!(
+            "[kafka]\nbrokers = \"{brokers}\"\n[kafka.producer]\n\"message.timeout.ms\" = \"{timeout_ms}\"\n"
+        ))
+        .unwrap();
+        let telemetry = Telemetry::new();
+        let shared = Shared::new(telemetry.clone(), Duration::from_secs(5));
+        let consumer = Arc::new(consumer(&config, shared.clone()).unwrap());
+        let (retries, retry_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (fatal, fatal_rx) = tokio::sync::mpsc::unbounded_channel();
+        let acks = Acks {
+            shared: shared.clone(),
+            consumer,
+            telemetry: telemetry.clone(),
+            retries,
         };
-        let metrics = &self.telemetry.metrics;
-        if dead_lettered {
-            Event::DeadLettered {
-                partition: d.ticket.partition,
-                offset: d.ticket.offset,
-            }
-            .emit(&self.telemetry);
-        } else {
-            metrics
-                .produced
-                .fetch_add(d.messages.len() as u64, Ordering::Relaxed);
-            for s in &d.statuses {
-                metrics.claim(status_name(*s));
-            }
-        }
-        metrics.latency.observe(d.input.received.elapsed());
-        self.complete(&d.ticket);
+        let delivery = Delivery {
+            shared,
+            producer: producer(&config, acks).unwrap(),
+            telemetry,
+            dead_letter_topic: "dlq".into(),
+            retry_initial: Duration::from_millis(50),
+            retry_max: Duration::from_millis(200),
+            fatal,
+        };
+        (Arc::new(delivery), retry_rx, fatal_rx)
     }
 
-    /// Queues the messages of one input in order and hands their acknowledgement to a task.
-    pub async fn dispatch(self: &Arc<Self>, d: Dispatch) {
-        if d.messages.is_empty() {
-            self.telemetry
-                .metrics
-                .latency
-                .observe(d.input.received.elapsed());
-            self.complete(&d.ticket);
-            return;
+    fn input(offset: i64) -> Arc<InputMessage> {
+        Arc::new(InputMessage {
+            topic: "in".into(),
+            partition: 0,
+            offset,
+            key: None,
+            payload: Some(b"{}".to_vec()),
+            headers: Vec::new(),
+            received: std::time::Instant::now(),
+        })
+    }
+
+    fn record(n: u8) -> OutMessage {
+        OutMessage {
+            topic: "out".into(),
+            partition: None,
+            key: Some(vec![b'k', n]),
+            payload: vec![n; 16],
+            headers: Vec::new(),
         }
-        let mut queued = Vec::with_capacity(d.messages.len());
-        for m in &d.messages {
-            queued.push(self.enqueue(m).await);
+    }
+
+    fn begin(d: &Delivery, offset: i64) -> Ticket {
+        let mut tracker = d.shared.tracker.lock().unwrap();
+        if offset == 0 {
+            tracker.assign("in", 0);
         }
-        self.shared.tracker.lock().unwrap().dispatch(&d.ticket);
-        tokio::spawn(self.clone().deliver(d, queued));
+        tracker.begin("in", 0, offset)
+    }
+
+    fn in_flight(d: &Delivery) -> usize {
+        d.shared.tracker.lock().unwrap().in_flight()
+    }
+
+    async fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+        let start = Instant::now();
+        while !done() {
+            if start.elapsed() > limit {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn acknowledgements_complete_the_input_once_all_its_records_are_in() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic("out", 2, 1).unwrap();
+        let (d, mut retries, _fatal) = delivery(&cluster.bootstrap_servers(), 10_000);
+        let tickets: Vec<Ticket> = (0..3).map(|o| begin(&d, o)).collect();
+        for (i, ticket) in tickets.into_iter().enumerate() {
+            d.dispatch(Dispatch {
+                ticket,
+                input: input(i as i64),
+                messages: (0..3).map(record).collect(),
+                statuses: vec![Status::New, Status::Repeat, Status::New],
+                dead_letter: false,
+            })
+            .await;
+        }
+        let done = wait_until(Duration::from_secs(20), || in_flight(&d) == 0).await;
+        if let Ok(o) = retries.try_recv() {
+            panic!("failed: {:?}", o.take_failed());
+        }
+        assert!(done);
+        let metrics = &d.telemetry.metrics;
+        assert_eq!(metrics.produced.load(Ordering::Relaxed), 9);
+        let text = metrics.render();
+        assert!(
+            text.contains("claimwire_claims_total{status=\"new\"} 6"),
+            "{text}"
+        );
+        assert!(
+            text.contains("claimwire_claims_total{status=\"repeat\"} 3"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn records_that_time_out_are_sent_again_and_the_input_completes_after() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic("out", 1, 1).unwrap();
+        let (d, retries, mut fatal) = delivery(&cluster.bootstrap_servers(), 500);
+        let retrier = tokio::spawn(d.clone().retry(retries));
+        // Connected first, so that the outage is one of a known broker.
+        let warm = begin(&d, 0);
+        d.dispatch(Dispatch {
+            ticket: warm,
+            input: input(0),
+            messages: vec![record(0)],
+            statuses: vec![Status::New],
+            dead_letter: false,
+        })
+        .await;
+        assert!(wait_until(Duration::from_secs(20), || in_flight(&d) == 0).await);
+
+        cluster.broker_down(1).unwrap();
+        let ticket = begin(&d, 1);
+        d.dispatch(Dispatch {
+            ticket,
+            input: input(1),
+            messages: vec![record(1), record(2)],
+            statuses: vec![Status::New, Status::New],
+            dead_letter: false,
+        })
+        .await;
+        let metrics = &d.telemetry.metrics;
+        let retried = || {
+            metrics
+                .render()
+                .contains("claimwire_retries_total{operation=\"produce\"}")
+        };
+        assert!(
+            wait_until(Duration::from_secs(10), retried).await,
+            "{}",
+            metrics.render()
+        );
+        assert_eq!(in_flight(&d), 1, "not complete while its records fail");
+        cluster.broker_up(1).unwrap();
+        let done = wait_until(Duration::from_secs(20), || in_flight(&d) == 0).await;
+        assert_eq!(
+            fatal.try_recv().ok(),
+            None,
+            "the mock cluster retires no producer"
+        );
+        assert!(done, "{}", metrics.render());
+        assert_eq!(metrics.produced.load(Ordering::Relaxed), 3);
+        assert_eq!(metrics.dead_lettered.load(Ordering::Relaxed), 0);
+        retrier.abort();
     }
 }

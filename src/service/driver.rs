@@ -28,6 +28,7 @@ use crate::sources::kafka::{consumer, InputMessage, Shared};
 use crate::store::{StoreError, Syncer};
 use crate::telemetry::{Event, Phase, StageBusy, Telemetry};
 
+use super::acks::Acks;
 use super::backoff::Backoff;
 use super::delivery::{producer, rejected, Delivery, Dispatch};
 use super::stage::{Output, Stage, StageError};
@@ -48,10 +49,16 @@ pub async fn consume<S: Stage>(
     let consumer =
         Arc::new(consumer(config, shared.clone()).context("creating the Kafka consumer")?);
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel();
-    let ctx = Arc::new(Delivery {
+    let (retry_tx, retry_rx) = tokio::sync::mpsc::unbounded_channel();
+    let acks = Acks {
         shared: shared.clone(),
         consumer: consumer.clone(),
-        producer: producer(config).context("creating the Kafka producer")?,
+        telemetry: telemetry.clone(),
+        retries: retry_tx,
+    };
+    let ctx = Arc::new(Delivery {
+        shared: shared.clone(),
+        producer: producer(config, acks).context("creating the Kafka producer")?,
         telemetry: telemetry.clone(),
         dead_letter_topic: config.kafka.dead_letter_topic.clone(),
         retry_initial: Duration::from_millis(s.retry_initial_ms),
@@ -64,6 +71,7 @@ pub async fn consume<S: Stage>(
     // being flushed to disk waits for the flush here, while the next one is processed.
     let (dispatch_tx, dispatch_rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
     let dispatcher = tokio::spawn(dispatch_in_order(ctx.clone(), dispatch_rx));
+    let retrier = tokio::spawn(ctx.clone().retry(retry_rx));
     let syncer = stage.syncer();
     consumer
         .subscribe(&[input_topic])
@@ -235,6 +243,10 @@ pub async fn consume<S: Stage>(
     // nothing left to do that would count.
     dispatcher.abort();
     let _ = dispatcher.await;
+    // Likewise the retrier (whose failed deliveries are redelivered input by now), and the
+    // recoveries it started.
+    retrier.abort();
+    let _ = retrier.await;
     drop(ctx);
     match Arc::try_unwrap(consumer) {
         Ok(c) => tokio::task::spawn_blocking(move || drop(c)).await?,

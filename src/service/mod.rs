@@ -7,9 +7,11 @@
 //! - `track`: claim envelopes → judgement → changelog entries and claim records, with its
 //!   state restored from the changelog when behind the group.
 
+mod acks;
 pub mod backoff;
 mod delivery;
 mod driver;
+mod outstanding;
 pub mod refusal;
 pub mod restore;
 mod roles;

@@ -155,12 +155,13 @@ impl Metrics {
         inc(&self.rejected, code, 1);
     }
 
-    pub fn claim(&self, status: &str) {
+    /// Counts `n` claim records of history `status` produced.
+    pub fn claims(&self, status: &str, n: u64) {
         let mut claims = self.claims.lock().unwrap();
         match claims.get_mut(status) {
-            Some(n) => *n += 1,
+            Some(count) => *count += n,
             None => {
-                claims.insert(status.to_owned(), 1);
+                claims.insert(status.to_owned(), n);
             }
         }
     }
@@ -337,7 +338,8 @@ mod tests {
         m.consumed.fetch_add(3, Ordering::Relaxed);
         m.reject("not_json");
         m.reject("not_json");
-        m.claim("repeat");
+        m.claims("repeat", 1);
+        m.claims("repeat", 2);
         m.set_lag("articles", 2, 7);
         m.latency.observe(Duration::from_millis(3));
         StageBusy::add(&m.busy.process_us, Duration::from_millis(1500));
@@ -346,7 +348,7 @@ mod tests {
         for line in [
             "claimwire_consumed_total 3",
             "claimwire_rejected_total{code=\"not_json\"} 2",
-            "claimwire_claims_total{status=\"repeat\"} 1",
+            "claimwire_claims_total{status=\"repeat\"} 3",
             "claimwire_consumer_lag{topic=\"articles\",partition=\"2\"} 7",
             "claimwire_processing_seconds_bucket{le=\"0.0025\"} 0",
             "claimwire_processing_seconds_bucket{le=\"0.005\"} 1",
