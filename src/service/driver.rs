@@ -250,7 +250,7 @@ pub async fn consume<S: Stage>(
     drop(ctx);
     match Arc::try_unwrap(consumer) {
         Ok(c) => tokio::task::spawn_blocking(move || drop(c)).await?,
-        Err(_) => tracing::debug!("Delivery tasks still hold the consumer; it closes with them."),
+        Err(_) => tracing::debug!("Recoveries still hold the consumer; it closes with them."),
     }
     if outcome.is_ok() {
         tracing::info!("Shutdown complete.");

@@ -55,7 +55,7 @@ impl InputMessage {
     }
 }
 
-/// State shared by the driver, the delivery tasks and the rebalance callback.
+/// State shared by the driver, the producer's delivery callback and the rebalance callback.
 pub struct Shared {
     pub tracker: Mutex<OffsetTracker>,
     /// Signalled when an in-flight offset completes while a revocation waits for it.
@@ -167,7 +167,7 @@ impl ConsumerContext for SourceContext {
             handed_back
         };
         // The callback runs on the thread polling the consumer, a runtime worker: let the
-        // runtime move other tasks (the delivery tasks this waits for) elsewhere.
+        // runtime move other tasks (the dispatcher, whose output this waits for) elsewhere.
         let handed_back = match tokio::runtime::Handle::try_current() {
             Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
                 tokio::task::block_in_place(wait)
