@@ -513,7 +513,9 @@ impl Memory {
             }
             return all;
         }
-        let mut picked: Vec<u32> = Vec::new();
+        // Room for all it can take (exact hits, then up to twice MAX_JUDGED by meaning and by
+        // words): one allocation, where growing it took three or four.
+        let mut picked: Vec<u32> = Vec::with_capacity(MAX_MATCHES + 2 * MAX_JUDGED);
         if let Some(hits) = sp.exact.get(&analyzed.text_hash()) {
             picked.extend(hits.iter().rev().take(MAX_MATCHES));
         }
@@ -547,12 +549,14 @@ impl Memory {
             }
         }
         // By words: the rarest stems of the claim, counted per earlier claim.
-        let mut lists: Vec<&Vec<u32>> = analyzed
-            .keys()
-            .iter()
-            .filter_map(|k| sp.postings.get(k))
-            .filter(|l| l.len() <= MAX_POSTING)
-            .collect();
+        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(analyzed.keys().len());
+        lists.extend(
+            analyzed
+                .keys()
+                .iter()
+                .filter_map(|k| sp.postings.get(k))
+                .filter(|l| l.len() <= MAX_POSTING),
+        );
         lists.sort_by_key(|l| l.len());
         lists.truncate(MAX_QUERY_STEMS);
         let need = if lists.len() <= 2 {
@@ -565,7 +569,8 @@ impl Memory {
             if shared.len() < n {
                 shared.resize(n, 0);
             }
-            let mut touched: Vec<u32> = Vec::new();
+            // At most every entry of the lists: one allocation each, not a growth per doubling.
+            let mut touched: Vec<u32> = Vec::with_capacity(lists.iter().map(|l| l.len()).sum());
             for l in &lists {
                 for &i in l.iter() {
                     let c = &mut shared[i as usize];
@@ -575,13 +580,12 @@ impl Memory {
                     *c += 1;
                 }
             }
-            touched
-                .into_iter()
-                .filter_map(|i| {
-                    let c = std::mem::take(&mut shared[i as usize]);
-                    (c >= need).then_some((c, i))
-                })
-                .collect()
+            let mut by_words = Vec::with_capacity(touched.len());
+            by_words.extend(touched.into_iter().filter_map(|i| {
+                let c = std::mem::take(&mut shared[i as usize]);
+                (c >= need).then_some((c, i))
+            }));
+            by_words
         });
         let half = MAX_JUDGED / 2;
         let top = |v: &mut Vec<(u8, u32)>| {
@@ -645,29 +649,26 @@ impl Memory {
         }
         // Judged first, strings copied only for the matches kept.
         let picked = self.candidates(sp, probe, analyzed);
-        let mut judged: Vec<(f32, Relation, &Entry)> = picked
-            .iter()
-            .enumerate()
-            .filter_map(|(k, &i)| {
-                // Each candidate's analysis and stems are cache misses: start loading the
-                // analysis eight candidates ahead and, once it is near, the stems four ahead.
-                if let Some(&next) = picked.get(k + 8) {
-                    prefetch(&sp.analyses[next as usize]);
-                }
-                if let Some(&next) = picked.get(k + 4) {
-                    sp.analyses[next as usize].prefetch_stems(analyzed);
-                }
-                let ao = &sp.analyses[i as usize];
-                let cosine = probe.embedding.is_some() && sp.scales[i as usize] > 0.0;
-                if !may_relate(analyzed, ao, cosine) {
-                    return None;
-                }
-                let j = judge_prepared(analyzed, probe.view(), ao, sp.view(i as usize));
-                let similarity = (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
-                j.relation
-                    .map(|relation| (similarity, relation, &sp.entries[i as usize]))
-            })
-            .collect();
+        let mut judged: Vec<(f32, Relation, &Entry)> = Vec::with_capacity(picked.len());
+        judged.extend(picked.iter().enumerate().filter_map(|(k, &i)| {
+            // Each candidate's analysis and stems are cache misses: start loading the
+            // analysis eight candidates ahead and, once it is near, the stems four ahead.
+            if let Some(&next) = picked.get(k + 8) {
+                prefetch(&sp.analyses[next as usize]);
+            }
+            if let Some(&next) = picked.get(k + 4) {
+                sp.analyses[next as usize].prefetch_stems(analyzed);
+            }
+            let ao = &sp.analyses[i as usize];
+            let cosine = probe.embedding.is_some() && sp.scales[i as usize] > 0.0;
+            if !may_relate(analyzed, ao, cosine) {
+                return None;
+            }
+            let j = judge_prepared(analyzed, probe.view(), ao, sp.view(i as usize));
+            let similarity = (j.similarity.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+            j.relation
+                .map(|relation| (similarity, relation, &sp.entries[i as usize]))
+        }));
         judged.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
                 .then(a.1.cmp(&b.1))
