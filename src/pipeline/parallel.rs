@@ -91,6 +91,7 @@ pub fn spread<T: Send, R: Send>(
         .map(|(i, item)| (std::cmp::Reverse(weight(item)), i))
         .collect();
     order.sort_unstable();
+    let n = order.len();
     let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
     let queue = order.into_iter().map(move |(_, i)| {
         let item = items[i].take().expect("each index comes once");
@@ -100,13 +101,27 @@ pub fn spread<T: Send, R: Send>(
     let queue = std::sync::Mutex::new(queue);
     let take = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let f = &f;
-    let mut out: Vec<(usize, R)> = (0..workers())
+    // Each worker keeps what it did in a list made at its bound (all the items), and the
+    // lists are one per worker, collected in place: results (a speaker's claims and history)
+    // are large, and a list grown item by item, then joined to the others', copied each
+    // several times. Then each result goes to its item's place, moved once more.
+    let done: Vec<Vec<(usize, R)>> = (0..workers())
         .into_par_iter()
         .with_max_len(1)
-        .flat_map_iter(|_| std::iter::from_fn(&take).map(|(i, item)| (i, f(item))))
+        .map(|_| {
+            let mut mine = Vec::with_capacity(n);
+            mine.extend(std::iter::from_fn(&take).map(|(i, item)| (i, f(item))));
+            mine
+        })
         .collect();
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
+    let mut placed: Vec<Option<R>> = (0..n).map(|_| None).collect();
+    for (i, r) in done.into_iter().flatten() {
+        placed[i] = Some(r);
+    }
+    placed
+        .into_iter()
+        .map(|r| r.expect("every item is taken once"))
+        .collect()
 }
 
 #[cfg(test)]
