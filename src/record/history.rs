@@ -16,6 +16,17 @@ pub enum Status {
     Reversal,
 }
 
+impl Status {
+    /// Its name in records and metrics (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Repeat => "repeat",
+            Status::Reversal => "reversal",
+        }
+    }
+}
+
 /// How a claim relates to one earlier claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -19,7 +19,7 @@
 
 use crate::claim::{ClaimKind, Located, Span, SpeakerKind};
 
-use super::{ClaimRecord, History, Match, Relation, SpeakerRecord, Status};
+use super::{ClaimRecord, History, Match, Relation, SpeakerRecord};
 
 /// Bytes to reserve for a claim record's JSON before writing it: records are about a
 /// kilobyte, and one allocation beats a chain of doublings.
@@ -167,11 +167,7 @@ pub(crate) fn write_history(out: &mut Vec<u8>, history: &History) {
         times_seen,
     } = history;
     out.extend_from_slice(b"{\"status\":\"");
-    out.extend_from_slice(match status {
-        Status::New => b"new".as_slice(),
-        Status::Repeat => b"repeat",
-        Status::Reversal => b"reversal",
-    });
+    out.extend_from_slice(status.as_str().as_bytes());
     out.extend_from_slice(b"\",\"matches\":[");
     for (i, m) in matches.iter().enumerate() {
         if i > 0 {
@@ -315,6 +311,7 @@ fn write_escape(out: &mut Vec<u8>, b: u8) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::record::Status;
     use proptest::prelude::*;
 
     fn escaped(s: &str) -> String {

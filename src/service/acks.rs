@@ -17,9 +17,8 @@ use rdkafka::producer::ProducerContext;
 use rdkafka::ClientContext;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::record::Status;
 use crate::sinks::kafka::OutMessage;
-use crate::sources::kafka::{ArticleConsumer, Shared};
+use crate::sources::kafka::{ArticleConsumer, InputMessage, Shared};
 use crate::telemetry::{rdkafka_log, Event, Telemetry};
 
 use super::outstanding::{Failed, Outstanding};
@@ -64,14 +63,6 @@ impl ProducerContext for Acks {
     }
 }
 
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::New => "new",
-        Status::Repeat => "repeat",
-        Status::Reversal => "reversal",
-    }
-}
-
 impl Acks {
     /// One message of `outstanding` settled (`failure`: how it failed). The last one to
     /// settle completes the input, or hands it to the retrier when any failed.
@@ -101,11 +92,20 @@ impl Acks {
                 .produced
                 .fetch_add(o.messages() as u64, Ordering::Relaxed);
             for (status, n) in o.claims() {
-                metrics.claims(status_name(status), n as u64);
+                metrics.claims(status.as_str(), n as u64);
             }
         }
-        metrics.latency.observe(o.input.received.elapsed());
-        self.complete(&o.ticket);
+        self.finish(&o.ticket, &o.input);
+    }
+
+    /// Completes an input whose output is all acknowledged (or that had none), with its
+    /// processing latency.
+    pub fn finish(&self, ticket: &Ticket, input: &InputMessage) {
+        self.telemetry
+            .metrics
+            .latency
+            .observe(input.received.elapsed());
+        self.complete(ticket);
     }
 
     /// Marks a ticket done and stores the offset it makes contiguous. Under the tracker lock,

@@ -102,12 +102,9 @@ fn base_record(
 
 /// What the producer side shares.
 pub struct Delivery {
-    /// The offset tracker, rebalance state and wake-ups.
-    pub shared: Arc<Shared>,
-    /// The one producer of the process; its context ([`Acks`]) completes input messages.
+    /// The one producer of the process; its context ([`Acks`]) completes input messages and
+    /// holds the offset tracker and the metrics ([`Delivery::shared`], [`Delivery::telemetry`]).
     pub producer: Producer,
-    /// Metrics and events.
-    pub telemetry: Arc<Telemetry>,
     /// Where an input whose output is refused for good goes.
     pub dead_letter_topic: String,
     /// First delay before sending again after a failure.
@@ -138,19 +135,25 @@ impl Delivery {
         self.producer.client().context()
     }
 
+    /// The offset tracker, rebalance state and wake-ups.
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.acks().shared
+    }
+
+    /// Metrics and events.
+    pub fn telemetry(&self) -> &Arc<Telemetry> {
+        &self.acks().telemetry
+    }
+
     /// Queues the messages of one input in order; their acknowledgements complete it.
     pub async fn dispatch(&self, d: Dispatch) {
         if d.messages.is_empty() {
-            self.telemetry
-                .metrics
-                .latency
-                .observe(d.input.received.elapsed());
-            self.acks().complete(&d.ticket);
+            self.acks().finish(&d.ticket, &d.input);
             return;
         }
         // Counted as with the producer before the first message is: its acknowledgement
         // may come before the last is queued.
-        self.shared.tracker.lock().unwrap().dispatch(&d.ticket);
+        self.shared().tracker.lock().unwrap().dispatch(&d.ticket);
         let outstanding = Arc::new(Outstanding::new(
             d.ticket,
             d.input,
@@ -228,7 +231,7 @@ impl Delivery {
                 let delay = o.next_delay(backoff);
                 let input = &o.input;
                 tracing::error!(topic = %input.topic, partition = input.partition, offset = input.offset, error = %f.error, delay_ms = delay.as_millis() as u64, "The broker refuses the dead letter of an input message; its partition stalls until an operator acts.");
-                self.telemetry.metrics.retry("dead_letter");
+                self.telemetry().metrics.retry("dead_letter");
                 tokio::time::sleep(delay).await;
                 failures.into_iter().map(|f| f.message).collect()
             }
@@ -240,7 +243,7 @@ impl Delivery {
                         error: &f.error.to_string(),
                         delay,
                     }
-                    .emit(&self.telemetry);
+                    .emit(self.telemetry());
                 }
                 tokio::time::sleep(delay).await;
                 failures.into_iter().map(|f| f.message).collect()
@@ -258,7 +261,7 @@ impl Delivery {
             &self.dead_letter_topic,
             input,
             &Unprocessable::OutputRejected(refusal),
-            &self.telemetry,
+            self.telemetry(),
         )
     }
 }
@@ -291,15 +294,13 @@ mod tests {
         let (retries, retry_rx) = tokio::sync::mpsc::unbounded_channel();
         let (fatal, fatal_rx) = tokio::sync::mpsc::unbounded_channel();
         let acks = Acks {
-            shared: shared.clone(),
+            shared,
             consumer,
-            telemetry: telemetry.clone(),
+            telemetry,
             retries,
         };
         let delivery = Delivery {
-            shared,
             producer: producer(&config, acks).unwrap(),
-            telemetry,
             dead_letter_topic: "dlq".into(),
             retry_initial: Duration::from_millis(50),
             retry_max: Duration::from_millis(200),
@@ -331,7 +332,7 @@ mod tests {
     }
 
     fn begin(d: &Delivery, offset: i64) -> Ticket {
-        let mut tracker = d.shared.tracker.lock().unwrap();
+        let mut tracker = d.shared().tracker.lock().unwrap();
         if offset == 0 {
             tracker.assign("in", 0);
         }
@@ -339,7 +340,7 @@ mod tests {
     }
 
     fn in_flight(d: &Delivery) -> usize {
-        d.shared.tracker.lock().unwrap().in_flight()
+        d.shared().tracker.lock().unwrap().in_flight()
     }
 
     async fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
@@ -374,7 +375,7 @@ mod tests {
             panic!("failed: {:?}", o.take_failed());
         }
         assert!(done);
-        let metrics = &d.telemetry.metrics;
+        let metrics = &d.telemetry().metrics;
         assert_eq!(metrics.produced.load(Ordering::Relaxed), 9);
         let text = metrics.render();
         assert!(
@@ -415,7 +416,7 @@ mod tests {
             dead_letter: false,
         })
         .await;
-        let metrics = &d.telemetry.metrics;
+        let metrics = &d.telemetry().metrics;
         let retried = || {
             metrics
                 .render()

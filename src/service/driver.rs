@@ -57,9 +57,7 @@ pub async fn consume<S: Stage>(
         retries: retry_tx,
     };
     let ctx = Arc::new(Delivery {
-        shared: shared.clone(),
         producer: producer(config, acks).context("creating the Kafka producer")?,
-        telemetry: telemetry.clone(),
         dead_letter_topic: config.kafka.dead_letter_topic.clone(),
         retry_initial: Duration::from_millis(s.retry_initial_ms),
         retry_max: Duration::from_millis(s.retry_max_ms),
@@ -290,7 +288,7 @@ async fn dispatch_in_order(
             }
         }
         if failed {
-            let mut tracker = ctx.shared.tracker.lock().unwrap();
+            let mut tracker = ctx.shared().tracker.lock().unwrap();
             for d in &batch.dispatches {
                 tracker.abandon(&d.ticket);
             }
@@ -431,24 +429,24 @@ impl<S: Stage> Driver<'_, S> {
     /// pausing partitions, keeps what librdkafka has already fetched (pausing drops it and
     /// fetches again on resume) and is short: only as long as acknowledgements lag.
     fn backpressure(&mut self) {
-        let in_flight = self.ctx.shared.tracker.lock().unwrap().in_flight();
+        let in_flight = self.ctx.shared().tracker.lock().unwrap().in_flight();
         let max = self.config.service.max_in_flight;
         if !self.paused && in_flight >= max {
             self.paused = true;
-            Event::Paused { in_flight }.emit(&self.ctx.telemetry);
+            Event::Paused { in_flight }.emit(self.ctx.telemetry());
         } else if self.paused && in_flight <= max / 2 {
             self.paused = false;
-            Event::Resumed { in_flight }.emit(&self.ctx.telemetry);
+            Event::Resumed { in_flight }.emit(self.ctx.telemetry());
         }
     }
 
     /// Takes one input message: bad input goes to the dead-letter topic at once, the rest
     /// joins the batch.
     async fn take(&mut self, m: InputMessage) {
-        let t = &self.ctx.telemetry;
+        let t = self.ctx.telemetry();
         t.metrics.consumed.fetch_add(1, Ordering::Relaxed);
         let ticket = {
-            let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+            let mut tracker = self.ctx.shared().tracker.lock().unwrap();
             let (ticket, skipped) = tracker.begin_checked(&m.topic, m.partition, m.offset);
             if skipped > 0 {
                 t.metrics.offset_gaps.fetch_add(1, Ordering::Relaxed);
@@ -505,14 +503,14 @@ impl<S: Stage> Driver<'_, S> {
             sources.inputs.push(p.input);
             items.push(p.item);
         }
-        if let Some(kept) = sources.retain_current(&self.ctx.shared.tracker.lock().unwrap()) {
+        if let Some(kept) = sources.retain_current(&self.ctx.shared().tracker.lock().unwrap()) {
             keep(&mut items, &kept);
         }
         if items.is_empty() {
             return;
         }
         let preparer = self.preparer.clone();
-        let telemetry = self.ctx.telemetry.clone();
+        let telemetry = self.ctx.telemetry().clone();
         let handle = tokio::task::spawn_blocking(move || {
             // Beside the batch in the stage, not ahead of it.
             let prepared = StageBusy::time(&telemetry.metrics.busy.prepare_us, || {
@@ -561,7 +559,7 @@ impl<S: Stage> Driver<'_, S> {
             mut items,
             mut prepared,
         } = p;
-        if let Some(kept) = sources.retain_current(&self.ctx.shared.tracker.lock().unwrap()) {
+        if let Some(kept) = sources.retain_current(&self.ctx.shared().tracker.lock().unwrap()) {
             keep(&mut items, &kept);
             keep(&mut prepared, &kept);
         }
@@ -571,7 +569,7 @@ impl<S: Stage> Driver<'_, S> {
         let tickets = Arc::new(sources.tickets);
         let items = Arc::new(items);
         let stage = self.stage.clone();
-        let telemetry = self.ctx.telemetry.clone();
+        let telemetry = self.ctx.telemetry().clone();
         let handle = {
             let (tickets, items) = (tickets.clone(), items.clone());
             tokio::task::spawn_blocking(move || {
@@ -643,7 +641,7 @@ impl<S: Stage> Driver<'_, S> {
                         error: &e.to_string(),
                         delay,
                     }
-                    .emit(&self.ctx.telemetry);
+                    .emit(self.ctx.telemetry());
                     tokio::select! {
                         _ = stopped(stop.clone()) => {
                             tracing::warn!(messages = running.tickets.len(), "Stopping while the batch fails; it will be redelivered.");
@@ -663,13 +661,13 @@ impl<S: Stage> Driver<'_, S> {
         // the next batch's output is queued only after this one's).
         self.advance();
         self.ctx
-            .telemetry
+            .telemetry()
             .metrics
             .articles
             .fetch_add(running.tickets.len() as u64, Ordering::Relaxed);
         let mut dispatches = Vec::with_capacity(running.tickets.len());
         {
-            let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+            let mut tracker = self.ctx.shared().tracker.lock().unwrap();
             for ((ticket, input), output) in running.tickets.iter().zip(running.inputs).zip(out) {
                 if !tracker.is_current(ticket) {
                     continue;
@@ -689,7 +687,7 @@ impl<S: Stage> Driver<'_, S> {
         // Flushes this batch's commit (and any before it) while the next batch is processed;
         // that batch's commit waits for the flush to end.
         let synced = self.syncer.clone().map(|syncer| {
-            let telemetry = self.ctx.telemetry.clone();
+            let telemetry = self.ctx.telemetry().clone();
             tokio::task::spawn_blocking(move || {
                 StageBusy::time(&telemetry.metrics.busy.flush_us, || syncer.sync())
             })
@@ -723,7 +721,7 @@ impl<S: Stage> Driver<'_, S> {
     }
 
     fn abandon(&self, tickets: &[Ticket]) {
-        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        let mut tracker = self.ctx.shared().tracker.lock().unwrap();
         for ticket in tickets {
             tracker.abandon(ticket);
         }
@@ -732,7 +730,7 @@ impl<S: Stage> Driver<'_, S> {
     /// Drops the batch (and those being prepared and processed) without producing:
     /// redelivered later.
     fn hand_back(&mut self) {
-        let mut tracker = self.ctx.shared.tracker.lock().unwrap();
+        let mut tracker = self.ctx.shared().tracker.lock().unwrap();
         for p in self.batch.drain(..) {
             tracker.abandon(&p.ticket);
         }

@@ -513,9 +513,9 @@ impl Memory {
             }
             return all;
         }
-        // Room for all it can take (exact hits, then up to twice MAX_JUDGED by meaning and by
-        // words): one allocation, where growing it took three or four.
-        let mut picked: Vec<u32> = Vec::with_capacity(MAX_MATCHES + 2 * MAX_JUDGED);
+        // Room for all it can take (exact hits, then up to MAX_JUDGED by meaning and half as
+        // many by words): one allocation, where growing it took three or four.
+        let mut picked: Vec<u32> = Vec::with_capacity(MAX_MATCHES + MAX_JUDGED + MAX_JUDGED / 2);
         if let Some(hits) = sp.exact.get(&analyzed.text_hash()) {
             picked.extend(hits.iter().rev().take(MAX_MATCHES));
         }
