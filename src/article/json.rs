@@ -393,6 +393,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn unknown_fields_are_skipped_even_where_their_value_could_not_be_read() {
+        // A number beyond f64 in a field claimwire does not read: the article is fine (the
+        // map of Values refused it as "number out of range").
+        let raw = br#"{"id":"x","body":"b","score":1e400}"#;
+        assert_eq!(parse_json(raw, LIMIT).unwrap().body, "b");
+        assert_eq!(parse_via_value(raw).unwrap_err().code(), "not_json");
+        // In a field it reads, a string JSON cannot hold (a lone surrogate) is refused.
+        let raw = br#"{"id":"x","body":"\ud800"}"#;
+        assert_eq!(parse_json(raw, LIMIT).unwrap_err().code(), "not_json");
+    }
+
     /// The parser before it read fields one by one: the whole object into a
     /// `serde_json::Value`, then its fields taken out. The property below holds the new one
     /// to it.
