@@ -109,6 +109,18 @@ async fn open_tracking(config: &Config) -> anyhow::Result<Tracking> {
     Ok(tracking)
 }
 
+/// Warms extraction up ([`Extraction::warm_up`]) on a blocking thread, before the service
+/// is ready: the first batch then costs what every other does.
+async fn warm_up(extraction: Extraction) -> anyhow::Result<Extraction> {
+    let (extraction, claims) = tokio::task::spawn_blocking(move || {
+        let claims = extraction.warm_up();
+        (extraction, claims)
+    })
+    .await?;
+    tracing::debug!(claims, "Extraction warmed up.");
+    Ok(extraction)
+}
+
 /// Runs the service in the role of `config` until `shutdown` turns true; returns once
 /// drained and committed. `identities` and `encoder` serve extraction (all, extract).
 pub async fn run(
@@ -123,7 +135,8 @@ pub async fn run(
     match role {
         Role::All => {
             let tracking = open_tracking(&config).await?;
-            let pipeline = Pipeline::from_stages(Extraction::new(identities, encoder), tracking);
+            let extraction = warm_up(Extraction::new(identities, encoder)).await?;
+            let pipeline = Pipeline::from_stages(extraction, tracking);
             if !topics(&config, &telemetry, &shutdown).await? {
                 return Ok(());
             }
@@ -135,7 +148,8 @@ pub async fn run(
             if !topics(&config, &telemetry, &shutdown).await? {
                 return Ok(());
             }
-            let stage = ExtractStage::new(Extraction::new(identities, encoder), &config);
+            let extraction = warm_up(Extraction::new(identities, encoder)).await?;
+            let stage = ExtractStage::new(extraction, &config);
             let input = config.kafka.input_topic.clone();
             driver::consume(&config, stage, &input, telemetry, shutdown).await
         }
