@@ -143,12 +143,33 @@ impl Watch {
 
     /// Waits until `n` distinct claim ids are out; `context` explains a timeout.
     pub fn wait_for(&mut self, n: usize, limit: Duration, context: impl Fn() -> String) {
+        self.wait_for_unless(n, limit, || false, context);
+    }
+
+    /// [`Watch::wait_for`] that fails at once, with the same message, when `broken` (asked
+    /// about once a second) says the claims cannot all come out any more, e.g. the broker
+    /// crashed: a failure known now need not wait out `limit`.
+    pub fn wait_for_unless(
+        &mut self,
+        n: usize,
+        limit: Duration,
+        broken: impl Fn() -> bool,
+        context: impl Fn() -> String,
+    ) {
         let deadline = Instant::now() + limit;
+        let mut asked = Instant::now();
         while self.ids.len() < n {
+            let now = Instant::now();
+            let gave_up = now >= asked + Duration::from_secs(1) && {
+                asked = now;
+                broken()
+            };
             assert!(
-                Instant::now() < deadline,
-                "{} of {n} claims out after {limit:?}:\n{}",
+                now < deadline && !gave_up,
+                "{} of {n} claims out after {:?}{}:\n{}",
                 self.ids.len(),
+                now.duration_since(deadline - limit),
+                if gave_up { ", given up" } else { "" },
                 context()
             );
             self.poll(Duration::from_millis(50));
