@@ -33,12 +33,22 @@ pub fn parse_json(raw: &[u8], max_bytes: usize) -> Result<Article, RejectionReas
 
 /// The article of a parsed JSON value, or why it is none.
 fn article_of(parsed: Parsed) -> Result<Article, RejectionReason> {
-    let Parsed::Object(mut fields) = parsed else {
+    let Parsed::Object(fields) = parsed else {
         return Err(RejectionReason::NotJson(
             "the value is not an object".into(),
         ));
     };
-    let id = match fields.id.take() {
+    let Fields {
+        id,
+        body,
+        text,
+        published_at,
+        title,
+        source,
+        url,
+        language,
+    } = *fields;
+    let id = match id {
         Some(Parsed::Str(s)) => s,
         // Numeric ids are common in feeds; they are ids all the same.
         Some(Parsed::Number(n)) => n.to_string(),
@@ -48,12 +58,11 @@ fn article_of(parsed: Parsed) -> Result<Article, RejectionReason> {
     if id.trim().is_empty() {
         return Err(RejectionReason::EmptyId);
     }
-    let body = match optional_string(fields.body.take(), "body")? {
+    let body = match optional_string(body, "body")? {
         Some(body) => body,
-        None => optional_string(fields.text.take(), "text")?
-            .ok_or(RejectionReason::MissingField("body"))?,
+        None => optional_string(text, "text")?.ok_or(RejectionReason::MissingField("body"))?,
     };
-    let published_at = optional_string(fields.published_at.take(), "published_at")?;
+    let published_at = optional_string(published_at, "published_at")?;
     let published_on = published_at
         .as_deref()
         .map(parse_published_at)
@@ -61,12 +70,12 @@ fn article_of(parsed: Parsed) -> Result<Article, RejectionReason> {
     Ok(Article {
         id,
         body,
-        title: optional_string(fields.title.take(), "title")?,
-        source: optional_string(fields.source.take(), "source")?,
+        title: optional_string(title, "title")?,
+        source: optional_string(source, "source")?,
         published_on,
         published_at,
-        url: optional_string(fields.url.take(), "url")?,
-        language: optional_string(fields.language.take(), "language")?,
+        url: optional_string(url, "url")?,
+        language: optional_string(language, "language")?,
     })
 }
 

@@ -94,10 +94,10 @@ impl Extraction {
             url: None,
             language: None,
         };
-        let claims =
+        let mut out =
             parallel::in_background(|| self.extract_claims(std::slice::from_ref(&article)));
-        let mut out = claims;
         self.embed(&mut out, |_| true);
+        // Starts rayon's global pool too, which judgement spreads speakers over.
         rayon::current_num_threads();
         out.iter().map(Vec::len).sum()
     }
@@ -175,11 +175,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_warm_up_story_has_claims_to_extract() {
+    fn the_warm_up_story_exercises_extraction() {
         let extraction = Extraction::new(Identities::default(), None);
-        assert!(
-            extraction.warm_up() >= 3,
-            "the warm-up no longer exercises extraction"
-        );
+        let found = extraction.warm_up();
+        let claims = extract(WARM_UP_STORY, chrono::NaiveDate::from_ymd_opt(2024, 3, 1));
+        assert_eq!(found, claims.len());
+        assert!(claims.len() >= 3, "{claims:#?}");
+        assert!(claims.iter().any(|c| c.medium.is_some()), "{claims:#?}");
+        assert!(claims.iter().any(|c| c.stated_on.is_some()), "{claims:#?}");
     }
 }
