@@ -43,6 +43,14 @@ const APPLIED: TableDefinition<i32, i64> = TableDefinition::new("applied");
 /// The store file inside the state directory.
 const FILE_NAME: &str = "claims.redb";
 
+/// redb's page cache. Its default (1 GiB) would keep every page written, in time the whole
+/// file, in memory, although the store is read in full only once, at open, and otherwise
+/// only appended to (plus a row now and then for a redelivered claim). Pages written by
+/// commits that leave the flush to a [`Syncer`] wait in a tenth of it, the write buffer,
+/// and go to the file early when it is full. 8 MiB: on the 10,000-article wire mix, 50 MB
+/// less resident memory (187 -> 135 MB), 30% fewer page faults and 2-3% less CPU.
+const CACHE_BYTES: usize = 8 << 20;
+
 /// Rows per piece of encoding work at least (a piece costs a hand-over to a worker).
 const ENCODE_MIN_PER_THREAD: usize = 32;
 
@@ -172,10 +180,13 @@ impl Store {
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        let db = Database::create(&path).map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
-        })?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(&path)
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
         let txn = db.begin_write()?;
         txn.open_table(ROWS)?;
         txn.open_table(CHUNKS)?;
