@@ -318,6 +318,9 @@ impl Metrics {
             load(&self.latency.sum_us) as f64 / 1e6
         );
         let _ = writeln!(out, "{name}_count {count}");
+        if let Some(process) = super::ProcessStats::read() {
+            process.render(&mut out);
+        }
         out
     }
 }
@@ -359,6 +362,13 @@ mod tests {
             "claimwire_stage_busy_seconds_total{step=\"flush\"} 0",
         ] {
             assert!(text.contains(line), "missing {line:?} in\n{text}");
+        }
+        #[cfg(target_os = "linux")]
+        for family in [
+            "process_cpu_seconds_total ",
+            "process_resident_memory_bytes ",
+        ] {
+            assert!(text.contains(family), "missing {family:?} in\n{text}");
         }
     }
 }

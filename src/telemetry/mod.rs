@@ -1,14 +1,16 @@
 //! Telemetry of the service: typed events (logged and counted in one place), Prometheus
-//! metrics, and the `/metrics`, `/healthz`, `/readyz` HTTP endpoint.
+//! metrics (the process's own CPU and memory among them), and the `/metrics`, `/healthz`, `/readyz` HTTP endpoint.
 
 mod events;
 mod http;
 mod metrics;
+mod process;
 pub mod rdkafka_log;
 
 pub use events::Event;
 pub use http::serve;
 pub use metrics::{Histogram, Metrics, StageBusy, LATENCY_BUCKETS};
+pub use process::ProcessStats;
 
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
