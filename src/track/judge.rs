@@ -13,9 +13,9 @@ use crate::record::Relation;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::text::{
-    antonyms_of, is_negator, is_number_like, is_soft_negator, is_stopword, negated_form, stem,
-    stem_into, words, NEGATING_PREFIXES,
+use super::text::{antonyms_of, negated_form, stem, words};
+use super::vocab::{
+    look_up, stem_flags, stem_hash, Looked, HAS_ANTONYMS, NAMED, NEGATOR, PREFIXED, SOFT_NEGATOR,
 };
 
 /// How a new claim relates to one earlier claim.
@@ -114,13 +114,6 @@ struct Stem {
     flags: u8,
 }
 
-/// A number, an amount, a date, or a word of the claim's anchors.
-const NAMED: u8 = 1;
-/// Starts with a negating prefix: may be the longer side of a [`negated_form`].
-const PREFIXED: u8 = 2;
-/// Has antonyms in the table.
-const HAS_ANTONYMS: u8 = 4;
-
 const _: () = assert!(std::mem::size_of::<Stem>() == 16);
 
 /// Asks the CPU to start loading the cache line at `p` (no effect off x86-64). Judging a
@@ -135,11 +128,6 @@ pub(crate) fn prefetch<T>(p: *const T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
-}
-
-/// The hash a stem is known by: also its key in a speaker's word index.
-fn stem_hash(w: &str) -> u64 {
-    xxh3_64(w.as_bytes())
 }
 
 impl Content {
@@ -182,7 +170,7 @@ impl Analysis {
         let words = words(normalized);
         // One stem per word, shared by the content and the keys.
         let stems = WordStems::of(&words);
-        let mut keys: Vec<u64> = Vec::with_capacity(stems.spans.len());
+        let mut keys: Vec<u64> = Vec::with_capacity(stems.looked.len());
         for k in (0..words.len()).filter_map(|i| Some(stems.get(i)?.1)) {
             if !keys.contains(&k) {
                 keys.push(k);
@@ -277,52 +265,51 @@ fn content(words: &[&str]) -> Content {
     content_with(words, &WordStems::of(words))
 }
 
-/// The stem of each word that is neither a stopword nor a negator: what both a claim's
-/// [`Content`] and its word-index keys are made of. All in one buffer: a claim has a dozen
-/// or more, and a `String` each showed in profiles.
+/// What judgement asks of each word ([`look_up`]): whether it negates, and the stem of each
+/// word that is neither a stopword nor a negator, what both a claim's [`Content`] and its
+/// word-index keys are made of. The stems in one buffer: a claim has a dozen or more, and a
+/// `String` each showed in profiles.
 struct WordStems {
     /// The stems, concatenated.
     text: String,
-    /// Per word, its stem's span in `text` and [hash](stem_hash), if it has one.
-    spans: Vec<Option<(u32, u32, u64)>>,
+    /// Per word, its negation bits and its stem's span in `text`, [hash](stem_hash) and
+    /// [flags](stem_flags), if it has one.
+    looked: Vec<Looked>,
 }
 
 impl WordStems {
     fn of(words: &[&str]) -> Self {
         let mut text = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
-        let spans = words
-            .iter()
-            .map(|w| {
-                (!is_stopword(w) && !is_negator(w)).then(|| {
-                    let start = text.len();
-                    stem_into(w, &mut text);
-                    (start as u32, text.len() as u32, stem_hash(&text[start..]))
-                })
-            })
-            .collect();
-        WordStems { text, spans }
+        let looked = look_up(words, &mut text);
+        WordStems { text, looked }
     }
 
-    /// The stem of word `i`, and its hash.
-    fn get(&self, i: usize) -> Option<(&str, u64)> {
-        let (s, e, hash) = self.spans.get(i).copied().flatten()?;
-        Some((&self.text[s as usize..e as usize], hash))
+    /// The stem of word `i`, its hash and its flags.
+    fn get(&self, i: usize) -> Option<(&str, u64, u8)> {
+        let (s, e, hash, flags) = self.looked.get(i)?.stem?;
+        Some((&self.text[s as usize..e as usize], hash, flags))
+    }
+
+    /// The [`NEGATOR`] and [`SOFT_NEGATOR`] bits of word `i`.
+    fn negation(&self, i: usize) -> u8 {
+        self.looked.get(i).map_or(0, |l| l.negation)
     }
 }
 
 /// [`content`] with the words' stems at hand.
 fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
-    // The content stems (hash, position in text order, stem); groups and the wide negated
-    // list hold positions.
-    let mut keyed: Vec<(u64, u32, &str)> = Vec::with_capacity(words.len());
+    // The content stems (hash, position in text order, stem, flags); groups and the wide
+    // negated list hold positions.
+    let mut keyed: Vec<(u64, u32, &str, u8)> = Vec::with_capacity(words.len());
     let mut negators = 0usize;
     let mut groups: Vec<Vec<u32>> = Vec::new();
     let mut negated_wide: Vec<u32> = Vec::new();
     let mut since: Option<usize> = None;
     let mut prev_negator = false;
     for (i, w) in words.iter().enumerate() {
-        if is_negator(w) || is_soft_negator(w) {
-            if prev_negator && is_soft_negator(w) {
+        let negation = word_stems.negation(i);
+        if negation & (NEGATOR | SOFT_NEGATOR) != 0 {
+            if prev_negator && negation & SOFT_NEGATOR != 0 {
                 // "did not refuse", "never fails": the two cancel out.
                 negators -= 1;
                 groups.pop();
@@ -340,8 +327,8 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
         let at = keyed.len() as u32;
         if *w == "yes" {
             // "Yes, it is" against "No, it is not": yes is the positive of no.
-            keyed.push((stem_hash("yes"), at, "yes"));
-        } else if let Some((s, hash)) = word_stems.get(i) {
+            keyed.push((stem_hash("yes"), at, "yes", stem_flags("yes")));
+        } else if let Some((s, hash, flags)) = word_stems.get(i) {
             if let Some(k) = since {
                 if k < NEGATION_SCOPE {
                     groups.last_mut().unwrap().push(at);
@@ -351,43 +338,33 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
                 }
                 since = Some(k + 1);
             }
-            keyed.push((hash, at, s));
+            keyed.push((hash, at, s, flags));
         }
     }
     // Sorted by hash; the text position last only to make the order total.
-    keyed.sort_unstable_by_key(|(hash, at, _)| (*hash, *at));
+    keyed.sort_unstable_by_key(|(hash, at, _, _)| (*hash, *at));
     // Text position → index of the first equal stem in sorted order. Only negated stems
     // are looked up in it (every stem of a group is in `negated_wide`): most claims have
     // none.
     let mut canonical = Vec::new();
     if !negated_wide.is_empty() {
         canonical = vec![0u32; keyed.len()];
-        for (k, (hash, at, _)) in keyed.iter().enumerate() {
+        for (k, (hash, at, _, _)) in keyed.iter().enumerate() {
             canonical[*at as usize] = match k.checked_sub(1).map(|p| keyed[p]) {
-                Some((h, p, _)) if h == *hash => canonical[p as usize],
+                Some((h, p, _, _)) if h == *hash => canonical[p as usize],
                 _ => k as u32,
             };
         }
     }
     let canon = |v: Vec<u32>| sorted(v.into_iter().map(|at| canonical[at as usize]).collect());
-    let mut text = String::with_capacity(keyed.iter().map(|(_, _, s)| s.len()).sum());
+    let mut text = String::with_capacity(keyed.iter().map(|(_, _, s, _)| s.len()).sum());
     let stems = keyed
         .iter()
-        .map(|(hash, _, w)| {
+        .map(|&(hash, _, w, flags)| {
             let start = text.len() as u32;
             text.push_str(w);
-            let mut flags = 0;
-            if is_number_like(w) {
-                flags |= NAMED;
-            }
-            if NEGATING_PREFIXES.iter().any(|p| w.starts_with(p)) {
-                flags |= PREFIXED;
-            }
-            if !antonyms_of(w).is_empty() {
-                flags |= HAS_ANTONYMS;
-            }
             Stem {
-                hash: *hash,
+                hash,
                 start,
                 len: u16::try_from(w.len()).unwrap_or(0),
                 flags,
@@ -395,7 +372,7 @@ fn content_with(words: &[&str], word_stems: &WordStems) -> Content {
         })
         .collect();
     let mut bloom = [0u64; 4];
-    for (hash, _, _) in &keyed {
+    for (hash, _, _, _) in &keyed {
         let bit = hash >> 56;
         bloom[(bit >> 6) as usize] |= 1 << (bit & 63);
     }

@@ -18,6 +18,7 @@
 mod judge;
 mod memory;
 mod text;
+mod vocab;
 
 pub use judge::{
     analyze, decide, features, features_analyzed, features_with, judge_analyzed, judge_pair,
