@@ -13,7 +13,9 @@
 //!   paraphrase / related / unrelated, and explicit checks on the aligned words decide what
 //!   similarity cannot: a negation or antonym flip → `reversal`, a swapped name, number or
 //!   date → `related` (another claim, neither a repeat nor the speaker's reversal).
-//! - [`normalize`], [`words`], [`stem`], [`anchors`]: the text forms they compare.
+//! - [`normalize`], [`words`], [`stem`], [`anchors`]: the text forms they compare; `vocab`
+//!   remembers per thread what judgement asks of each word (stopword? negator? its stem,
+//!   the stem's hash and flags), so that a word is worked out once, not in every claim.
 
 mod judge;
 mod memory;
