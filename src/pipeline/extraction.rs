@@ -10,6 +10,7 @@ use crate::extract::extract;
 use crate::speaker::Identities;
 
 use super::envelope::{ArticleRef, ClaimEnvelope};
+use super::known_speakers::KnownSpeakers;
 use super::{claim_id, parallel};
 
 /// The story [`Extraction::warm_up`] reads: a cue verb, a quote with a pronoun speaker, a
@@ -27,6 +28,8 @@ const ENCODE_BATCH: usize = 16;
 pub struct Extraction {
     /// Speaker id resolution, with the operators' aliases.
     identities: Identities,
+    /// The ids `identities` gave so far: a wire quotes the same speakers all day.
+    known: KnownSpeakers,
     /// Sentence encoder for judgement; `None`: lexical judgement only.
     encoder: Option<Encoder>,
 }
@@ -35,6 +38,7 @@ impl Extraction {
     pub fn new(identities: Identities, encoder: Option<Encoder>) -> Self {
         Extraction {
             identities,
+            known: KnownSpeakers::default(),
             encoder,
         }
     }
@@ -70,8 +74,12 @@ impl Extraction {
                 Some(&j) => ids[j].clone(),
                 None => {
                     firsts.push(k);
-                    self.identities
-                        .resolve_titled(s.kind, s.name.as_deref(), s.title.as_deref())
+                    self.known.resolve(
+                        &self.identities,
+                        s.kind,
+                        s.name.as_deref(),
+                        s.title.as_deref(),
+                    )
                 }
             };
             ids.push(id);

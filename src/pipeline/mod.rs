@@ -7,6 +7,7 @@ mod claim_id;
 mod enrich;
 mod envelope;
 mod extraction;
+mod known_speakers;
 pub mod parallel;
 mod tracking;
 
