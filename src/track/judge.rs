@@ -13,7 +13,7 @@ use crate::record::Relation;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::text::{antonyms_of, negated_form, stem, words};
+use super::text::{antonyms_of, negated_form, stem_into, words};
 use super::vocab::{
     look_up, stem_flags, stem_hash, Looked, HAS_ANTONYMS, NAMED, NEGATOR, PREFIXED, SOFT_NEGATOR,
 };
@@ -196,11 +196,11 @@ impl Analysis {
 
     fn of(mut content: Content, anchors: &[String]) -> Self {
         if !anchors.is_empty() {
-            let named = anchor_stems(anchors);
-            for k in 0..content.stems.len() {
-                let w = content.stem(&content.stems[k]);
-                if !w.is_empty() && named.iter().any(|n| n == w) {
-                    content.stems[k].flags |= NAMED;
+            let named = anchor_stem_hashes(anchors);
+            for s in content.stems.iter_mut() {
+                // A stem too long to place reads as empty (`Content::stem`): never a name.
+                if s.len != 0 && named.contains(&s.hash) {
+                    s.flags |= NAMED;
                 }
             }
         }
@@ -239,19 +239,23 @@ fn sorted(mut v: Vec<u32>) -> Box<[u32]> {
     v.into_boxed_slice()
 }
 
-/// Stems of the words of a claim's anchors: what a changed word is checked against to be
-/// a name or a number.
-fn anchor_stems(anchors: &[String]) -> Vec<String> {
+/// [Hashes](stem_hash) of the stems of the words of a claim's anchors: what a changed word
+/// is checked against to be a name or a number. By hash, as stems are compared everywhere
+/// else: one buffer for all the stems, instead of a `String` each.
+fn anchor_stem_hashes(anchors: &[String]) -> Vec<u64> {
+    let mut stem = String::new();
     anchors
         .iter()
         .flat_map(|n| n.split(' '))
         .map(|w| {
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if w.chars().any(|c| c.is_ascii_digit()) {
-                w.to_owned()
+            stem.clear();
+            if w.bytes().any(|b| b.is_ascii_digit()) {
+                stem.push_str(w);
             } else {
-                stem(w)
+                stem_into(w, &mut stem);
             }
+            stem_hash(&stem)
         })
         .collect()
 }
