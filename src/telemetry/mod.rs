@@ -1,5 +1,6 @@
 //! Telemetry of the service: typed events (logged and counted in one place), Prometheus
-//! metrics (the process's own CPU and memory among them), and the `/metrics`, `/healthz`, `/readyz` HTTP endpoint.
+//! metrics (the process's own CPU and memory among them), and the `/metrics`, `/healthz`,
+//! `/readyz` HTTP endpoint.
 
 mod events;
 mod http;

@@ -77,6 +77,19 @@ impl Known {
         });
         Known { negation, stem }
     }
+
+    /// This word in a claim: its stem, if any, appended to `text` and placed there.
+    fn looked(&self, text: &mut String) -> Looked {
+        let stem = self.stem.as_ref().map(|(s, hash, flags)| {
+            let start = text.len() as u32;
+            text.push_str(s);
+            (start, text.len() as u32, *hash, *flags)
+        });
+        Looked {
+            negation: self.negation,
+            stem,
+        }
+    }
 }
 
 /// One word of a claim, looked up: its negation bits and, when it has a stem, where the stem
@@ -121,15 +134,7 @@ fn look_up_in(
                 Some(k) => k,
                 None => known.entry(w.into()).or_insert_with(|| Known::of(w)),
             };
-            let stem = k.stem.as_ref().map(|(s, hash, flags)| {
-                let start = text.len() as u32;
-                text.push_str(s);
-                (start, text.len() as u32, *hash, *flags)
-            });
-            Looked {
-                negation: k.negation,
-                stem,
-            }
+            k.looked(text)
         })
         .collect()
 }
@@ -141,20 +146,7 @@ mod tests {
 
     /// What [`look_up`] gives, asked of every word directly.
     fn direct(words: &[&str], text: &mut String) -> Vec<Looked> {
-        words
-            .iter()
-            .map(|w| {
-                let k = Known::of(w);
-                Looked {
-                    negation: k.negation,
-                    stem: k.stem.map(|(s, hash, flags)| {
-                        let start = text.len() as u32;
-                        text.push_str(&s);
-                        (start, text.len() as u32, hash, flags)
-                    }),
-                }
-            })
-            .collect()
+        words.iter().map(|w| Known::of(w).looked(text)).collect()
     }
 
     #[test]
