@@ -8,13 +8,13 @@ use super::mention::{analyze, plausible, speaker_left, speaker_right, MentionInf
 
 /// A claim before speaker resolution, in token indices.
 #[derive(Debug, Clone)]
-pub struct RawClaim {
+pub struct RawClaim<'a> {
     /// Content tokens `[start, end)`.
     pub content: (usize, usize),
     /// Cue tokens `[start, end)`, if any.
     pub cue: Option<(usize, usize)>,
     pub np: Np,
-    pub info: MentionInfo,
+    pub info: MentionInfo<'a>,
     #[allow(dead_code)]
     pub sent: usize,
     /// Index of an earlier claim whose speaker this one inherits.
@@ -32,7 +32,7 @@ use super::nesting::{drop_nested, fix_nesting};
 use super::quote_claims::{attach_quote_paragraphs, dash_signed_quotes};
 
 /// Finds raw claims in the whole document.
-pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
+pub fn attribute<'a>(doc: &Doc<'a>) -> Vec<RawClaim<'a>> {
     let mut claims: Vec<RawClaim> = Vec::new();
     for (si, s) in doc.sents.iter().enumerate() {
         let (s0, s1) = (s.start, s.end);
@@ -162,8 +162,14 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                 i += 1;
                 continue;
             }
-            let next: Vec<&str> = (i + 1..(i + 5).min(s1)).map(|k| doc.lw(k)).collect();
-            let pl = particle_len(w, &next);
+            // the (at most four) words after the cue, on the stack: asked at every cue
+            let mut next = [""; 4];
+            let after = i + 1..(i + 5).min(s1);
+            let n_next = after.len();
+            for (slot, k) in next.iter_mut().zip(after) {
+                *slot = doc.lw(k);
+            }
+            let pl = particle_len(w, &next[..n_next]);
             if needs_particle(w) && pl == 0 {
                 i += 1;
                 continue;
@@ -346,7 +352,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                         let info = analyze(doc, np);
                         (np.end == i
                             && (info.name.is_some()
-                                || super::lex::SOURCE_NOUN.contains(info.head.as_str())
+                                || super::lex::SOURCE_NOUN.contains(info.head)
                                 || super::lex::SOURCE_NOUN
                                     .contains(info.head.trim_end_matches('s'))))
                         .then_some((np, info))
@@ -361,7 +367,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
                     } else {
                         claims[first_in_sentence..]
                             .last()
-                            .map(|c| (c.np, c.info.clone()))
+                            .map(|c| (c.np, c.info))
                     };
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
@@ -722,7 +728,7 @@ pub fn attribute(doc: &Doc) -> Vec<RawClaim> {
             {
                 let prior = claims[first_in_sentence..]
                     .last()
-                    .map(|c| (c.np, c.info.clone()));
+                    .map(|c| (c.np, c.info));
                 let subj = prior.or_else(|| {
                     let np = sentence_subject(doc, s0, i)?;
                     Some((np, analyze(doc, np)))

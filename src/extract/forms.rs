@@ -8,7 +8,12 @@ use super::doc::Doc;
 use super::mention::{analyze, plausible, speaker_right, Np};
 
 /// "Varga: Talks Are Over" — a name and a colon opening a paragraph (headlines, transcripts).
-pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+pub(super) fn colon_headline<'a>(
+    doc: &Doc<'a>,
+    si: usize,
+    s0: usize,
+    s1: usize,
+) -> Option<RawClaim<'a>> {
     if !(s0 == 0 || doc.tokens[s0].nl_before) {
         return None;
     }
@@ -158,14 +163,14 @@ pub(super) fn colon_headline(doc: &Doc, si: usize, s0: usize, s1: usize) -> Opti
 }
 
 /// An inverted attribution whose subject clearly ends its clause: "…, said Dan Roe, a strategist."
-pub(super) fn inverted_first(
-    doc: &Doc,
+pub(super) fn inverted_first<'a>(
+    doc: &Doc<'a>,
     s0: usize,
     s1: usize,
     i: usize,
     ce: usize,
     si: usize,
-) -> Option<RawClaim> {
+) -> Option<RawClaim<'a>> {
     let np = speaker_right(doc, ce, s1)?;
     let after = doc.tx(np.end);
     let ends_clause = np.end >= s1
@@ -175,7 +180,7 @@ pub(super) fn inverted_first(
         return None;
     }
     let info = analyze(doc, np);
-    let head = info.head.as_str();
+    let head = info.head;
     let sourcey = super::lex::SOURCE_NOUN.contains(head)
         || super::lex::SOURCE_NOUN.contains(head.trim_end_matches('s'));
     if !(info.name.is_some() || info.pronoun.is_some() || sourcey) || !plausible(doc, np, &info, 2)
@@ -330,7 +335,12 @@ pub(super) fn sentence_subject(doc: &Doc, s0: usize, lim: usize) -> Option<Np> {
 
 /// Poll findings: "In a CNN poll, Clinton led by 24 points." (the poll opens the sentence) or
 /// "Trump leads in the latest poll." (it closes it). Only for sentences without another cue.
-pub(super) fn in_a_poll(doc: &Doc, si: usize, s0: usize, s1: usize) -> Option<RawClaim> {
+pub(super) fn in_a_poll<'a>(
+    doc: &Doc<'a>,
+    si: usize,
+    s0: usize,
+    s1: usize,
+) -> Option<RawClaim<'a>> {
     let is_poll = |k: usize| matches!(doc.lw(k), "poll" | "polls" | "survey" | "surveys");
     let det = |k: usize| {
         matches!(

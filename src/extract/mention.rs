@@ -19,18 +19,20 @@ pub struct Np {
 }
 
 /// What a mention says about its speaker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MentionInfo {
+/// Its words are slices of the article's [`Doc`]: a mention is analysed for every candidate
+/// speaker of every cue, and only the few that become claims copy their title out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MentionInfo<'a> {
     /// Token range of the name inside the mention (no title, no "the").
     pub name: Option<(usize, usize)>,
-    pub title: Option<String>,
+    pub title: Option<&'a str>,
     pub kind: SpeakerKind,
     /// Lowercased pronoun when the mention is one.
-    pub pronoun: Option<String>,
+    pub pronoun: Option<&'a str>,
     /// Role noun of a definite description ("the spokesman").
-    pub role: Option<String>,
+    pub role: Option<&'a str>,
     /// Lowercase head word.
-    pub head: String,
+    pub head: &'a str,
 }
 
 fn is_abbrev_dot(doc: &Doc, i: usize) -> bool {
@@ -572,19 +574,19 @@ pub fn strip_possessive(w: &str) -> &str {
 }
 
 /// Splits a mention into name, title and kind.
-pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
+pub fn analyze<'a>(doc: &Doc<'a>, np: Np) -> MentionInfo<'a> {
     let (a, b) = (np.start, np.end);
-    let head = doc.lw(b - 1).to_string();
+    let head = doc.lw(b - 1);
     let aside_title = np.aside.and_then(|(x, y)| {
         let f = doc.lw(x);
         if matches!(f, "who" | "which" | "whose") {
             None
         } else {
-            Some(doc.slice(x, y).to_string())
+            Some(doc.slice(x, y))
         }
     });
-    if b - a == 1 && PRONOUNS.contains(head.as_str()) {
-        let kind = match head.as_str() {
+    if b - a == 1 && PRONOUNS.contains(head) {
+        let kind = match head {
             "he" | "she" | "i" => SpeakerKind::Person,
             "it" => SpeakerKind::Organization,
             _ => SpeakerKind::Unnamed,
@@ -595,7 +597,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
             kind,
             pronoun: Some(head),
             role: None,
-            head: String::new(),
+            head: "",
         };
     }
     // trailing capitalised run
@@ -786,11 +788,7 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
                 s
             };
             let title = if title_start < n0 && !org {
-                Some(
-                    doc.slice(title_start, n0)
-                        .trim_end_matches([',', ' '])
-                        .to_string(),
-                )
+                Some(doc.slice(title_start, n0).trim_end_matches([',', ' ']))
             } else {
                 None
             };
@@ -811,14 +809,14 @@ pub fn analyze(doc: &Doc, np: Np) -> MentionInfo {
         }
     }
     let head = if prep_before && k >= a + 2 {
-        doc.lw(k - 2).to_string()
+        doc.lw(k - 2)
     } else {
         head
     };
     // a description: "the spokesman", "officials", "a source close to …"
     let definite = matches!(doc.lw(a), "the" | "this" | "that");
-    let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head.as_str()) {
-        Some(head.clone())
+    let role = if definite && b - a <= 3 && super::lex::ROLE.contains(head) {
+        Some(head)
     } else {
         None
     };
@@ -838,13 +836,12 @@ pub fn plausible(doc: &Doc, np: Np, info: &MentionInfo, strength: u8) -> bool {
         return false;
     }
     if info.pronoun.is_some() {
-        return info.pronoun.as_deref() != Some("you")
-            && (strength == 2 || info.pronoun.as_deref() != Some("it"));
+        return info.pronoun != Some("you") && (strength == 2 || info.pronoun != Some("it"));
     }
     if info.name.is_some() {
         return true;
     }
-    let head = info.head.as_str();
+    let head = info.head;
     if SOURCE_NOUN.contains(head) || SOURCE_NOUN.contains(head.trim_end_matches('s')) {
         return true;
     }
@@ -918,7 +915,7 @@ mod tests {
         (
             d.slice(np.start, np.end).to_string(),
             info.name.map(|(x, y)| d.slice(x, y).to_string()),
-            info.title,
+            info.title.map(str::to_string),
             info.kind,
         )
     }

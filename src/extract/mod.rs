@@ -66,9 +66,9 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         resolved[k] = Some(resolver.resolve(
             r.info.kind,
             name_text,
-            r.info.pronoun.as_deref(),
-            r.info.role.as_deref(),
-            r.info.title.as_deref(),
+            r.info.pronoun,
+            r.info.role,
+            r.info.title,
             pos,
         ));
     }
@@ -95,7 +95,7 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
             continue;
         }
         let (ms, me) = doc.bytes(r.np.start, r.np.end);
-        let (name, skind) = resolved[k].clone().unwrap_or((None, r.info.kind));
+        let (name, skind) = resolved[k].take().unwrap_or((None, r.info.kind));
         let cue = r.cue.map(|(x, y)| {
             let (s, e) = doc.bytes(x, y);
             Located {
@@ -130,7 +130,7 @@ pub fn extract(body: &str, published_on: Option<NaiveDate>) -> Vec<Claim> {
         let title = r
             .info
             .title
-            .clone()
+            .map(str::to_string)
             .or_else(|| {
                 name.as_deref()
                     .and_then(|n| resolver.title_of(n))

@@ -34,7 +34,7 @@ pub(super) fn fix_nesting(doc: &Doc, claims: &mut Vec<RawClaim>, first: usize) {
                     let (na, nb) = trim(doc, ka, ob);
                     claims[k].content = (na, nb.max(na));
                 }
-                let relay = MEDIA.contains(claims[o].info.head.as_str())
+                let relay = MEDIA.contains(claims[o].info.head)
                     || claims[o].info.kind == crate::claim::SpeakerKind::Organization;
                 let reported = claims[o]
                     .cue
@@ -77,7 +77,7 @@ mod tests {
     use super::super::mention::{analyze, Np};
     use super::*;
 
-    fn claim(d: &Doc, a: usize, b: usize) -> RawClaim {
+    fn claim<'a>(d: &Doc<'a>, a: usize, b: usize) -> RawClaim<'a> {
         let np = Np {
             start: 0,
             end: 1,

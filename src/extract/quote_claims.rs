@@ -14,7 +14,7 @@ fn is_dash(t: &str) -> bool {
 /// Quotations signed with a dash: "“…,” — Ada Roe", "“…” ― Ada Roe, party chair",
 /// "\"…\" - Ada Roe", and a quote paragraph followed by a line "— Ada Roe" (epigraph style).
 /// Only quotations no claim covers yet; a cue after the name is left to the verb rules.
-pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
+pub(super) fn dash_signed_quotes<'a>(doc: &Doc<'a>, claims: &mut Vec<RawClaim<'a>>) {
     let mut extra = Vec::new();
     claims.sort_by_key(|c| (c.content.0, c.content.1));
     // claims are sorted by start: the latest end among the first k tells overlap in O(log n)
@@ -163,7 +163,7 @@ pub(super) fn dash_signed_quotes(doc: &Doc, claims: &mut Vec<RawClaim>) {
 
 /// Quote-only sentences that no claim covers inherit the speaker of the previous claim when it
 /// is close (same or previous two paragraphs) — the usual way a long quotation continues.
-pub(super) fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
+pub(super) fn attach_quote_paragraphs<'a>(doc: &Doc<'a>, claims: &mut Vec<RawClaim<'a>>) {
     let mut covered_until = 0usize;
     let mut ci = 0usize;
     let mut extra: Vec<RawClaim> = Vec::new();
@@ -265,7 +265,7 @@ pub(super) fn attach_quote_paragraphs(doc: &Doc, claims: &mut Vec<RawClaim>) {
                 content: (a, b),
                 cue: None,
                 np: prev.np,
-                info: prev.info.clone(),
+                info: prev.info,
                 sent: si,
                 inherits: Some(l),
                 frame: (a, a),

@@ -19,19 +19,37 @@ pub struct Resolver {
 }
 
 /// The words joined by spaces, the last one without its possessive.
-fn clean_name(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|w| w.len() + 1).sum());
-    for (k, w) in parts.iter().enumerate() {
-        if k > 0 {
+fn clean_name<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut out = String::with_capacity(parts.clone().map(|w| w.len() + 1).sum());
+    let mut parts = parts.peekable();
+    let mut first = true;
+    while let Some(w) = parts.next() {
+        if !std::mem::take(&mut first) {
             out.push(' ');
         }
-        out.push_str(if k + 1 == parts.len() {
+        out.push_str(if parts.peek().is_none() {
             strip_possessive(w)
         } else {
             w
         });
     }
     out
+}
+
+/// `word.to_lowercase()` looked up in `map` without allocating when the word is ASCII (a
+/// name nearly always is): a mention's surname and a title's role noun are asked of every
+/// mention.
+fn get_lowercase<'m, V>(map: &'m HashMap<String, V>, word: &str) -> Option<&'m V> {
+    let mut buf = [0u8; 32];
+    if word.is_ascii() && word.len() <= buf.len() {
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII lowercased is still ASCII, so always UTF-8.
+        let lower = std::str::from_utf8(lower).unwrap_or_default();
+        return map.get(lower);
+    }
+    map.get(&word.to_lowercase())
 }
 
 /// The full name a capitalised run of tokens ends with, as (byte offset of the run, lowercased
@@ -65,9 +83,8 @@ fn run_name(doc: &Doc, parts: &[usize]) -> Option<(usize, String, String)> {
     {
         return None;
     }
-    let words: Vec<&str> = name.iter().map(|&w| doc.tx(w)).collect();
-    let full = clean_name(&words);
-    let surname = strip_possessive(words[words.len() - 1]).to_lowercase();
+    let full = clean_name(name.iter().map(|&w| doc.tx(w)));
+    let surname = strip_possessive(doc.tx(name[name.len() - 1])).to_lowercase();
     Some((doc.tokens[parts[0]].start, surname, full))
 }
 
@@ -126,14 +143,15 @@ impl Resolver {
     /// Full name for a one-word surname mention at byte `pos`: the latest full name before it,
     /// else the first after it. Middle initials are dropped.
     pub fn surname(&self, word: &str, pos: usize) -> Option<String> {
-        let v = self.by_surname.get(&word.to_lowercase())?;
+        let v = get_lowercase(&self.by_surname, word)?;
         let pick = v
             .iter()
             .rev()
             .find(|(p, _)| *p <= pos)
             .or_else(|| v.first())?;
-        let parts: Vec<&str> = pick.1.split(' ').collect();
-        if parts.len() > 2 {
+        // two words (most names) are kept whole
+        if pick.1.bytes().filter(|&b| b == b' ').count() > 1 {
+            let parts: Vec<&str> = pick.1.split(' ').collect();
             let kept: Vec<&str> = parts
                 .iter()
                 .enumerate()
@@ -179,22 +197,27 @@ impl Resolver {
         let Some(text) = name_text else {
             return (None, kind);
         };
-        let parts: Vec<&str> = text.split_whitespace().filter(|w| *w != ".").collect();
+        let parts = text.split_whitespace().filter(|w| *w != ".");
+        let mut rest = parts.clone();
+        let (first, second) = (rest.next(), rest.next());
         let name = match kind {
             SpeakerKind::Organization => {
-                let mut p = parts.as_slice();
-                if p.len() > 1 && p[0].eq_ignore_ascii_case("the") {
-                    p = &p[1..];
-                }
-                let n = clean_name(p);
+                let n = if second.is_some() && first.is_some_and(|w| w.eq_ignore_ascii_case("the"))
+                {
+                    clean_name(parts.skip(1))
+                } else {
+                    clean_name(parts)
+                };
                 self.last_org = Some(n.clone());
                 return (Some(n), kind);
             }
-            _ if parts.len() == 1 => {
-                let w = strip_possessive(parts[0]);
-                self.surname(w, pos).unwrap_or_else(|| w.to_string())
-            }
-            _ => clean_name(&parts),
+            _ => match (first, second) {
+                (Some(only), None) => {
+                    let w = strip_possessive(only);
+                    self.surname(w, pos).unwrap_or_else(|| w.to_string())
+                }
+                _ => clean_name(parts),
+            },
         };
         let name = if name.contains('.') {
             name.replace(" .", "").replace(". ", " ")
@@ -205,11 +228,13 @@ impl Resolver {
             self.last_person = Some((name.clone(), true));
             if let Some(t) = title {
                 if let Some(last) = t.split_whitespace().last() {
-                    self.roles.insert(last.to_lowercase(), name.clone());
+                    if get_lowercase(&self.roles, last) != Some(&name) {
+                        self.roles.insert(last.to_lowercase(), name.clone());
+                    }
                 }
-                self.titles
-                    .entry(name.clone())
-                    .or_insert_with(|| t.to_string());
+                if !self.titles.contains_key(&name) {
+                    self.titles.insert(name.clone(), t.to_string());
+                }
             }
         }
         (Some(name), kind)
