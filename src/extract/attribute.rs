@@ -365,9 +365,7 @@ pub fn attribute<'a>(doc: &Doc<'a>) -> Vec<RawClaim<'a>> {
                     let prior = if direct_np.is_some() {
                         direct_np
                     } else {
-                        claims[first_in_sentence..]
-                            .last()
-                            .map(|c| (c.np, c.info))
+                        claims[first_in_sentence..].last().map(|c| (c.np, c.info))
                     };
                     let subj = prior.or_else(|| {
                         let np = sentence_subject(doc, s0, i)?;
@@ -726,9 +724,7 @@ pub fn attribute<'a>(doc: &Doc<'a>) -> Vec<RawClaim<'a>> {
                 && (matches!(doc.lw(kc - 1), "and" | "but")
                     || (doc.tx(kc - 1) == "," && doc.lw(kc) == "then"))
             {
-                let prior = claims[first_in_sentence..]
-                    .last()
-                    .map(|c| (c.np, c.info));
+                let prior = claims[first_in_sentence..].last().map(|c| (c.np, c.info));
                 let subj = prior.or_else(|| {
                     let np = sentence_subject(doc, s0, i)?;
                     Some((np, analyze(doc, np)))
