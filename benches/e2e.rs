@@ -12,7 +12,9 @@
 //!
 //! `cargo bench --bench e2e` (BENCH_ARTICLES=N to change the article count;
 //! BENCH_CLAIMWIRE_BIN=PATH to run another build of claimwire, e.g. `scripts/build-pgo.sh`'s
-//! target/pgo/release/claimwire). Needs the tansu binary (see scripts/broker.sh).
+//! target/pgo/release/claimwire; BENCH_INPUT=FILE to feed the articles of a JSON Lines file,
+//! e.g. a sample of one's own wire, instead of the generated mix). Needs the tansu binary
+//! (see scripts/broker.sh).
 
 #[path = "../tests/kafka_common/mod.rs"]
 mod kafka_common;
@@ -313,6 +315,37 @@ fn end_to_end(
 /// pass over the same articles.
 type Outputs = HashMap<String, Vec<(Option<Vec<u8>>, Vec<u8>)>>;
 
+/// The first `n` articles of a JSON Lines file (the articles topic's schema), keyed by their
+/// `id` as `claimwire produce` keys them. Only the fields claimwire reads are kept, so that a
+/// file with more in it (an evaluation set's annotations) feeds what a wire would.
+fn file_articles(path: &str, n: usize) -> Vec<(String, Vec<u8>)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON article");
+            let mut kept = serde_json::Map::new();
+            for field in [
+                "id",
+                "body",
+                "text",
+                "title",
+                "url",
+                "published_at",
+                "source",
+                "language",
+            ] {
+                if let Some(x) = v.get(field) {
+                    kept.insert(field.to_owned(), x.clone());
+                }
+            }
+            let id = v["id"].as_str().expect("an article id").to_owned();
+            (id, serde_json::to_vec(&kept).unwrap())
+        })
+        .collect()
+}
+
 fn offline_outputs(articles: &[(String, Vec<u8>)]) -> Outputs {
     let json: Vec<Vec<u8>> = articles.iter().map(|(_, j)| j.clone()).collect();
     kafka_common::offline(&json)
@@ -447,7 +480,12 @@ fn main() {
     };
     let n = env_count("BENCH_ARTICLES", if quick { 200 } else { 10_000 });
     let model_n = env_count("BENCH_MODEL_ARTICLES", if quick { 20 } else { 400 });
-    let articles: Vec<(String, Vec<u8>)> = (0..n).map(|i| wire_article(42, i)).collect();
+    let articles: Vec<(String, Vec<u8>)> = match std::env::var("BENCH_INPUT") {
+        Ok(path) => file_articles(&path, n),
+        Err(_) => (0..n).map(|i| wire_article(42, i)).collect(),
+    };
+    // A file may hold fewer than asked for.
+    let n = articles.len();
     if let Ok(path) = std::env::var("BENCH_DUMP") {
         // The same articles as JSON Lines, to compare with `claimwire process`.
         let mut out = Vec::new();
@@ -638,6 +676,19 @@ fn main() {
             us(Some(e2e.costs.bench))
         )
     );
+    // The same comparison by CPU alone: what the whole relay costs an article against what
+    // the whole claimwire run does. Unlike the rates it does not count idle time, which
+    // weighs in short runs (a file of a few hundred articles) where fixed latencies (a
+    // producer's linger, a consumer's first fetch) are a large part of a run.
+    if let (Some(rb), Some(cb)) = (relay_costs.broker, e2e.costs.broker) {
+        let relay_all = rb + relay_costs.bench;
+        let claimwire_all = e2e.cpu_per_article + cb + e2e.costs.bench;
+        println!(
+            "{:<50} {:>15.0}%",
+            "share of the relay by CPU per article",
+            100.0 * relay_all.as_secs_f64() / claimwire_all.as_secs_f64()
+        );
+    }
     println!(
         "{:<50} {:>16}",
         "claimwire steps busy: prepare / process",
