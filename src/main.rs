@@ -9,9 +9,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> std::process::ExitCode {
     // Never hand freed pages back to the OS: claim memory only grows, and the pages that
     // batches free are wanted again a moment later. Purging them made the kernel zero
-    // pages for a tenth of the CPU; keeping them costs about 4% more resident memory.
-    // SAFETY: stores an integer in mimalloc's option table; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // pages for a tenth of the CPU; keeping them costs resident memory (the service holds
+    // two to three times its live heap). An operator who would rather trade CPU for memory
+    // sets mimalloc's own `MIMALLOC_PURGE_DELAY` (milliseconds), which is then left alone.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: stores an integer in mimalloc's option table; no memory is touched.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    }
     // Small pages rather than transparent huge pages: mimalloc asks for huge pages on its
     // arena, and each first touch of one makes the kernel find and zero 2 MB at once, which
     // cost 8-12% of CPU per article on the wire mix (mostly system time). mimalloc's own

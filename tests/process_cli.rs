@@ -244,3 +244,44 @@ fn stdin_and_oversize_records() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("over the limit of 400"), "{stderr}");
 }
+
+/// Purges mimalloc reports at exit (`MIMALLOC_SHOW_STATS=1`), for a run of the examples
+/// (the number it prints, before any "K" or "M").
+fn purges(purge_delay: Option<&str>) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwire"));
+    cmd.arg("process")
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .arg(examples.join("seed-article.txt"))
+        .arg(examples.join("articles.jsonl"))
+        .env("MIMALLOC_SHOW_STATS", "1")
+        .env_remove("MIMALLOC_PURGE_DELAY");
+    if let Some(delay) = purge_delay {
+        cmd.env("MIMALLOC_PURGE_DELAY", delay);
+    }
+    let out = cmd.output().expect("the binary runs");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("purges "))
+        .unwrap_or_else(|| panic!("no purge count in mimalloc's statistics:\n{stderr}"));
+    let count = line
+        .split(':')
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next());
+    count
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unreadable purge count: {line}"))
+}
+
+#[test]
+fn freed_pages_are_kept_unless_the_operator_sets_mimallocs_purge_delay() {
+    assert_eq!(purges(None), 0.0, "claimwire's default never purges");
+    assert!(
+        purges(Some("0")) > 0.0,
+        "MIMALLOC_PURGE_DELAY=0 is left to mimalloc, which then purges"
+    );
+}
