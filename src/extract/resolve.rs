@@ -290,4 +290,33 @@ mod tests {
             (Some("Daily Planet"), SpeakerKind::Organization)
         );
     }
+
+    #[test]
+    fn lowercase_lookups_find_what_a_lowercased_copy_finds() {
+        let long = "Abcdefghijklmnopqrstuvwxyzabcdefghij"; // past the stack buffer
+        let mut map: HashMap<String, u32> = HashMap::new();
+        for (k, key) in ["varga", "ødegård", "straße", &long.to_lowercase()]
+            .into_iter()
+            .enumerate()
+        {
+            map.insert(key.to_string(), k as u32);
+        }
+        for word in [
+            "Varga",
+            "VARGA",
+            "varga",
+            "Vargas",
+            "ØDEGÅRD",
+            "Straße",
+            "STRASSE",
+            long,
+            "",
+        ] {
+            assert_eq!(
+                get_lowercase(&map, word),
+                map.get(&word.to_lowercase()),
+                "{word}"
+            );
+        }
+    }
 }
