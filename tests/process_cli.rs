@@ -5,14 +5,15 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// `claimwire process --state STATE ARGS...`, ready to run.
+fn process(args: &[&str], state: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwire"));
+    cmd.arg("process").arg("--state").arg(state).args(args);
+    cmd
+}
+
 fn claimwire(args: &[&str], state: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimwire"))
-        .arg("process")
-        .arg("--state")
-        .arg(state)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    process(args, state).output().expect("the binary runs")
 }
 
 fn records(out: &Output) -> Vec<Value> {
@@ -250,13 +251,13 @@ fn stdin_and_oversize_records() {
 fn purges(purge_delay: Option<&str>) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwire"));
-    cmd.arg("process")
-        .arg("--state")
-        .arg(dir.path().join("state"))
-        .arg(examples.join("seed-article.txt"))
-        .arg(examples.join("articles.jsonl"))
-        .env("MIMALLOC_SHOW_STATS", "1")
+    let (seed, articles) = (
+        examples.join("seed-article.txt"),
+        examples.join("articles.jsonl"),
+    );
+    let inputs = [seed.to_str().unwrap(), articles.to_str().unwrap()];
+    let mut cmd = process(&inputs, &dir.path().join("state"));
+    cmd.env("MIMALLOC_SHOW_STATS", "1")
         .env_remove("MIMALLOC_PURGE_DELAY");
     if let Some(delay) = purge_delay {
         cmd.env("MIMALLOC_PURGE_DELAY", delay);
